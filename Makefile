@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# secmsg: make builds the module and every userspace program;
+# make check runs the tests (host unit tests, then kselftests in a VM);
+# make run starts the module and secmsgd (in the VM on hosts that cannot
+# load modules); make bench measures.
+
+KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
+	  if [ -d $$d ]; then echo $$d; \
+	  else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
+
+TOP := $(CURDIR)
+CC ?= cc
+PKGS := libnl-genl-3.0 libnl-3.0 nettle libcjson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+	-Wno-missing-field-initializers \
+	-I$(TOP)/uapi -I$(TOP)/tools/lib $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libnl-3.0 2>/dev/null)
+NETTLE_LIBS := $(shell pkg-config --libs nettle hogweed 2>/dev/null)
+JSON_LIBS := $(shell pkg-config --libs libcjson 2>/dev/null)
+
+# Sanitizer flags for the host unit tests' second run.
+SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+USER_PROGS :=
+USER_LIBS :=
+HOST_TESTS :=
+CLEAN_FILES :=
+
+.PHONY: all module user clean check run bench install sparse
+all: module user
+
+module:
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(TOP) C=2 W=1 modules
+
+include tools/lib/build.mk
+-include tools/build.mk
+-include daemon/build.mk
+-include selftests/build.mk
+-include bench/build.mk
+
+user: $(USER_LIBS) $(USER_PROGS)
+
+check: all
+	@tools/check
+
+run: all
+	@tools/run
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	rm -f $(USER_PROGS) $(USER_LIBS) $(HOST_TESTS) $(CLEAN_FILES)
+	find . -name '*.o' -o -name '*.san.o' | xargs rm -f

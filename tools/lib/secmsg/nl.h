@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * libsecmsg netlink client: the one place userspace talks to secmsg.ko
+ * (secmsgctl, secmsgd, selftests, bench).  Built on libnl-genl-3.
+ *
+ * Every function returns 0 or a negative errno.  When the kernel sent an
+ * extack message with its error, secmsg_nl_errmsg() returns it until the
+ * next call on the same handle; otherwise it returns NULL.
+ */
+#ifndef SECMSG_NL_H
+#define SECMSG_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/secmsg.h>
+
+struct secmsg_nl;
+
+/* Open a socket and resolve the family.  -ENOENT: module not loaded. */
+int secmsg_nl_open(struct secmsg_nl **out);
+void secmsg_nl_close(struct secmsg_nl *nl);
+const char *secmsg_nl_errmsg(const struct secmsg_nl *nl);
+/* The underlying socket's fd (for poll), and its netlink port id. */
+int secmsg_nl_fd(const struct secmsg_nl *nl);
+uint32_t secmsg_nl_portid(const struct secmsg_nl *nl);
+
+/* "aes_256_gcm" <-> SECMSG_ALG_AES_256_GCM; 0 / NULL when unknown. */
+int secmsg_alg_from_name(const char *name);
+const char *secmsg_alg_name(int alg);
+
+struct secmsg_policy {
+	/* has_* say which fields are set (in requests) or present (replies) */
+	bool has_rotate_interval, has_max_messages, has_timeout,
+	     has_idle_timeout, has_rekey_grace;
+	uint32_t rotate_interval;	/* seconds */
+	uint64_t max_messages;
+	uint32_t timeout;		/* seconds */
+	uint32_t idle_timeout;		/* seconds */
+	uint32_t rekey_grace;		/* seconds */
+};
+
+struct secmsg_counters {
+	uint64_t tx_messages, tx_bytes, rx_messages, rx_bytes;
+	uint64_t auth_failures, replays, rotations, stale_epoch;
+};
+
+struct secmsg_session_info {
+	uint64_t id;
+	char user_id[SECMSG_USER_ID_MAX + 1];
+	int alg;
+	int state;		/* enum secmsg_state */
+	uint32_t epoch;
+	uint32_t flags;
+	struct secmsg_policy policy;
+	struct secmsg_counters counters;
+	uint64_t created, last_used;	/* Unix seconds */
+	uint64_t expires, rekey_at;	/* Unix seconds, 0 when absent */
+};
+
+struct secmsg_session_params {
+	const char *user_id;
+	int alg;
+	const uint8_t *secret_c2s;	/* SECMSG_KEY_LEN bytes */
+	const uint8_t *secret_s2c;	/* SECMSG_KEY_LEN bytes */
+	struct secmsg_policy policy;
+	uint32_t flags;
+};
+
+int secmsg_session_new(struct secmsg_nl *nl,
+		       const struct secmsg_session_params *p,
+		       struct secmsg_session_info *out);
+int secmsg_session_get(struct secmsg_nl *nl, uint64_t id,
+		       struct secmsg_session_info *out);
+/*
+ * Stream every session to cb (one at a time, nothing accumulated).  A
+ * nonzero return from cb stops the dump and is returned.
+ */
+typedef int (*secmsg_session_cb)(const struct secmsg_session_info *s,
+				 void *arg);
+int secmsg_session_dump(struct secmsg_nl *nl, secmsg_session_cb cb,
+			void *arg);
+int secmsg_session_del(struct secmsg_nl *nl, uint64_t id);
+/* alg 0 keeps the algorithm; out may be NULL */
+int secmsg_session_set(struct secmsg_nl *nl, uint64_t id, int alg,
+		       const struct secmsg_policy *pol,
+		       struct secmsg_session_info *out);
+int secmsg_session_rotate(struct secmsg_nl *nl, uint64_t id,
+			  struct secmsg_session_info *out);
+
+/* SECMSG_CMD_CRYPT.  nonce may be NULL (kernel picks); nonce_out gets the
+ * one used (16 bytes room), *nonce_out_len its length.  *out_len is the
+ * room in out on entry and the length written on return. */
+struct secmsg_crypt_req {
+	int op;				/* enum secmsg_crypt_op */
+	int alg;
+	const uint8_t *key;		/* SECMSG_KEY_LEN */
+	const uint8_t *nonce;
+	size_t nonce_len;
+	const uint8_t *aad;
+	size_t aad_len;
+	const uint8_t *data;
+	size_t data_len;
+};
+int secmsg_crypt(struct secmsg_nl *nl, const struct secmsg_crypt_req *r,
+		 uint8_t *nonce_out, size_t *nonce_out_len,
+		 uint8_t *out, size_t *out_len);
+
+/* One message op (SECMSG_CMD_MSG).  peer_id only for RESEAL. */
+struct secmsg_msg_result {
+	int status;		/* 0 or positive errno (batch results) */
+	uint64_t cookie;
+	uint32_t epoch;
+	uint64_t seq;
+	uint8_t *data;		/* malloc'ed; caller frees (and wipes) */
+	size_t len;
+};
+int secmsg_msg(struct secmsg_nl *nl, int op, uint64_t id, uint64_t peer_id,
+	       const uint8_t *data, size_t len, struct secmsg_msg_result *res);
+
+/* Batch (SECMSG_CMD_MSG_BATCH): n ops, n results in order. */
+struct secmsg_msg_op {
+	int op;
+	uint64_t id, peer_id, cookie;
+	const uint8_t *data;
+	size_t len;
+};
+int secmsg_msg_batch(struct secmsg_nl *nl, const struct secmsg_msg_op *ops,
+		     size_t n, struct secmsg_msg_result *res);
+/* Wipe and free a result's data. */
+void secmsg_msg_result_free(struct secmsg_msg_result *res);
+
+struct secmsg_stats {
+	uint64_t v[SECMSG_STATS_A_MAX + 1];	/* indexed by SECMSG_STATS_A_* */
+};
+int secmsg_stats_get(struct secmsg_nl *nl, struct secmsg_stats *out);
+
+/* Events: join the multicast group, then secmsg_event_recv() blocks for
+ * the next event (or returns -EAGAIN on a non-blocking socket). */
+struct secmsg_event {
+	int event;		/* enum secmsg_event */
+	int reason;		/* enum secmsg_del_reason, 0 when absent */
+	uint64_t id;
+	char user_id[SECMSG_USER_ID_MAX + 1];
+	int alg;
+	uint32_t epoch;
+};
+int secmsg_events_subscribe(struct secmsg_nl *nl);
+int secmsg_event_recv(struct secmsg_nl *nl, struct secmsg_event *ev);
+
+#endif

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * libsecmsg wire: an independent userspace (nettle) implementation of the
+ * secmsg message format and key schedule of <linux/secmsg.h>, for the
+ * client side and for cross-checking the kernel.
+ */
+#ifndef SECMSG_WIRE_H
+#define SECMSG_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/secmsg.h>
+
+/* HKDF-SHA256 (RFC 5869) */
+void secmsg_hkdf_extract(const uint8_t *salt, size_t salt_len,
+			 const uint8_t *ikm, size_t ikm_len, uint8_t prk[32]);
+void secmsg_hkdf_expand(const uint8_t prk[32], const uint8_t *info,
+			size_t info_len, uint8_t *out, size_t out_len);
+
+/* Twofish enc/mac subkeys of a 32-byte key (see the uapi header). */
+void secmsg_twofish_subkeys(const uint8_t key[32], uint8_t enc[32],
+			    uint8_t mac[32]);
+
+/*
+ * One-shot AEAD exactly as SECMSG_CMD_CRYPT: out = ct || tag.
+ * nonce_len: 12 for the AEADs, 16 (IV) for twofish_cbc.
+ * Return: bytes written, or -EINVAL / -EBADMSG / -EMSGSIZE.
+ * secmsg_crypt_overhead(): the maximum growth of seal.
+ */
+size_t secmsg_crypt_overhead(int alg);
+long secmsg_crypt_seal(int alg, const uint8_t key[32], const uint8_t *nonce,
+		       size_t nonce_len, const uint8_t *aad, size_t aad_len,
+		       const uint8_t *pt, size_t pt_len, uint8_t *out);
+long secmsg_crypt_open(int alg, const uint8_t key[32], const uint8_t *nonce,
+		       size_t nonce_len, const uint8_t *aad, size_t aad_len,
+		       const uint8_t *ct, size_t ct_len, uint8_t *out);
+
+/* One direction's key schedule at one epoch. */
+enum secmsg_dir { SECMSG_DIR_C2S, SECMSG_DIR_S2C };
+
+struct secmsg_dir_keys {
+	enum secmsg_dir dir;
+	uint32_t epoch;
+	uint8_t secret[32];	/* S(epoch) */
+	uint8_t key[32];	/* key(epoch) */
+	uint8_t salt[12];	/* salt(epoch) */
+};
+
+/* Set S(0) and derive key(0), salt(0). */
+void secmsg_dir_init(struct secmsg_dir_keys *k, enum secmsg_dir dir,
+		     const uint8_t secret[32]);
+/* Move to epoch + 1 (erasing S(epoch)). */
+void secmsg_dir_ratchet(struct secmsg_dir_keys *k);
+void secmsg_dir_wipe(struct secmsg_dir_keys *k);
+
+struct secmsg_hdr {
+	uint8_t version;
+	uint8_t alg;
+	uint32_t epoch;
+	uint64_t session_id;
+	uint64_t seq;
+};
+void secmsg_hdr_put(uint8_t out[SECMSG_HDR_LEN], const struct secmsg_hdr *h);
+/* Return 0, or -EINVAL when too short, -EPROTO on version/reserved. */
+int secmsg_hdr_get(const uint8_t *in, size_t len, struct secmsg_hdr *h);
+
+/*
+ * Seal pt as a message of session_id under k, with sequence seq and
+ * algorithm alg: out receives header || body (at most
+ * pt_len + SECMSG_MAX_OVERHEAD bytes).  Return bytes written or -errno.
+ */
+long secmsg_msg_seal(const struct secmsg_dir_keys *k, int alg,
+		     uint64_t session_id, uint64_t seq, const uint8_t *pt,
+		     size_t pt_len, uint8_t *out);
+/*
+ * Open a message under k (caller picked k by the header's epoch); checks
+ * header fields against k and session_id.  Return plaintext length or
+ * -EBADMSG / -EPROTO / -EINVAL.  No replay check: see secmsg_replay.
+ */
+long secmsg_msg_open(const struct secmsg_dir_keys *k, uint64_t session_id,
+		     const uint8_t *msg, size_t len, struct secmsg_hdr *hdr,
+		     uint8_t *out);
+
+/* Sliding replay window (SECMSG_REPLAY_WINDOW), same rules as the kernel. */
+struct secmsg_replay {
+	uint64_t top;		/* highest seq seen + 1, 0 = none */
+	uint64_t bits[SECMSG_REPLAY_WINDOW / 64];
+};
+void secmsg_replay_init(struct secmsg_replay *r);
+/* 0: fresh (and now recorded), -EALREADY: duplicate, -ESTALE: too old. */
+int secmsg_replay_check(struct secmsg_replay *r, uint64_t seq);
+
+#endif
