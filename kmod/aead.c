@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AES-256-GCM, ChaCha20-Poly1305 and Twofish-256-CBC + HMAC-SHA256
+ * (encrypt-then-MAC through authenc) behind one in-place interface.
+ */
+#include <crypto/authenc.h>
+#include <linux/crypto.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "aead.h"
+#include "hkdf.h"
+
+static const struct secmsg_alg_desc algs[] = {
+	[SECMSG_ALG_AES_256_GCM] = {
+		.kname = "gcm(aes)", .uname = "aes_256_gcm",
+		.iv_len = SECMSG_AEAD_NONCE_LEN, .tag_len = SECMSG_AEAD_TAG_LEN,
+	},
+	[SECMSG_ALG_CHACHA20_POLY1305] = {
+		.kname = "rfc7539(chacha20,poly1305)",
+		.uname = "chacha20_poly1305",
+		.iv_len = SECMSG_AEAD_NONCE_LEN, .tag_len = SECMSG_AEAD_TAG_LEN,
+	},
+	[SECMSG_ALG_TWOFISH_CBC] = {
+		.kname = "authenc(hmac(sha256),cbc(twofish))",
+		.uname = "twofish_cbc",
+		.iv_len = SECMSG_CBC_IV_LEN, .tag_len = SECMSG_HMAC_TAG_LEN,
+		.cbc = true,
+	},
+};
+
+const struct secmsg_alg_desc *secmsg_alg(u32 alg)
+{
+	if (alg == SECMSG_ALG_UNSPEC || alg > SECMSG_ALG_MAX)
+		return NULL;
+	return &algs[alg];
+}
+
+struct secmsg_req *secmsg_req_alloc(void)
+{
+	return kzalloc(sizeof(struct secmsg_req), GFP_KERNEL);
+}
+
+void secmsg_req_free(struct secmsg_req *r)
+{
+	if (!r)
+		return;
+	kfree_sensitive(r->req);
+	kfree_sensitive(r);
+}
+
+/* The authenc key blob: rtattr(param) || mac key || enc key. */
+static int twofish_setkey(struct crypto_aead *tfm, const u8 *key)
+{
+	struct {
+		struct rtattr rta;
+		struct crypto_authenc_key_param param;
+		u8 mac[SECMSG_KEY_LEN];
+		u8 enc[SECMSG_KEY_LEN];
+	} __packed *blob;
+	int err;
+
+	blob = kzalloc(sizeof(*blob), GFP_KERNEL);
+	if (!blob)
+		return -ENOMEM;
+	blob->rta.rta_len = RTA_LENGTH(sizeof(blob->param));
+	blob->rta.rta_type = CRYPTO_AUTHENC_KEYA_PARAM;
+	blob->param.enckeylen = cpu_to_be32(SECMSG_KEY_LEN);
+	err = secmsg_hkdf(key, SECMSG_KEY_LEN, "secmsg v1 twofish-cbc enc",
+			  blob->enc, SECMSG_KEY_LEN) ?:
+	      secmsg_hkdf(key, SECMSG_KEY_LEN, "secmsg v1 hmac-sha256 mac",
+			  blob->mac, SECMSG_KEY_LEN) ?:
+	      crypto_aead_setkey(tfm, (u8 *)blob, sizeof(*blob));
+	kfree_sensitive(blob);
+	return err;
+}
+
+struct crypto_aead *secmsg_aead_new(u32 alg, const u8 key[SECMSG_KEY_LEN])
+{
+	const struct secmsg_alg_desc *a = secmsg_alg(alg);
+	struct crypto_aead *tfm;
+	int err;
+
+	if (!a)
+		return ERR_PTR(-EINVAL);
+	tfm = crypto_alloc_aead(a->kname, 0, 0);
+	if (IS_ERR(tfm))
+		return tfm;
+	if (a->cbc)
+		err = twofish_setkey(tfm, key);
+	else
+		err = crypto_aead_setkey(tfm, key, SECMSG_KEY_LEN);
+	err = err ?: crypto_aead_setauthsize(tfm, a->tag_len);
+	if (err) {
+		crypto_free_aead(tfm);
+		return ERR_PTR(err);
+	}
+	return tfm;
+}
+
+void secmsg_aead_free(struct crypto_aead *tfm)
+{
+	/* crypto_destroy_tfm() frees the keyed context with kfree_sensitive */
+	if (!IS_ERR_OR_NULL(tfm))
+		crypto_free_aead(tfm);
+}
+
+static struct aead_request *req_get(struct secmsg_req *r,
+				    struct crypto_aead *tfm)
+{
+	unsigned int size = sizeof(struct aead_request) +
+			    crypto_aead_reqsize(tfm);
+
+	if (size > r->req_size) {
+		kfree_sensitive(r->req);
+		r->req = kmalloc(size, GFP_KERNEL);
+		r->req_size = r->req ? size : 0;
+		if (!r->req)
+			return NULL;
+	}
+	aead_request_set_tfm(r->req, tfm);
+	return r->req;
+}
+
+static int crypt(struct secmsg_req *r, struct crypto_aead *tfm, u8 *buf,
+		 unsigned int assoc_len, unsigned int text_len, bool enc)
+{
+	struct aead_request *req = req_get(r, tfm);
+	unsigned int total = assoc_len + text_len;
+	DECLARE_CRYPTO_WAIT(wait);
+	int err;
+
+	if (!req)
+		return -ENOMEM;
+	if (enc)
+		total += crypto_aead_authsize(tfm);
+	sg_init_one(&r->sg, buf, total);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP |
+				  CRYPTO_TFM_REQ_MAY_BACKLOG,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(req, assoc_len);
+	aead_request_set_crypt(req, &r->sg, &r->sg, text_len, r->iv);
+	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	return crypto_wait_req(err, &wait);
+}
+
+int secmsg_aead_seal(struct secmsg_req *r, struct crypto_aead *tfm, u8 *buf,
+		     unsigned int assoc_len, unsigned int text_len)
+{
+	return crypt(r, tfm, buf, assoc_len, text_len, true);
+}
+
+int secmsg_aead_open(struct secmsg_req *r, struct crypto_aead *tfm, u8 *buf,
+		     unsigned int assoc_len, unsigned int text_len)
+{
+	if (text_len < crypto_aead_authsize(tfm))
+		return -EINVAL;
+	return crypt(r, tfm, buf, assoc_len, text_len, false);
+}
+
+void secmsg_cbc_pad(u8 *text, unsigned int len)
+{
+	unsigned int pad = secmsg_cbc_padded(len) - len;
+
+	memset(text + len, pad, pad);
+}
+
+int secmsg_cbc_unpad(const u8 *text, unsigned int padded_len)
+{
+	unsigned int pad, i;
+	u8 bad = 0;
+
+	if (!padded_len || padded_len % SECMSG_CBC_BLOCK_LEN)
+		return -EINVAL;
+	pad = text[padded_len - 1];
+	if (pad == 0 || pad > SECMSG_CBC_BLOCK_LEN)
+		return -EINVAL;
+	/* The MAC has already been verified: no padding oracle here. */
+	for (i = 0; i < pad; i++)
+		bad |= text[padded_len - 1 - i] ^ pad;
+	return bad ? -EINVAL : padded_len - pad;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The cipher engine: one crypto_aead per algorithm and key, keyed once,
+ * and in-place seal/open of a linear buffer laid out as
+ * [associated data | text | tag].
+ */
+#ifndef _SECMSG_AEAD_H
+#define _SECMSG_AEAD_H
+
+#include <crypto/aead.h>
+#include <linux/scatterlist.h>
+#include <uapi/linux/secmsg.h>
+
+struct secmsg_alg_desc {
+	const char *kname;	/* crypto API name */
+	const char *uname;	/* name users type */
+	unsigned int iv_len;	/* nonce or IV */
+	unsigned int tag_len;
+	bool cbc;		/* random IV, PKCS#7 padding */
+};
+
+const struct secmsg_alg_desc *secmsg_alg(u32 alg);
+
+/*
+ * Per-request scratch, allocated once per netlink request and reused for
+ * every operation in it: the aead_request (grown on demand), its
+ * scatterlist and IV.
+ */
+struct secmsg_req {
+	struct aead_request *req;
+	unsigned int req_size;
+	struct scatterlist sg;
+	u8 iv[SECMSG_CBC_IV_LEN];
+};
+
+struct secmsg_req *secmsg_req_alloc(void);
+void secmsg_req_free(struct secmsg_req *r);
+
+struct crypto_aead *secmsg_aead_new(u32 alg, const u8 key[SECMSG_KEY_LEN]);
+void secmsg_aead_free(struct crypto_aead *tfm);
+
+/* Seal buf[assoc_len, assoc_len + text_len) in place, tag appended. */
+int secmsg_aead_seal(struct secmsg_req *r, struct crypto_aead *tfm, u8 *buf,
+		     unsigned int assoc_len, unsigned int text_len);
+/* Open buf[assoc_len, assoc_len + text_len) (tag included) in place. */
+int secmsg_aead_open(struct secmsg_req *r, struct crypto_aead *tfm, u8 *buf,
+		     unsigned int assoc_len, unsigned int text_len);
+
+/* PKCS#7 for the CBC algorithm. */
+static inline unsigned int secmsg_cbc_padded(unsigned int len)
+{
+	return (len / SECMSG_CBC_BLOCK_LEN + 1) * SECMSG_CBC_BLOCK_LEN;
+}
+
+void secmsg_cbc_pad(u8 *text, unsigned int len);
+/* Return the unpadded length, or -EINVAL. */
+int secmsg_cbc_unpad(const u8 *text, unsigned int padded_len);
+
+/* Body length of a plaintext of len bytes, IV included. */
+static inline unsigned int secmsg_body_len(const struct secmsg_alg_desc *a,
+					   unsigned int len)
+{
+	if (a->cbc)
+		return a->iv_len + secmsg_cbc_padded(len) + a->tag_len;
+	return len + a->tag_len;
+}
+
+#endif

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/* SECMSG_CMD_SESSION_NTF on the events group. */
+#include <net/genetlink.h>
+
+#include "events.h"
+#include "secmsg.h"
+#include "session.h"
+
+void secmsg_event(struct secmsg_session *s, u8 event, u8 reason)
+{
+	struct net *net = s->sn->net;
+	struct secmsg_key *tx;
+	struct sk_buff *skb;
+	u32 alg = 0, epoch = 0;
+	void *hdr;
+
+	if (!genl_has_listeners(&secmsg_family, net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &secmsg_family, 0,
+			  SECMSG_CMD_SESSION_NTF);
+	if (!hdr)
+		goto err;
+	rcu_read_lock();
+	tx = rcu_dereference(s->tx);
+	if (tx) {
+		alg = tx->alg;
+		epoch = tx->epoch;
+	}
+	rcu_read_unlock();
+	if (nla_put_u8(skb, SECMSG_A_EVENT, event) ||
+	    nla_put_u64_64bit(skb, SECMSG_A_SESSION_ID, s->id, SECMSG_A_PAD) ||
+	    nla_put_string(skb, SECMSG_A_USER_ID, s->user_id) ||
+	    nla_put_u32(skb, SECMSG_A_ALG, alg) ||
+	    nla_put_u32(skb, SECMSG_A_EPOCH, epoch) ||
+	    (reason && nla_put_u8(skb, SECMSG_A_REASON, reason)))
+		goto err;
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&secmsg_family, net, skb, 0, 0, GFP_KERNEL);
+	return;
+err:
+	nlmsg_free(skb);
+}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Per-epoch keys and the one-way ratchet between epochs. */
+#include <crypto/algapi.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "hkdf.h"
+#include "key.h"
+#include "secmsg.h"
+
+
+
+static const char *const labels[][3] = {
+	/* key, nonce salt, ratchet */
+	[SECMSG_DIR_C2S] = { "secmsg v1 c2s key", "secmsg v1 c2s nonce",
+			     "secmsg v1 c2s ratchet" },
+	[SECMSG_DIR_S2C] = { "secmsg v1 s2c key", "secmsg v1 s2c nonce",
+			     "secmsg v1 s2c ratchet" },
+};
+
+static struct kmem_cache *key_cache;
+
+int secmsg_key_init(void)
+{
+	key_cache = KMEM_CACHE(secmsg_key, 0);
+	return key_cache ? 0 : -ENOMEM;
+}
+
+void secmsg_key_exit(void)
+{
+	kmem_cache_destroy(key_cache);
+}
+
+static void key_free(struct secmsg_key *k)
+{
+	secmsg_aead_free(k->tfm);
+	memzero_explicit(k, sizeof(*k));
+	kmem_cache_free(key_cache, k);
+}
+
+struct secmsg_key *secmsg_key_new(u32 alg, u32 epoch, enum secmsg_dir dir,
+				  const u8 secret[SECMSG_KEY_LEN])
+{
+	u8 key[SECMSG_KEY_LEN];
+	struct secmsg_key *k;
+	int err;
+
+	k = kmem_cache_zalloc(key_cache, GFP_KERNEL);
+	if (!k)
+		return ERR_PTR(-ENOMEM);
+	refcount_set(&k->ref, 1);
+	k->alg = alg;
+	k->desc = secmsg_alg(alg);
+	k->epoch = epoch;
+	atomic64_set(&k->next_seq, 0);
+	secmsg_replay_init(&k->replay);
+
+	err = secmsg_hkdf_expand(secret, labels[dir][0], key, sizeof(key)) ?:
+	      secmsg_hkdf_expand(secret, labels[dir][1], k->salt,
+				 sizeof(k->salt));
+	if (!err) {
+		k->tfm = secmsg_aead_new(alg, key);
+		if (IS_ERR(k->tfm)) {
+			err = PTR_ERR(k->tfm);
+			k->tfm = NULL;
+		}
+	}
+	memzero_explicit(key, sizeof(key));
+	if (err) {
+		key_free(k);
+		return ERR_PTR(err);
+	}
+	return k;
+}
+
+int secmsg_key_ratchet(enum secmsg_dir dir, u8 secret[SECMSG_KEY_LEN])
+{
+	u8 next[SECMSG_KEY_LEN];
+	int err;
+
+	err = secmsg_hkdf_expand(secret, labels[dir][2], next, sizeof(next));
+	if (!err)
+		memcpy(secret, next, sizeof(next));
+	memzero_explicit(next, sizeof(next));
+	return err;
+}
+
+static void key_free_work(struct work_struct *w)
+{
+	key_free(container_of(to_rcu_work(w), struct secmsg_key, free_work));
+}
+
+void secmsg_key_put(struct secmsg_key *k)
+{
+	if (!k || !refcount_dec_and_test(&k->ref))
+		return;
+	/* RCU readers may still be looking at it; the tfm free may sleep. */
+	INIT_RCU_WORK(&k->free_work, key_free_work);
+	queue_rcu_work(secmsg_wq, &k->free_work);
+}
+
+void secmsg_key_nonce(const struct secmsg_key *k, u64 seq, u8 *nonce)
+{
+	__be64 s = cpu_to_be64(seq);
+
+	memcpy(nonce, k->salt, SECMSG_AEAD_NONCE_LEN);
+	crypto_xor(nonce + 4, (u8 *)&s, sizeof(s));
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A key: one direction of a session at one epoch.  Immutable once
+ * published (but for its sequence counter and replay window); readers
+ * find it under RCU and hold a reference across the crypto call.
+ */
+#ifndef _SECMSG_KEY_H
+#define _SECMSG_KEY_H
+
+#include <linux/atomic.h>
+#include <linux/refcount.h>
+#include <linux/workqueue.h>
+
+#include "aead.h"
+#include "replay.h"
+
+enum secmsg_dir { SECMSG_DIR_C2S, SECMSG_DIR_S2C };
+
+struct secmsg_key {
+	refcount_t ref;
+	struct rcu_work free_work;
+	struct crypto_aead *tfm;
+	const struct secmsg_alg_desc *desc;
+	u32 alg;
+	u32 epoch;
+	u8 salt[SECMSG_AEAD_NONCE_LEN];
+	/* outbound: next sequence number */
+	atomic64_t next_seq;
+	/* inbound: accepted until (jiffies) once superseded */
+	unsigned long grace_until;
+	struct secmsg_replay replay;
+};
+
+/*
+ * Derive key(e) and salt(e) from secret S(e) of direction dir and make the
+ * key.  Sleeps.
+ */
+struct secmsg_key *secmsg_key_new(u32 alg, u32 epoch, enum secmsg_dir dir,
+				  const u8 secret[SECMSG_KEY_LEN]);
+/* S(e + 1) from S(e), in place: S(e) is gone afterwards. */
+int secmsg_key_ratchet(enum secmsg_dir dir, u8 secret[SECMSG_KEY_LEN]);
+
+static inline bool secmsg_key_get(struct secmsg_key *k)
+{
+	return refcount_inc_not_zero(&k->ref);
+}
+
+void secmsg_key_put(struct secmsg_key *k);
+
+/* The 96-bit nonce of sequence seq: salt XOR (0^32 || seq). */
+void secmsg_key_nonce(const struct secmsg_key *k, u64 seq, u8 *nonce);
+
+int secmsg_key_init(void);
+void secmsg_key_exit(void);
+
+#endif

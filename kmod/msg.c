@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/* SEAL, OPEN and RESEAL of sealed messages (format: uapi/linux/secmsg.h). */
+#include <linux/random.h>
+#include <net/netlink.h>
+
+#include "msg.h"
+#include "session.h"
+
+struct secmsg_hdr {
+	u8 version;
+	u8 alg;
+	__be16 reserved;
+	__be32 epoch;
+	__be64 session_id;
+	__be64 seq;
+} __packed;
+
+static_assert(sizeof(struct secmsg_hdr) == SECMSG_HDR_LEN);
+
+/* Where the text of a message starts: after the header and any IV. */
+static unsigned int text_off(const struct secmsg_alg_desc *a)
+{
+	return SECMSG_HDR_LEN + (a->cbc ? a->iv_len : 0);
+}
+
+/* Shrink the skb's last attribute to len, erasing what it drops. */
+static void nla_shrink(struct sk_buff *skb, struct nlattr *nla,
+		       unsigned int len)
+{
+	unsigned int old_total = nla_total_size(nla_len(nla));
+	unsigned int new_total = nla_total_size(len);
+
+	memzero_explicit((u8 *)nla_data(nla) + len,
+			 old_total - NLA_HDRLEN - len);
+	nla->nla_len = nla_attr_size(len);
+	skb_trim(skb, skb->len - (old_total - new_total));
+}
+
+/* Erase and remove everything after mark. */
+static void skb_wipe_to(struct sk_buff *skb, unsigned char *mark)
+{
+	memzero_explicit(mark, skb_tail_pointer(skb) - mark);
+	nlmsg_trim(skb, mark);
+}
+
+static void session_used(struct secmsg_session *s)
+{
+	u64 now = secmsg_now();
+
+	if (READ_ONCE(s->last_used_ns) != now)
+		WRITE_ONCE(s->last_used_ns, now);
+}
+
+/* The current outbound key, rotating first when its numbers ran out. */
+static struct secmsg_key *tx_key(struct secmsg_session *s, int *err)
+{
+	struct secmsg_key *k;
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		k = secmsg_session_tx(s);
+		if (!k) {
+			*err = -ENOTCONN;
+			return NULL;
+		}
+		if (atomic64_read(&k->next_seq) < SECMSG_MAX_MESSAGES_LIMIT)
+			return k;
+		secmsg_key_put(k);
+		*err = secmsg_session_rotate(s, 0);
+		if (*err)
+			return NULL;
+	}
+	*err = -EKEYEXPIRED;
+	return NULL;
+}
+
+/*
+ * Seal the pt_len bytes at buf + text_off(k) into buf as a complete
+ * message.  buf has room for the whole message.
+ */
+static int seal_buf(struct secmsg_req *r, struct secmsg_session *s,
+		    struct secmsg_key *k, u8 *buf, unsigned int pt_len,
+		    struct secmsg_msg_out *out)
+{
+	const struct secmsg_alg_desc *a = k->desc;
+	struct secmsg_hdr *h = (struct secmsg_hdr *)buf;
+	unsigned int text_len = pt_len, assoc = SECMSG_HDR_LEN;
+	u64 seq = atomic64_fetch_inc(&k->next_seq);
+	int err;
+
+	if (seq >= SECMSG_MAX_MESSAGES_LIMIT)
+		return -EKEYEXPIRED;
+	h->version = SECMSG_WIRE_VERSION;
+	h->alg = k->alg;
+	h->reserved = 0;
+	h->epoch = cpu_to_be32(k->epoch);
+	h->session_id = cpu_to_be64(s->id);
+	h->seq = cpu_to_be64(seq);
+	if (a->cbc) {
+		get_random_bytes(r->iv, a->iv_len);
+		memcpy(buf + SECMSG_HDR_LEN, r->iv, a->iv_len);
+		secmsg_cbc_pad(buf + text_off(a), pt_len);
+		text_len = secmsg_cbc_padded(pt_len);
+		assoc += a->iv_len;
+	} else {
+		secmsg_key_nonce(k, seq, r->iv);
+	}
+	err = secmsg_aead_seal(r, k->tfm, buf, assoc, text_len);
+	if (err)
+		return err;
+	out->epoch = k->epoch;
+	out->seq = seq;
+	secmsg_cnt_add(s, SECMSG_CNT_A_TX_MESSAGES, 1);
+	secmsg_cnt_add(s, SECMSG_CNT_A_TX_BYTES, pt_len);
+	secmsg_stat_inc(s->sn, SECMSG_STATS_A_SEALED);
+	session_used(s);
+	return assoc + text_len + a->tag_len;
+}
+
+static int count_fail(struct secmsg_session *s, int err)
+{
+	struct secmsg_net *sn = s->sn;
+
+	switch (err) {
+	case -EBADMSG:
+		secmsg_cnt_add(s, SECMSG_CNT_A_AUTH_FAILURES, 1);
+		secmsg_stat_inc(sn, SECMSG_STATS_A_AUTH_FAILURES);
+		break;
+	case -EALREADY:
+	case -ESTALE:
+		secmsg_cnt_add(s, SECMSG_CNT_A_REPLAYS, 1);
+		secmsg_stat_inc(sn, SECMSG_STATS_A_REPLAYS);
+		break;
+	case -EKEYEXPIRED:
+	case -EKEYREJECTED:
+		secmsg_cnt_add(s, SECMSG_CNT_A_STALE_EPOCH, 1);
+		secmsg_stat_inc(sn, SECMSG_STATS_A_STALE_EPOCH);
+		break;
+	case -EPROTO:
+	case -EINVAL:
+		secmsg_stat_inc(sn, SECMSG_STATS_A_BAD_HEADER);
+		break;
+	}
+	return err;
+}
+
+/*
+ * Open the len-byte message in buf in place.  On success the plaintext
+ * is at buf + *pt_off and its length is returned.
+ */
+static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
+		    u8 *buf, unsigned int len, unsigned int *pt_off,
+		    struct secmsg_msg_out *out,
+		    struct netlink_ext_ack *extack)
+{
+	const struct secmsg_hdr *h = (const struct secmsg_hdr *)buf;
+	const struct secmsg_alg_desc *a;
+	unsigned int assoc = SECMSG_HDR_LEN, text_len;
+	struct secmsg_key *k;
+	u64 seq;
+	int err;
+
+	if (len < SECMSG_HDR_LEN) {
+		NL_SET_ERR_MSG(extack, "message shorter than its header");
+		return count_fail(s, -EINVAL);
+	}
+	seq = be64_to_cpu(h->seq);
+	if (h->version != SECMSG_WIRE_VERSION || h->reserved ||
+	    be64_to_cpu(h->session_id) != s->id ||
+	    seq >= SECMSG_MAX_MESSAGES_LIMIT) {
+		NL_SET_ERR_MSG(extack,
+			       "bad message header (version, reserved, session id or sequence)");
+		return count_fail(s, -EPROTO);
+	}
+	k = secmsg_session_rx(s, be32_to_cpu(h->epoch), &err);
+	if (!k) {
+		if (err == -EKEYREJECTED)
+			NL_SET_ERR_MSG(extack, "message from an epoch not reached yet");
+		else
+			NL_SET_ERR_MSG(extack, "message from an expired epoch");
+		return count_fail(s, err);
+	}
+	a = k->desc;
+	if (h->alg != k->alg) {
+		NL_SET_ERR_MSG(extack, "message algorithm differs from its epoch's");
+		err = -EPROTO;
+		goto out;
+	}
+	text_len = len - SECMSG_HDR_LEN;
+	if (a->cbc) {
+		if (text_len < a->iv_len + SECMSG_CBC_BLOCK_LEN + a->tag_len ||
+		    (text_len - a->iv_len - a->tag_len) % SECMSG_CBC_BLOCK_LEN) {
+			NL_SET_ERR_MSG(extack, "bad message length");
+			err = -EINVAL;
+			goto out;
+		}
+		memcpy(r->iv, buf + SECMSG_HDR_LEN, a->iv_len);
+		assoc += a->iv_len;
+		text_len -= a->iv_len;
+	} else {
+		if (text_len < a->tag_len) {
+			NL_SET_ERR_MSG(extack, "message shorter than its tag");
+			err = -EINVAL;
+			goto out;
+		}
+		secmsg_key_nonce(k, seq, r->iv);
+	}
+	err = secmsg_replay_check(&k->replay, seq);
+	if (err) {
+		if (err == -EALREADY)
+			NL_SET_ERR_MSG(extack, "replayed message");
+		else
+			NL_SET_ERR_MSG(extack, "message behind the replay window");
+		goto out;
+	}
+	err = secmsg_aead_open(r, k->tfm, buf, assoc, text_len);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "message authentication failed");
+		goto out;
+	}
+	text_len -= a->tag_len;
+	if (a->cbc) {
+		err = secmsg_cbc_unpad(buf + assoc, text_len);
+		if (err < 0) {
+			NL_SET_ERR_MSG(extack, "bad padding");
+			goto out;
+		}
+		text_len = err;
+	}
+	err = secmsg_replay_update(&k->replay, seq);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "replayed message");
+		goto out;
+	}
+	*pt_off = assoc;
+	out->epoch = k->epoch;
+	out->seq = seq;
+	secmsg_cnt_add(s, SECMSG_CNT_A_RX_MESSAGES, 1);
+	secmsg_cnt_add(s, SECMSG_CNT_A_RX_BYTES, text_len);
+	secmsg_stat_inc(s->sn, SECMSG_STATS_A_OPENED);
+	session_used(s);
+	err = text_len;
+out:
+	secmsg_key_put(k);
+	return err < 0 ? count_fail(s, err) : err;
+}
+
+/* Room for the sealed output and for opening the input in place. */
+static struct nlattr *reserve(struct sk_buff *skb, int attrtype,
+			      unsigned int len, struct netlink_ext_ack *extack)
+{
+	struct nlattr *nla = nla_reserve(skb, attrtype, len);
+
+	if (!nla)
+		NL_SET_ERR_MSG(extack, "reply too large");
+	return nla;
+}
+
+static int do_seal(struct secmsg_req *r, struct secmsg_session *s,
+		   const struct secmsg_msg_in *in, struct sk_buff *skb,
+		   int attrtype, struct secmsg_msg_out *out,
+		   struct netlink_ext_ack *extack)
+{
+	struct secmsg_key *k;
+	struct nlattr *nla;
+	int err;
+
+	k = tx_key(s, &err);
+	if (!k)
+		return err;
+	nla = reserve(skb, attrtype, in->len + SECMSG_MAX_OVERHEAD, extack);
+	if (!nla) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	memcpy((u8 *)nla_data(nla) + text_off(k->desc), in->data, in->len);
+	err = seal_buf(r, s, k, nla_data(nla), in->len, out);
+	if (err >= 0)
+		nla_shrink(skb, nla, err);
+out:
+	secmsg_key_put(k);
+	return err;
+}
+
+static int do_open(struct secmsg_req *r, struct secmsg_session *s,
+		   const struct secmsg_msg_in *in, struct sk_buff *skb,
+		   int attrtype, struct secmsg_msg_out *out,
+		   struct netlink_ext_ack *extack)
+{
+	unsigned int pt_off;
+	struct nlattr *nla;
+	u8 *buf;
+	int len;
+
+	nla = reserve(skb, attrtype, in->len, extack);
+	if (!nla)
+		return -EMSGSIZE;
+	buf = nla_data(nla);
+	memcpy(buf, in->data, in->len);
+	len = open_buf(r, s, buf, in->len, &pt_off, out, extack);
+	if (len < 0)
+		return len;
+	memmove(buf, buf + pt_off, len);
+	nla_shrink(skb, nla, len);
+	return len;
+}
+
+static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
+		     struct secmsg_session *to,
+		     const struct secmsg_msg_in *in, struct sk_buff *skb,
+		     int attrtype, struct secmsg_msg_out *out,
+		     struct netlink_ext_ack *extack)
+{
+	struct secmsg_msg_out ignored;
+	unsigned int pt_off;
+	struct secmsg_key *k;
+	struct nlattr *nla;
+	int len, err;
+	u8 *buf;
+
+	k = tx_key(to, &err);
+	if (!k) {
+		NL_SET_ERR_MSG(extack, "destination session has no key");
+		return err;
+	}
+	nla = reserve(skb, attrtype, in->len + SECMSG_MAX_OVERHEAD, extack);
+	if (!nla) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	buf = nla_data(nla);
+	memcpy(buf, in->data, in->len);
+	len = open_buf(r, from, buf, in->len, &pt_off, &ignored, extack);
+	if (len < 0) {
+		err = len;
+		goto out;
+	}
+	/* Plaintext moves to where the destination's text goes ... */
+	memmove(buf + text_off(k->desc), buf + pt_off, len);
+	/* ... and is overwritten by the seal. */
+	err = seal_buf(r, to, k, buf, len, out);
+	if (err >= 0) {
+		nla_shrink(skb, nla, err);
+		secmsg_stat_inc(to->sn, SECMSG_STATS_A_RESEALED);
+	}
+out:
+	secmsg_key_put(k);
+	return err;
+}
+
+static struct secmsg_session *find(struct secmsg_net *sn, u64 id,
+				   struct netlink_ext_ack *extack)
+{
+	struct secmsg_session *s = secmsg_session_lookup(sn, id);
+
+	if (!s) {
+		secmsg_stat_inc(sn, SECMSG_STATS_A_NO_SESSION);
+		NL_SET_ERR_MSG(extack, "no such session");
+	} else if (READ_ONCE(s->state) != SECMSG_STATE_ACTIVE) {
+		NL_SET_ERR_MSG(extack, "session is not active");
+		secmsg_session_put(s);
+		return ERR_PTR(-ENOTCONN);
+	}
+	return s ?: ERR_PTR(-ENOENT);
+}
+
+static void rotate_if_due(struct secmsg_session *s)
+{
+	u64 max = READ_ONCE(s->pol.max_messages);
+
+	if (max && atomic64_inc_return(&s->epoch_msgs) >= max)
+		secmsg_session_rotate_if_due(s);
+}
+
+int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
+		  const struct secmsg_msg_in *in, struct sk_buff *skb,
+		  int attrtype, struct secmsg_msg_out *out,
+		  struct netlink_ext_ack *extack)
+{
+	struct secmsg_session *s, *peer = NULL;
+	unsigned char *mark = skb_tail_pointer(skb);
+	int err;
+
+	if (in->op == SECMSG_MSG_SEAL ? in->len > SECMSG_MAX_PLAINTEXT :
+	    in->len > SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD) {
+		NL_SET_ERR_MSG(extack, "message larger than SECMSG_MAX_PLAINTEXT");
+		return -EMSGSIZE;
+	}
+	s = find(sn, in->id, extack);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	switch (in->op) {
+	case SECMSG_MSG_SEAL:
+		err = do_seal(r, s, in, skb, attrtype, out, extack);
+		break;
+	case SECMSG_MSG_OPEN:
+		err = do_open(r, s, in, skb, attrtype, out, extack);
+		break;
+	case SECMSG_MSG_RESEAL:
+		peer = find(sn, in->peer_id, extack);
+		if (IS_ERR(peer)) {
+			err = PTR_ERR(peer);
+			peer = NULL;
+			break;
+		}
+		err = do_reseal(r, s, peer, in, skb, attrtype, out, extack);
+		break;
+	default:
+		NL_SET_ERR_MSG(extack, "unknown message operation");
+		err = -EINVAL;
+	}
+	if (err < 0) {
+		skb_wipe_to(skb, mark);
+	} else {
+		rotate_if_due(s);
+		if (peer)
+			rotate_if_due(peer);
+		err = 0;
+	}
+	secmsg_session_put(peer);
+	secmsg_session_put(s);
+	return err;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-message operations.  Each writes its output as one attribute of the
+ * reply skb, working in place in that attribute: no buffer is allocated
+ * per message, and a RESEAL's plaintext exists only inside the attribute
+ * between the open and the seal that overwrites it.
+ */
+#ifndef _SECMSG_MSG_H
+#define _SECMSG_MSG_H
+
+#include <linux/netlink.h>
+#include <linux/skbuff.h>
+
+#include "aead.h"
+#include "netns.h"
+
+struct secmsg_msg_in {
+	u8 op;			/* enum secmsg_msg_op */
+	u64 id;
+	u64 peer_id;		/* RESEAL */
+	const u8 *data;
+	unsigned int len;
+};
+
+struct secmsg_msg_out {
+	u32 epoch;
+	u64 seq;
+};
+
+/* Reply room an op needs for its output attribute. */
+static inline unsigned int secmsg_msg_room(unsigned int in_len)
+{
+	return nla_total_size(in_len + SECMSG_MAX_OVERHEAD);
+}
+
+int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
+		  const struct secmsg_msg_in *in, struct sk_buff *skb,
+		  int attrtype, struct secmsg_msg_out *out,
+		  struct netlink_ext_ack *extack);
+
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The generic netlink family: handlers and the helpers they share. */
+#ifndef _SECMSG_NETLINK_H
+#define _SECMSG_NETLINK_H
+
+#include <net/genetlink.h>
+
+#include "session.h"
+
+int secmsg_nl_init(void);
+void secmsg_nl_exit(void);
+
+/* handlers, by file */
+int secmsg_nl_crypt(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_session_new(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_session_get(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int secmsg_nl_session_del(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_session_set(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_session_rotate(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_stats_get(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_msg(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_msg_batch(struct sk_buff *skb, struct genl_info *info);
+
+extern const struct nla_policy secmsg_op_nl_policy[SECMSG_OP_A_MAX + 1];
+
+/* The attribute is present, or an extack names the missing one. */
+#define SECMSG_REQUIRE(info, attr)					\
+	({								\
+		bool __ok = (info)->attrs[attr];			\
+		if (!__ok)						\
+			GENL_SET_ERR_MSG(info, "missing " #attr);	\
+		__ok;							\
+	})
+
+static inline struct secmsg_net *secmsg_info_net(struct genl_info *info)
+{
+	return secmsg_net(genl_info_net(info));
+}
+
+/* Look up SECMSG_A_SESSION_ID; extack and NULL when absent or unknown. */
+struct secmsg_session *secmsg_nl_session(struct genl_info *info);
+
+#endif

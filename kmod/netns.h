@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Per-network-namespace state. */
+#ifndef _SECMSG_NETNS_H
+#define _SECMSG_NETNS_H
+
+#include <linux/atomic.h>
+#include <linux/mutex.h>
+#include <linux/rbtree.h>
+#include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <uapi/linux/secmsg.h>
+
+struct secmsg_net {
+	struct net *net;
+	/* serialises session insert/remove; protects by_id and count */
+	struct mutex lock;
+	struct rhashtable table;	/* id -> session, RCU lookups */
+	struct rb_root by_id;		/* ordered, for resumable dumps */
+	unsigned int count;
+	struct delayed_work gc;
+	bool dying;
+	/* cumulative totals, indexed by SECMSG_STATS_A_* */
+	atomic64_t stats[__SECMSG_STATS_A_MAX];
+};
+
+extern unsigned int secmsg_net_id;
+
+static inline struct secmsg_net *secmsg_net(const struct net *net)
+{
+	return net_generic(net, secmsg_net_id);
+}
+
+static inline void secmsg_stat_inc(struct secmsg_net *sn, int which)
+{
+	atomic64_inc(&sn->stats[which]);
+}
+
+int secmsg_netns_init(void);
+void secmsg_netns_exit(void);
+
+#endif

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/* SECMSG_CMD_CRYPT: seal or open one buffer with a caller-given key. */
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include "aead.h"
+#include "netlink.h"
+#include "secmsg.h"
+
+struct crypt_args {
+	const struct secmsg_alg_desc *a;
+	bool enc;
+	const u8 *aad, *data;
+	unsigned int aad_len, data_len;
+	u8 nonce[SECMSG_CBC_IV_LEN];
+};
+
+static int crypt_parse(struct genl_info *info, struct crypt_args *c)
+{
+	struct nlattr **tb = info->attrs;
+	unsigned int max;
+
+	if (!SECMSG_REQUIRE(info, SECMSG_A_CRYPT_OP) ||
+	    !SECMSG_REQUIRE(info, SECMSG_A_ALG) ||
+	    !SECMSG_REQUIRE(info, SECMSG_A_KEY) ||
+	    !SECMSG_REQUIRE(info, SECMSG_A_DATA))
+		return -EINVAL;
+	c->a = secmsg_alg(nla_get_u32(tb[SECMSG_A_ALG]));
+	c->enc = nla_get_u8(tb[SECMSG_A_CRYPT_OP]) == SECMSG_CRYPT_ENCRYPT;
+	c->data = nla_data(tb[SECMSG_A_DATA]);
+	c->data_len = nla_len(tb[SECMSG_A_DATA]);
+	if (tb[SECMSG_A_AAD]) {
+		c->aad = nla_data(tb[SECMSG_A_AAD]);
+		c->aad_len = nla_len(tb[SECMSG_A_AAD]);
+	}
+	max = SECMSG_MAX_PLAINTEXT;
+	if (!c->enc)
+		max += secmsg_body_len(c->a, 0) - c->a->iv_len;
+	if (c->data_len > max) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SECMSG_A_DATA],
+				    "data larger than SECMSG_MAX_PLAINTEXT");
+		return -EMSGSIZE;
+	}
+	if (tb[SECMSG_A_NONCE]) {
+		if (nla_len(tb[SECMSG_A_NONCE]) != c->a->iv_len) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[SECMSG_A_NONCE],
+					    "nonce must be 12 bytes (16-byte IV for twofish_cbc)");
+			return -EINVAL;
+		}
+		memcpy(c->nonce, nla_data(tb[SECMSG_A_NONCE]), c->a->iv_len);
+	} else if (c->enc) {
+		get_random_bytes(c->nonce, c->a->iv_len);
+	} else {
+		GENL_SET_ERR_MSG(info, "decrypt needs SECMSG_A_NONCE");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Work buffer: AAD || [IV] || text || tag, so that the associated data of
+ * twofish_cbc (AAD || IV) and of the AEADs (AAD) are both contiguous.
+ */
+static int crypt_run(struct secmsg_req *r, struct crypto_aead *tfm,
+		     struct crypt_args *c, u8 *buf, unsigned int *out_len)
+{
+	unsigned int assoc = c->aad_len, text = c->data_len;
+	int err;
+
+	memcpy(buf, c->aad, c->aad_len);
+	memcpy(r->iv, c->nonce, c->a->iv_len);
+	if (c->a->cbc) {
+		memcpy(buf + assoc, c->nonce, c->a->iv_len);
+		assoc += c->a->iv_len;
+	}
+	memcpy(buf + assoc, c->data, c->data_len);
+	if (c->enc) {
+		if (c->a->cbc) {
+			secmsg_cbc_pad(buf + assoc, text);
+			text = secmsg_cbc_padded(text);
+		}
+		err = secmsg_aead_seal(r, tfm, buf, assoc, text);
+		*out_len = text + c->a->tag_len;
+	} else {
+		err = secmsg_aead_open(r, tfm, buf, assoc, text);
+		text -= min(text, c->a->tag_len);
+		if (!err && c->a->cbc) {
+			err = secmsg_cbc_unpad(buf + assoc, text);
+			text = err;
+			err = min(err, 0);
+		}
+		*out_len = text;
+	}
+	memmove(buf, buf + assoc, *out_len);
+	return err;
+}
+
+int secmsg_nl_crypt(struct sk_buff *skb, struct genl_info *info)
+{
+	struct crypt_args c = {};
+	struct crypto_aead *tfm;
+	struct secmsg_req *r = NULL;
+	struct sk_buff *msg = NULL;
+	unsigned int out_len = 0;
+	u8 *buf = NULL;
+	void *hdr;
+	int err;
+
+	err = crypt_parse(info, &c);
+	if (err)
+		return err;
+	tfm = secmsg_aead_new(nla_get_u32(info->attrs[SECMSG_A_ALG]),
+			      nla_data(info->attrs[SECMSG_A_KEY]));
+	if (IS_ERR(tfm)) {
+		GENL_SET_ERR_MSG(info, "cannot set up the cipher");
+		return PTR_ERR(tfm);
+	}
+	r = secmsg_req_alloc();
+	buf = kmalloc(c.aad_len + SECMSG_CBC_IV_LEN + c.data_len +
+		      SECMSG_CBC_BLOCK_LEN + SECMSG_HMAC_TAG_LEN, GFP_KERNEL);
+	if (!r || !buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = crypt_run(r, tfm, &c, buf, &out_len);
+	if (err) {
+		if (err == -EBADMSG)
+			GENL_SET_ERR_MSG(info, "authentication failed");
+		else if (c.enc)
+			GENL_SET_ERR_MSG(info, "encryption failed");
+		else
+			GENL_SET_ERR_MSG(info, "bad ciphertext (length or padding)");
+		goto out;
+	}
+	err = -ENOMEM;
+	msg = genlmsg_new(nla_total_size(out_len) + 64, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put_reply(msg, info, &secmsg_family, 0,
+				SECMSG_CMD_CRYPT);
+	if (!hdr || nla_put(msg, SECMSG_A_NONCE, c.a->iv_len, c.nonce) ||
+	    nla_put(msg, SECMSG_A_DATA, out_len, buf)) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	atomic64_inc(&secmsg_info_net(info)->stats[SECMSG_STATS_A_CRYPT_OPS]);
+	err = genlmsg_reply(msg, info);
+	msg = NULL;
+out:
+	nlmsg_free(msg);
+	kfree_sensitive(buf);
+	secmsg_req_free(r);
+	secmsg_aead_free(tfm);
+	return err;
+}

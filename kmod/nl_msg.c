@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/* SECMSG_CMD_MSG and SECMSG_CMD_MSG_BATCH. */
+#include <net/genetlink.h>
+
+#include "msg.h"
+#include "netlink.h"
+#include "secmsg.h"
+
+static struct sk_buff *reply_new(struct genl_info *info, size_t size,
+				 void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(size, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &secmsg_family, 0,
+				 info->genlhdr->cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+int secmsg_nl_msg(struct sk_buff *skb, struct genl_info *info)
+{
+	struct secmsg_msg_out out = {};
+	struct secmsg_msg_in in = {};
+	struct secmsg_req *r;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (!SECMSG_REQUIRE(info, SECMSG_A_MSG_OP) ||
+	    !SECMSG_REQUIRE(info, SECMSG_A_SESSION_ID) ||
+	    !SECMSG_REQUIRE(info, SECMSG_A_DATA))
+		return -EINVAL;
+	in.op = nla_get_u8(info->attrs[SECMSG_A_MSG_OP]);
+	in.id = nla_get_u64(info->attrs[SECMSG_A_SESSION_ID]);
+	in.data = nla_data(info->attrs[SECMSG_A_DATA]);
+	in.len = nla_len(info->attrs[SECMSG_A_DATA]);
+	if (in.op == SECMSG_MSG_RESEAL) {
+		if (!SECMSG_REQUIRE(info, SECMSG_A_PEER_SESSION_ID))
+			return -EINVAL;
+		in.peer_id = nla_get_u64(info->attrs[SECMSG_A_PEER_SESSION_ID]);
+	}
+
+	r = secmsg_req_alloc();
+	msg = reply_new(info, secmsg_msg_room(in.len) + 64, &hdr);
+	if (!r || !msg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = secmsg_msg_do(secmsg_info_net(info), r, &in, msg, SECMSG_A_DATA,
+			    &out, info->extack);
+	if (err)
+		goto out;
+	if (nla_put_u32(msg, SECMSG_A_EPOCH, out.epoch) ||
+	    nla_put_u64_64bit(msg, SECMSG_A_SEQ, out.seq, SECMSG_A_PAD)) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+	msg = NULL;
+out:
+	nlmsg_free(msg);
+	secmsg_req_free(r);
+	return err;
+}
+
+/* Parse one SECMSG_A_OP nest (already validated by the policy). */
+static int parse_op(struct nlattr *nest, struct secmsg_msg_in *in,
+		    u64 *cookie, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SECMSG_OP_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, SECMSG_OP_A_MAX, nest, secmsg_op_nl_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[SECMSG_OP_A_MSG_OP] || !tb[SECMSG_OP_A_SESSION_ID] ||
+	    !tb[SECMSG_OP_A_DATA]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "op needs MSG_OP, SESSION_ID and DATA");
+		return -EINVAL;
+	}
+	in->op = nla_get_u8(tb[SECMSG_OP_A_MSG_OP]);
+	in->id = nla_get_u64(tb[SECMSG_OP_A_SESSION_ID]);
+	in->data = nla_data(tb[SECMSG_OP_A_DATA]);
+	in->len = nla_len(tb[SECMSG_OP_A_DATA]);
+	in->peer_id = 0;
+	if (in->op == SECMSG_MSG_RESEAL) {
+		if (!tb[SECMSG_OP_A_PEER_SESSION_ID]) {
+			NL_SET_ERR_MSG_ATTR(extack, nest,
+					    "RESEAL needs PEER_SESSION_ID");
+			return -EINVAL;
+		}
+		in->peer_id = nla_get_u64(tb[SECMSG_OP_A_PEER_SESSION_ID]);
+	}
+	*cookie = tb[SECMSG_OP_A_COOKIE] ?
+		  nla_get_u64(tb[SECMSG_OP_A_COOKIE]) : 0;
+	return 0;
+}
+
+/* Validate the whole batch before doing anything; return the reply size. */
+static int batch_size(struct genl_info *info, size_t *size)
+{
+	struct secmsg_msg_in in;
+	unsigned int n = 0;
+	size_t bytes = 0;
+	struct nlattr *a;
+	u64 cookie;
+	int rem, err;
+
+	*size = 0;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != SECMSG_A_OP)
+			continue;
+		if (++n > SECMSG_BATCH_MAX_OPS) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "more than SECMSG_BATCH_MAX_OPS ops");
+			return -E2BIG;
+		}
+		err = parse_op(a, &in, &cookie, info->extack);
+		if (err)
+			return err;
+		bytes += in.len;
+		if (bytes > SECMSG_BATCH_MAX_BYTES) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "more than SECMSG_BATCH_MAX_BYTES of data");
+			return -E2BIG;
+		}
+		*size += secmsg_msg_room(in.len) + 64;
+	}
+	if (!n) {
+		GENL_SET_ERR_MSG(info, "batch without SECMSG_A_OP");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int batch_one(struct secmsg_net *sn, struct secmsg_req *r,
+		     struct nlattr *a, struct sk_buff *msg)
+{
+	struct secmsg_msg_out out = {};
+	struct secmsg_msg_in in;
+	struct nlattr *nest;
+	u64 cookie;
+	int status;
+
+	if (parse_op(a, &in, &cookie, NULL))
+		return -EINVAL;		/* validated in batch_size() */
+	nest = nla_nest_start(msg, SECMSG_A_RESULT);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, SECMSG_RESULT_A_COOKIE, cookie,
+			      SECMSG_RESULT_A_PAD))
+		return -EMSGSIZE;
+	status = -secmsg_msg_do(sn, r, &in, msg, SECMSG_RESULT_A_DATA, &out,
+				NULL);
+	if (nla_put_u32(msg, SECMSG_RESULT_A_STATUS, status) ||
+	    (!status &&
+	     (nla_put_u32(msg, SECMSG_RESULT_A_EPOCH, out.epoch) ||
+	      nla_put_u64_64bit(msg, SECMSG_RESULT_A_SEQ, out.seq,
+				SECMSG_RESULT_A_PAD))))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int secmsg_nl_msg_batch(struct sk_buff *skb, struct genl_info *info)
+{
+	struct secmsg_net *sn = secmsg_info_net(info);
+	struct secmsg_req *r = NULL;
+	struct sk_buff *msg = NULL;
+	struct nlattr *a;
+	size_t size;
+	void *hdr;
+	int rem, err;
+
+	err = batch_size(info, &size);
+	if (err)
+		return err;
+	r = secmsg_req_alloc();
+	msg = reply_new(info, size, &hdr);
+	if (!r || !msg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != SECMSG_A_OP)
+			continue;
+		err = batch_one(sn, r, a, msg);
+		if (err) {
+			GENL_SET_ERR_MSG(info, "batch reply overflow");
+			goto out;
+		}
+	}
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+	msg = NULL;
+out:
+	nlmsg_free(msg);
+	secmsg_req_free(r);
+	return err;
+}

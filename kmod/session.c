@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The per-namespace session table and the session lifecycle. */
+#include <linux/ctype.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "events.h"
+#include "secmsg.h"
+#include "session.h"
+
+static const struct secmsg_policy_k default_policy = {
+	.rotate_interval = 3600,
+	.max_messages = 1ULL << 20,
+	.timeout = 86400,
+	.idle_timeout = 3600,
+	.rekey_grace = 10,
+};
+
+static const struct rhashtable_params table_params = {
+	.head_offset = offsetof(struct secmsg_session, node),
+	.key_offset = offsetof(struct secmsg_session, id),
+	.key_len = sizeof(u64),
+	.automatic_shrinking = true,
+};
+
+static struct kmem_cache *session_cache;
+
+int secmsg_session_cache_init(void)
+{
+	session_cache = KMEM_CACHE(secmsg_session, 0);
+	return session_cache ? 0 : -ENOMEM;
+}
+
+void secmsg_session_cache_exit(void)
+{
+	kmem_cache_destroy(session_cache);
+}
+
+bool secmsg_user_id_valid(const char *id)
+{
+	size_t i, len = strnlen(id, SECMSG_USER_ID_MAX + 1);
+
+	if (!len || len > SECMSG_USER_ID_MAX || id[0] == '.' || id[0] == '-')
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(id[i]) && !strchr("._@-", id[i]))
+			return false;
+	return true;
+}
+
+u64 secmsg_to_unix(u64 boot_ns)
+{
+	s64 ago = (s64)(secmsg_now() - boot_ns);
+
+	return ktime_get_real_seconds() - div_s64(ago, NSEC_PER_SEC);
+}
+
+u64 secmsg_session_expires(const struct secmsg_session *s)
+{
+	u32 timeout = READ_ONCE(s->pol.timeout);
+	u32 idle = READ_ONCE(s->pol.idle_timeout);
+	u64 t = 0, i;
+
+	if (timeout)
+		t = s->created_ns + (u64)timeout * NSEC_PER_SEC;
+	if (idle) {
+		i = READ_ONCE(s->last_used_ns) + (u64)idle * NSEC_PER_SEC;
+		if (!t || i < t)
+			t = i;
+	}
+	return t;
+}
+
+u64 secmsg_session_rekey_at(const struct secmsg_session *s)
+{
+	u32 every = READ_ONCE(s->pol.rotate_interval);
+
+	return every ? READ_ONCE(s->rotated_ns) + (u64)every * NSEC_PER_SEC
+		     : 0;
+}
+
+static void session_free_work(struct work_struct *w)
+{
+	struct secmsg_session *s = container_of(to_rcu_work(w),
+						struct secmsg_session,
+						free_work);
+
+	secmsg_key_put(rcu_dereference_protected(s->tx, 1));
+	secmsg_key_put(rcu_dereference_protected(s->rx, 1));
+	secmsg_key_put(rcu_dereference_protected(s->rx_prev, 1));
+	mutex_destroy(&s->rekey_lock);
+	memzero_explicit(s, sizeof(*s));
+	kmem_cache_free(session_cache, s);
+}
+
+void secmsg_session_put(struct secmsg_session *s)
+{
+	if (!s || !refcount_dec_and_test(&s->ref))
+		return;
+	INIT_RCU_WORK(&s->free_work, session_free_work);
+	queue_rcu_work(secmsg_wq, &s->free_work);
+}
+
+static void session_apply_policy(struct secmsg_policy_k *dst,
+				 const struct secmsg_policy_k *src, u32 set)
+{
+	if (set & SECMSG_POL_ROTATE)
+		WRITE_ONCE(dst->rotate_interval, src->rotate_interval);
+	if (set & SECMSG_POL_MAXMSG)
+		WRITE_ONCE(dst->max_messages, src->max_messages);
+	if (set & SECMSG_POL_TIMEOUT)
+		WRITE_ONCE(dst->timeout, src->timeout);
+	if (set & SECMSG_POL_IDLE)
+		WRITE_ONCE(dst->idle_timeout, src->idle_timeout);
+	if (set & SECMSG_POL_GRACE)
+		WRITE_ONCE(dst->rekey_grace, src->rekey_grace);
+}
+
+/* Insert with a fresh random id; called with sn->lock held. */
+static int session_link(struct secmsg_net *sn, struct secmsg_session *s)
+{
+	struct rb_node **p = &sn->by_id.rb_node, *parent = NULL;
+	struct secmsg_session *it;
+	int err;
+
+	do {
+		s->id = get_random_u64();
+		if (!s->id)
+			continue;
+		err = rhashtable_lookup_insert_fast(&sn->table, &s->node,
+						    table_params);
+	} while (!s->id || err == -EEXIST);
+	if (err)
+		return err;
+
+	while (*p) {
+		parent = *p;
+		it = rb_entry(parent, struct secmsg_session, rb);
+		p = s->id < it->id ? &parent->rb_left : &parent->rb_right;
+	}
+	rb_link_node(&s->rb, parent, p);
+	rb_insert_color(&s->rb, &sn->by_id);
+	sn->count++;
+	return 0;
+}
+
+static void session_unlink_locked(struct secmsg_session *s)
+{
+	struct secmsg_net *sn = s->sn;
+
+	lockdep_assert_held(&sn->lock);
+	s->dead = true;
+	rhashtable_remove_fast(&sn->table, &s->node, table_params);
+	rb_erase(&s->rb, &sn->by_id);
+	sn->count--;
+}
+
+struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
+					  const struct secmsg_session_params *p)
+{
+	struct secmsg_key *tx, *rx;
+	struct secmsg_session *s;
+	int err;
+
+	s = kmem_cache_zalloc(session_cache, GFP_KERNEL);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	s->sn = sn;
+	refcount_set(&s->ref, 2);	/* the table's and the caller's */
+	INIT_LIST_HEAD(&s->dead_node);
+	INIT_LIST_HEAD(&s->gc_node);
+	mutex_init(&s->rekey_lock);
+	s->state = SECMSG_STATE_ACTIVE;
+	s->flags = p->flags;
+	s->owner_portid = p->owner_portid;
+	strscpy(s->user_id, p->user_id, sizeof(s->user_id));
+	s->pol = default_policy;
+	session_apply_policy(&s->pol, &p->pol, p->pol_set);
+	memcpy(s->secret[SECMSG_DIR_C2S], p->secret[SECMSG_DIR_C2S],
+	       SECMSG_KEY_LEN);
+	memcpy(s->secret[SECMSG_DIR_S2C], p->secret[SECMSG_DIR_S2C],
+	       SECMSG_KEY_LEN);
+	s->created_ns = secmsg_now();
+	s->rotated_ns = s->created_ns;
+	s->last_used_ns = s->created_ns;
+
+	tx = secmsg_key_new(p->alg, 0, SECMSG_DIR_S2C,
+			    s->secret[SECMSG_DIR_S2C]);
+	if (IS_ERR(tx)) {
+		err = PTR_ERR(tx);
+		goto err_free;
+	}
+	RCU_INIT_POINTER(s->tx, tx);
+	rx = secmsg_key_new(p->alg, 0, SECMSG_DIR_C2S,
+			    s->secret[SECMSG_DIR_C2S]);
+	if (IS_ERR(rx)) {
+		err = PTR_ERR(rx);
+		goto err_free;
+	}
+	RCU_INIT_POINTER(s->rx, rx);
+
+	mutex_lock(&sn->lock);
+	if (sn->dying)
+		err = -ENODEV;
+	else if (sn->count >= READ_ONCE(secmsg_max_sessions))
+		err = -ENOSPC;
+	else
+		err = session_link(sn, s);
+	mutex_unlock(&sn->lock);
+	if (err)
+		goto err_free;
+
+	secmsg_stat_inc(sn, SECMSG_STATS_A_CREATED);
+	secmsg_event(s, SECMSG_EVENT_CREATED, 0);
+	return s;
+
+err_free:
+	refcount_set(&s->ref, 1);
+	secmsg_session_put(s);
+	return ERR_PTR(err);
+}
+
+struct secmsg_session *secmsg_session_lookup(struct secmsg_net *sn, u64 id)
+{
+	struct secmsg_session *s;
+
+	rcu_read_lock();
+	s = rhashtable_lookup(&sn->table, &id, table_params);
+	if (s && !refcount_inc_not_zero(&s->ref))
+		s = NULL;
+	rcu_read_unlock();
+	return s;
+}
+
+static void session_report_gone(struct secmsg_session *s, u8 reason)
+{
+	struct secmsg_net *sn = s->sn;
+	bool expired = reason == SECMSG_REASON_TIMEOUT ||
+		       reason == SECMSG_REASON_IDLE;
+
+	secmsg_stat_inc(sn, SECMSG_STATS_A_DELETED);
+	if (expired)
+		secmsg_stat_inc(sn, SECMSG_STATS_A_EXPIRED);
+	if (reason != SECMSG_REASON_NETNS_EXIT)
+		secmsg_event(s, expired ? SECMSG_EVENT_EXPIRED :
+				SECMSG_EVENT_DELETED, reason);
+}
+
+bool secmsg_session_delete(struct secmsg_session *s, u8 reason)
+{
+	struct secmsg_net *sn = s->sn;
+	bool unlinked = false;
+
+	mutex_lock(&sn->lock);
+	if (!s->dead) {
+		session_unlink_locked(s);
+		unlinked = true;
+	}
+	mutex_unlock(&sn->lock);
+	if (!unlinked)
+		return false;
+	session_report_gone(s, reason);
+	secmsg_session_put(s);		/* the table's reference */
+	return true;
+}
+
+struct secmsg_key *secmsg_session_tx(struct secmsg_session *s)
+{
+	struct secmsg_key *k;
+
+	rcu_read_lock();
+	k = rcu_dereference(s->tx);
+	if (k && !secmsg_key_get(k))
+		k = NULL;
+	rcu_read_unlock();
+	return k;
+}
+
+struct secmsg_key *secmsg_session_rx(struct secmsg_session *s, u32 epoch,
+				     int *err)
+{
+	struct secmsg_key *k, *prev;
+
+	*err = 0;
+	rcu_read_lock();
+	k = rcu_dereference(s->rx);
+	if (k && epoch != k->epoch) {
+		prev = rcu_dereference(s->rx_prev);
+		if (epoch > k->epoch)
+			*err = -EKEYREJECTED;
+		else if (prev && epoch == prev->epoch &&
+			 time_before(jiffies, READ_ONCE(prev->grace_until)))
+			k = prev;
+		else
+			*err = -EKEYEXPIRED;
+	}
+	if (*err || (k && !secmsg_key_get(k)))
+		k = NULL;
+	if (!k && !*err)
+		*err = -ENOTCONN;
+	rcu_read_unlock();
+	return k;
+}
+
+static int session_rotate_locked(struct secmsg_session *s, u32 alg)
+{
+	u8 next[2][SECMSG_KEY_LEN];
+	struct secmsg_key *tx, *rx, *old_tx, *old_rx, *old_prev;
+	u32 epoch = s->epoch + 1;
+	int err;
+
+	lockdep_assert_held(&s->rekey_lock);
+	if (!alg)
+		alg = rcu_dereference_protected(s->tx,
+				lockdep_is_held(&s->rekey_lock))->alg;
+	memcpy(next, s->secret, sizeof(next));
+	err = secmsg_key_ratchet(SECMSG_DIR_C2S, next[SECMSG_DIR_C2S]) ?:
+	      secmsg_key_ratchet(SECMSG_DIR_S2C, next[SECMSG_DIR_S2C]);
+	if (err)
+		goto out;
+	tx = secmsg_key_new(alg, epoch, SECMSG_DIR_S2C, next[SECMSG_DIR_S2C]);
+	if (IS_ERR(tx)) {
+		err = PTR_ERR(tx);
+		goto out;
+	}
+	rx = secmsg_key_new(alg, epoch, SECMSG_DIR_C2S, next[SECMSG_DIR_C2S]);
+	if (IS_ERR(rx)) {
+		secmsg_key_put(tx);
+		err = PTR_ERR(rx);
+		goto out;
+	}
+
+	old_rx = rcu_dereference_protected(s->rx,
+					   lockdep_is_held(&s->rekey_lock));
+	WRITE_ONCE(old_rx->grace_until,
+		   jiffies + READ_ONCE(s->pol.rekey_grace) * HZ);
+	old_prev = rcu_replace_pointer(s->rx_prev, old_rx,
+				       lockdep_is_held(&s->rekey_lock));
+	rcu_assign_pointer(s->rx, rx);
+	old_tx = rcu_replace_pointer(s->tx, tx,
+				     lockdep_is_held(&s->rekey_lock));
+	/* S(epoch) is overwritten: older keys cannot be derived again. */
+	memcpy(s->secret, next, sizeof(next));
+	s->epoch = epoch;
+	atomic64_set(&s->epoch_msgs, 0);
+	WRITE_ONCE(s->rotated_ns, secmsg_now());
+	secmsg_cnt_add(s, SECMSG_CNT_A_ROTATIONS, 1);
+	secmsg_stat_inc(s->sn, SECMSG_STATS_A_ROTATIONS);
+	secmsg_key_put(old_tx);
+	secmsg_key_put(old_prev);
+	secmsg_event(s, SECMSG_EVENT_ROTATED, 0);
+out:
+	memzero_explicit(next, sizeof(next));
+	return err;
+}
+
+int secmsg_session_rotate(struct secmsg_session *s, u32 alg)
+{
+	int err;
+
+	mutex_lock(&s->rekey_lock);
+	err = session_rotate_locked(s, alg);
+	mutex_unlock(&s->rekey_lock);
+	return err;
+}
+
+void secmsg_session_rotate_if_due(struct secmsg_session *s)
+{
+	u64 max;
+
+	mutex_lock(&s->rekey_lock);
+	max = READ_ONCE(s->pol.max_messages);
+	if (max && atomic64_read(&s->epoch_msgs) >= max)
+		session_rotate_locked(s, 0);
+	mutex_unlock(&s->rekey_lock);
+}
+
+void secmsg_session_set_policy(struct secmsg_session *s,
+			       const struct secmsg_policy_k *pol, u32 set)
+{
+	mutex_lock(&s->rekey_lock);
+	session_apply_policy(&s->pol, pol, set);
+	mutex_unlock(&s->rekey_lock);
+}
+
+/* ---- per-namespace maintenance ---- */
+
+static u8 session_expired(const struct secmsg_session *s, u64 now)
+{
+	u32 timeout = READ_ONCE(s->pol.timeout);
+	u32 idle = READ_ONCE(s->pol.idle_timeout);
+
+	if (timeout && now >= s->created_ns + (u64)timeout * NSEC_PER_SEC)
+		return SECMSG_REASON_TIMEOUT;
+	if (idle && now >= READ_ONCE(s->last_used_ns) +
+			   (u64)idle * NSEC_PER_SEC)
+		return SECMSG_REASON_IDLE;
+	return 0;
+}
+
+static bool session_needs_upkeep(struct secmsg_session *s, u64 now)
+{
+	u64 rekey_at = secmsg_session_rekey_at(s);
+	struct secmsg_key *prev;
+	bool stale_prev;
+
+	if (rekey_at && now >= rekey_at)
+		return true;
+	rcu_read_lock();
+	prev = rcu_dereference(s->rx_prev);
+	stale_prev = prev && time_after_eq(jiffies, READ_ONCE(prev->grace_until));
+	rcu_read_unlock();
+	return stale_prev;
+}
+
+static void session_upkeep(struct secmsg_session *s, u64 now)
+{
+	struct secmsg_key *prev;
+	u64 rekey_at;
+
+	mutex_lock(&s->rekey_lock);
+	rekey_at = secmsg_session_rekey_at(s);
+	if (rekey_at && now >= rekey_at)
+		session_rotate_locked(s, 0);
+	prev = rcu_dereference_protected(s->rx_prev,
+					 lockdep_is_held(&s->rekey_lock));
+	if (prev && time_after_eq(jiffies, READ_ONCE(prev->grace_until))) {
+		RCU_INIT_POINTER(s->rx_prev, NULL);
+		secmsg_key_put(prev);
+	}
+	mutex_unlock(&s->rekey_lock);
+}
+
+static void secmsg_gc(struct work_struct *w)
+{
+	struct secmsg_net *sn = container_of(to_delayed_work(w),
+					     struct secmsg_net, gc);
+	struct secmsg_session *s, *tmp;
+	LIST_HEAD(expired);
+	LIST_HEAD(upkeep);
+	struct rb_node *n;
+	u64 now = secmsg_now();
+
+	mutex_lock(&sn->lock);
+	for (n = rb_first(&sn->by_id); n; ) {
+		s = rb_entry(n, struct secmsg_session, rb);
+		n = rb_next(n);
+		if (session_expired(s, now)) {
+			session_unlink_locked(s);
+			list_add_tail(&s->dead_node, &expired);
+		} else if (session_needs_upkeep(s, now) &&
+			   refcount_inc_not_zero(&s->ref)) {
+			list_add_tail(&s->gc_node, &upkeep);
+		}
+	}
+	mutex_unlock(&sn->lock);
+
+	list_for_each_entry_safe(s, tmp, &expired, dead_node) {
+		session_report_gone(s, session_expired(s, now));
+		secmsg_session_put(s);
+	}
+	list_for_each_entry_safe(s, tmp, &upkeep, gc_node) {
+		list_del_init(&s->gc_node);
+		session_upkeep(s, now);
+		secmsg_session_put(s);
+	}
+	if (!READ_ONCE(sn->dying))
+		queue_delayed_work(secmsg_wq, &sn->gc, HZ);
+}
+
+int secmsg_sessions_init(struct secmsg_net *sn)
+{
+	mutex_init(&sn->lock);
+	sn->by_id = RB_ROOT;
+	INIT_DELAYED_WORK(&sn->gc, secmsg_gc);
+	return rhashtable_init(&sn->table, &table_params);
+}
+
+/* Unlink every session matching (owner, portid) or all; report them. */
+static void sessions_drop(struct secmsg_net *sn, bool all, u32 portid,
+			  u8 reason)
+{
+	struct secmsg_session *s, *tmp;
+	LIST_HEAD(gone);
+	struct rb_node *n;
+
+	mutex_lock(&sn->lock);
+	for (n = rb_first(&sn->by_id); n; ) {
+		s = rb_entry(n, struct secmsg_session, rb);
+		n = rb_next(n);
+		if (all || ((s->flags & SECMSG_SESSION_F_OWNED) &&
+			    s->owner_portid == portid)) {
+			session_unlink_locked(s);
+			list_add_tail(&s->dead_node, &gone);
+		}
+	}
+	mutex_unlock(&sn->lock);
+	list_for_each_entry_safe(s, tmp, &gone, dead_node) {
+		session_report_gone(s, reason);
+		secmsg_session_put(s);
+	}
+}
+
+void secmsg_sessions_flush_owner(struct secmsg_net *sn, u32 portid)
+{
+	sessions_drop(sn, false, portid, SECMSG_REASON_OWNER_GONE);
+}
+
+/* Namespace exit: nothing may be added any more; drop everything. */
+void secmsg_sessions_destroy(struct secmsg_net *sn)
+{
+	WRITE_ONCE(sn->dying, true);
+	cancel_delayed_work_sync(&sn->gc);
+	sessions_drop(sn, true, 0, SECMSG_REASON_NETNS_EXIT);
+	rhashtable_destroy(&sn->table);
+	mutex_destroy(&sn->lock);
+}
