@@ -118,14 +118,18 @@ struct secmsg_msg_result {
 int secmsg_msg(struct secmsg_nl *nl, int op, uint64_t id, uint64_t peer_id,
 	       const uint8_t *data, size_t len, struct secmsg_msg_result *res);
 
-/* Batch (SECMSG_CMD_MSG_BATCH): n ops, n results in order. */
-struct secmsg_msg_op {
+/*
+ * Batch (SECMSG_CMD_MSG_BATCH): n ops, n results in order.  (Named
+ * secmsg_batch_op: struct secmsg_msg_op would clash with the uapi's
+ * enum secmsg_msg_op, tags share one namespace in C.)
+ */
+struct secmsg_batch_op {
 	int op;
 	uint64_t id, peer_id, cookie;
 	const uint8_t *data;
 	size_t len;
 };
-int secmsg_msg_batch(struct secmsg_nl *nl, const struct secmsg_msg_op *ops,
+int secmsg_msg_batch(struct secmsg_nl *nl, const struct secmsg_batch_op *ops,
 		     size_t n, struct secmsg_msg_result *res);
 /* Wipe and free a result's data. */
 void secmsg_msg_result_free(struct secmsg_msg_result *res);
@@ -136,8 +140,9 @@ struct secmsg_stats {
 int secmsg_stats_get(struct secmsg_nl *nl, struct secmsg_stats *out);
 
 /* Events: join the multicast group, then secmsg_event_recv() blocks for
- * the next event (or returns -EAGAIN on a non-blocking socket). */
-struct secmsg_event {
+ * the next event (or returns -EAGAIN on a non-blocking socket).  (Named
+ * secmsg_event_info: the uapi has enum secmsg_event.) */
+struct secmsg_event_info {
 	int event;		/* enum secmsg_event */
 	int reason;		/* enum secmsg_del_reason, 0 when absent */
 	uint64_t id;
@@ -146,6 +151,6 @@ struct secmsg_event {
 	uint32_t epoch;
 };
 int secmsg_events_subscribe(struct secmsg_nl *nl);
-int secmsg_event_recv(struct secmsg_nl *nl, struct secmsg_event *ev);
+int secmsg_event_recv(struct secmsg_nl *nl, struct secmsg_event_info *ev);
 
 #endif

@@ -14,8 +14,9 @@
 /* HKDF-SHA256 (RFC 5869) */
 void secmsg_hkdf_extract(const uint8_t *salt, size_t salt_len,
 			 const uint8_t *ikm, size_t ikm_len, uint8_t prk[32]);
-void secmsg_hkdf_expand(const uint8_t prk[32], const uint8_t *info,
-			size_t info_len, uint8_t *out, size_t out_len);
+/* Return 0, or -EINVAL when out_len > 255 * 32 (RFC 5869 limit). */
+int secmsg_hkdf_expand(const uint8_t prk[32], const uint8_t *info,
+		       size_t info_len, uint8_t *out, size_t out_len);
 
 /* Twofish enc/mac subkeys of a 32-byte key (see the uapi header). */
 void secmsg_twofish_subkeys(const uint8_t key[32], uint8_t enc[32],
@@ -75,11 +76,19 @@ long secmsg_msg_seal(const struct secmsg_dir_keys *k, int alg,
 /*
  * Open a message under k (caller picked k by the header's epoch); checks
  * header fields against k and session_id.  Return plaintext length or
- * -EBADMSG / -EPROTO / -EINVAL.  No replay check: see secmsg_replay.
+ * -EBADMSG / -EPROTO / -EINVAL, -EKEYEXPIRED / -EKEYREJECTED (header
+ * epoch older / newer than k's), -EMSGSIZE (longer than any message).
+ * hdr (may be NULL) gets the parsed header whenever len covers one.
+ * out needs room for len - SECMSG_HDR_LEN bytes.  No replay check: see
+ * secmsg_replay.
  */
 long secmsg_msg_open(const struct secmsg_dir_keys *k, uint64_t session_id,
 		     const uint8_t *msg, size_t len, struct secmsg_hdr *hdr,
 		     uint8_t *out);
+/* The same, and -EPROTO unless the header's algorithm is alg (0: any). */
+long secmsg_msg_open_alg(const struct secmsg_dir_keys *k, int alg,
+			 uint64_t session_id, const uint8_t *msg, size_t len,
+			 struct secmsg_hdr *hdr, uint8_t *out);
 
 /* Sliding replay window (SECMSG_REPLAY_WINDOW), same rules as the kernel. */
 struct secmsg_replay {
@@ -87,7 +96,13 @@ struct secmsg_replay {
 	uint64_t bits[SECMSG_REPLAY_WINDOW / 64];
 };
 void secmsg_replay_init(struct secmsg_replay *r);
-/* 0: fresh (and now recorded), -EALREADY: duplicate, -ESTALE: too old. */
+/*
+ * 0: fresh (and now recorded), -EALREADY: duplicate, -ESTALE: too old
+ * (seq + SECMSG_REPLAY_WINDOW <= highest accepted), -ERANGE: seq is
+ * UINT64_MAX, which is never accepted.  The exact rule is in replay.c.
+ */
 int secmsg_replay_check(struct secmsg_replay *r, uint64_t seq);
+/* The same answer without recording: check before authenticating. */
+int secmsg_replay_peek(const struct secmsg_replay *r, uint64_t seq);
 
 #endif

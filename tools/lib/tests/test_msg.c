@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Sealed messages: header layout and parsing, nonce construction, seal /
+ * open round trips per algorithm, and every header field tampered with.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "secmsg/wire.h"
+#include "tap.h"
+
+#define SID	0x1122334455667788ULL
+#define SEQ	0x0102030405060708ULL
+#define ROOM	(SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD)
+
+static const char *const names[] = {
+	"", "aes_256_gcm", "chacha20_poly1305", "twofish_cbc",
+};
+static struct secmsg_dir_keys c2s, s2c;
+static uint8_t *pt, *msg, *out;
+
+static void header(void)
+{
+	static const uint8_t want[SECMSG_HDR_LEN] = {
+		1, 3, 0, 0, 0xde, 0xad, 0xbe, 0xef,
+		0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+		0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
+	};
+	struct secmsg_hdr h = {
+		.version = 1, .alg = 3, .epoch = 0xdeadbeef,
+		.session_id = SID, .seq = SEQ,
+	}, g;
+	uint8_t b[SECMSG_HDR_LEN];
+
+	secmsg_hdr_put(b, &h);
+	is_mem(b, want, sizeof(b), "header layout, big endian");
+	ok(secmsg_hdr_get(b, sizeof(b), &g) == 0 && g.version == 1 &&
+	   g.alg == 3 && g.epoch == 0xdeadbeef && g.session_id == SID &&
+	   g.seq == SEQ, "header parses back");
+	ok(secmsg_hdr_get(b, SECMSG_HDR_LEN - 1, &g) == -EINVAL &&
+	   secmsg_hdr_get(NULL, 24, &g) == -EINVAL &&
+	   secmsg_hdr_get(b, 0, &g) == -EINVAL, "short header -> -EINVAL");
+	b[0] = 2;
+	ok(secmsg_hdr_get(b, sizeof(b), &g) == -EPROTO, "version 2 -> -EPROTO");
+	b[0] = 0;
+	ok(secmsg_hdr_get(b, sizeof(b), &g) == -EPROTO, "version 0 -> -EPROTO");
+	b[0] = 1;
+	b[2] = 0x80;
+	ok(secmsg_hdr_get(b, sizeof(b), &g) == -EPROTO, "reserved[0] -> -EPROTO");
+	b[2] = 0;
+	b[3] = 1;
+	ok(secmsg_hdr_get(b, sizeof(b), &g) == -EPROTO, "reserved[1] -> -EPROTO");
+	b[3] = 0;
+	h.alg = 99;	/* algorithm is not the header parser's business */
+	secmsg_hdr_put(b, &h);
+	ok(secmsg_hdr_get(b, sizeof(b), &g) == 0 && g.alg == 99,
+	   "unknown alg parses (checked by open)");
+}
+
+static size_t sealed_len(int alg, size_t len)
+{
+	if (alg == SECMSG_ALG_TWOFISH_CBC)
+		return SECMSG_HDR_LEN + 16 + (len / 16 + 1) * 16 + 32;
+	return SECMSG_HDR_LEN + len + 16;
+}
+
+/* The body again, computed with secmsg_crypt_seal and our own nonce. */
+static void body_check(int alg, long n, size_t len)
+{
+	uint8_t nonce[12];
+	uint8_t *ref = malloc(ROOM);
+	long r;
+	int i;
+
+	if (alg == SECMSG_ALG_TWOFISH_CBC) {
+		r = secmsg_crypt_open(alg, s2c.key, msg + 24, 16, msg, 24,
+				      msg + 40, (size_t)n - 40, ref);
+		ok(r == (long)len && !memcmp(ref, pt, len),
+		   "%s: body = IV || crypt(key, IV, aad = header)",
+		   names[alg]);
+	} else {
+		for (i = 0; i < 12; i++)
+			nonce[i] = s2c.salt[i] ^
+				   (i < 4 ? 0 : (uint8_t)(SEQ >> (8 * (11 - i))));
+		r = secmsg_crypt_seal(alg, s2c.key, nonce, 12, msg, 24, pt, len,
+				      ref);
+		ok(r + 24 == n && !memcmp(ref, msg + 24, (size_t)r),
+		   "%s: body = crypt(key, salt ^ (0^4 || be64 seq), "
+		   "aad = header)", names[alg]);
+	}
+	free(ref);
+}
+
+static void round_trip(int alg)
+{
+	static const size_t lens[] = { 0, 1, 16, 100, SECMSG_MAX_PLAINTEXT };
+	struct secmsg_hdr h;
+	int bad = 0;
+	size_t i;
+	long n, m;
+
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		n = secmsg_msg_seal(&s2c, alg, SID, SEQ, pt, lens[i], msg);
+		memset(&h, 0, sizeof(h));
+		m = n < 0 ? n : secmsg_msg_open(&s2c, SID, msg, (size_t)n, &h,
+						out);
+		if (n != (long)sealed_len(alg, lens[i]) ||
+		    m != (long)lens[i] || memcmp(out, pt, lens[i]) ||
+		    h.alg != alg || h.seq != SEQ || h.session_id != SID ||
+		    h.epoch != s2c.epoch || h.version != 1) {
+			diag("len %zu: seal %ld open %ld", lens[i], n, m);
+			bad++;
+		}
+	}
+	ok(!bad, "%s: seal/open round trip, sizes and header", names[alg]);
+	n = secmsg_msg_seal(&s2c, alg, SID, SEQ, pt, 100, msg);
+	body_check(alg, n, 100);
+	ok(secmsg_msg_open_alg(&s2c, alg, SID, msg, (size_t)n, NULL, out) ==
+	   100, "%s: open with the expected algorithm", names[alg]);
+	ok(secmsg_msg_open_alg(&s2c, alg % 3 + 1, SID, msg, (size_t)n, NULL,
+			       out) == -EPROTO,
+	   "%s: open expecting another algorithm -> -EPROTO", names[alg]);
+	ok(secmsg_msg_open(&c2s, SID, msg, (size_t)n, NULL, out) == -EBADMSG,
+	   "%s: other direction's key -> -EBADMSG", names[alg]);
+	ok(secmsg_msg_seal(&s2c, alg, SID, SEQ, pt, SECMSG_MAX_PLAINTEXT + 1,
+			   msg) == -EMSGSIZE,
+	   "%s: plaintext too long -> -EMSGSIZE", names[alg]);
+}
+
+/* Open a copy of msg with byte off xor x; return open's result. */
+static long open_flipped(long n, size_t off, uint8_t x)
+{
+	long m;
+
+	msg[off] ^= x;
+	m = secmsg_msg_open(&s2c, SID, msg, (size_t)n, NULL, out);
+	msg[off] ^= x;
+	return m;
+}
+
+static void tamper(int alg)
+{
+	size_t i;
+	int bad = 0;
+	long n = secmsg_msg_seal(&s2c, alg, SID, SEQ, pt, 50, msg);
+	long other;
+
+	ok(open_flipped(n, 0, 0x03) == -EPROTO, "%s: version -> -EPROTO",
+	   names[alg]);
+	ok(open_flipped(n, 1, (uint8_t)alg) == -EPROTO &&
+	   open_flipped(n, 1, 0x80) == -EPROTO,
+	   "%s: alg 0 or unknown -> -EPROTO", names[alg]);
+	other = open_flipped(n, 1, (uint8_t)(alg ^ (alg % 3 + 1)));
+	ok(other == -EBADMSG || (other == -EINVAL &&
+				 alg != SECMSG_ALG_TWOFISH_CBC),
+	   "%s: another valid alg -> -EBADMSG (or -EINVAL: not a body of "
+	   "that alg) (%ld)", names[alg], other);
+	ok(open_flipped(n, 2, 1) == -EPROTO && open_flipped(n, 3, 0x40) ==
+	   -EPROTO, "%s: reserved bits -> -EPROTO", names[alg]);
+	ok(open_flipped(n, 7, 1) == -EKEYREJECTED,
+	   "%s: newer epoch -> -EKEYREJECTED", names[alg]);
+	for (i = 8; i < 16; i++)
+		if (open_flipped(n, i, 0x20) != -EPROTO)
+			bad++;
+	ok(!bad, "%s: each session id byte -> -EPROTO", names[alg]);
+	bad = 0;
+	for (i = 16; i < 24; i++)
+		if (open_flipped(n, i, 0x01) != -EBADMSG)
+			bad++;
+	ok(!bad, "%s: each seq byte -> -EBADMSG", names[alg]);
+	bad = 0;
+	for (i = 24; i < (size_t)n; i++)
+		if (open_flipped(n, i, 0x04) != -EBADMSG)
+			bad++;
+	ok(!bad, "%s: each of %ld body bytes -> -EBADMSG", names[alg], n - 24);
+	ok(secmsg_msg_open(&s2c, SID + 1, msg, (size_t)n, NULL, out) ==
+	   -EPROTO, "%s: opened as another session -> -EPROTO", names[alg]);
+	ok(secmsg_msg_open(&s2c, SID, msg, SECMSG_HDR_LEN, NULL, out) ==
+	   -EINVAL && secmsg_msg_open(&s2c, SID, msg, 10, NULL, out) ==
+	   -EINVAL && secmsg_msg_open(&s2c, SID, msg, (size_t)n - 1, NULL,
+				     out) != (long)50,
+	   "%s: truncated -> rejected", names[alg]);
+}
+
+static void epochs(void)
+{
+	struct secmsg_dir_keys k1 = s2c;
+	struct secmsg_hdr h;
+	long n;
+
+	secmsg_dir_ratchet(&k1);
+	n = secmsg_msg_seal(&k1, SECMSG_ALG_CHACHA20_POLY1305, SID, 0, pt, 9,
+			    msg);
+	ok(secmsg_msg_open(&k1, SID, msg, (size_t)n, &h, out) == 9 &&
+	   h.epoch == 1 && h.seq == 0, "epoch 1 message opens under epoch 1");
+	ok(secmsg_msg_open(&s2c, SID, msg, (size_t)n, &h, out) ==
+	   -EKEYREJECTED && h.epoch == 1,
+	   "epoch 1 message under epoch 0 keys -> -EKEYREJECTED, hdr filled");
+	n = secmsg_msg_seal(&s2c, SECMSG_ALG_CHACHA20_POLY1305, SID, 0, pt, 9,
+			    msg);
+	ok(secmsg_msg_open(&k1, SID, msg, (size_t)n, &h, out) ==
+	   -EKEYEXPIRED, "epoch 0 message under epoch 1 keys -> -EKEYEXPIRED");
+	secmsg_dir_wipe(&k1);
+}
+
+static void twofish_iv(void)
+{
+	uint8_t m2[128];
+	long a = secmsg_msg_seal(&s2c, SECMSG_ALG_TWOFISH_CBC, SID, 1, pt, 5,
+				 msg);
+	long b = secmsg_msg_seal(&s2c, SECMSG_ALG_TWOFISH_CBC, SID, 1, pt, 5,
+				 m2);
+
+	ok(a == b && memcmp(msg + 24, m2 + 24, 16),
+	   "twofish_cbc: fresh random IV per message");
+	ok(secmsg_msg_open(&s2c, SID, msg, 24 + 15, NULL, out) == -EINVAL,
+	   "twofish_cbc: body shorter than an IV -> -EINVAL");
+}
+
+static void arg_errors(void)
+{
+	ok(secmsg_msg_seal(&s2c, 0, SID, 0, pt, 1, msg) == -EINVAL &&
+	   secmsg_msg_seal(&s2c, 4, SID, 0, pt, 1, msg) == -EINVAL,
+	   "seal with an unknown algorithm -> -EINVAL");
+	ok(secmsg_msg_seal(NULL, 1, SID, 0, pt, 1, msg) == -EINVAL &&
+	   secmsg_msg_seal(&s2c, 1, SID, 0, NULL, 1, msg) == -EINVAL &&
+	   secmsg_msg_seal(&s2c, 1, SID, 0, pt, 1, NULL) == -EINVAL &&
+	   secmsg_msg_open(NULL, SID, msg, 40, NULL, out) == -EINVAL &&
+	   secmsg_msg_open(&s2c, SID, NULL, 40, NULL, out) == -EINVAL,
+	   "NULL arguments -> -EINVAL");
+	ok(secmsg_msg_seal(&s2c, 1, SID, 0, NULL, 0, msg) ==
+	   SECMSG_HDR_LEN + 16, "empty plaintext with NULL pointer");
+}
+
+int main(void)
+{
+	uint8_t sc[32], ss[32];
+	int alg;
+	size_t i;
+
+	pt = malloc(ROOM);
+	msg = malloc(ROOM + 64);
+	out = malloc(ROOM + 64);
+	if (!pt || !msg || !out)
+		return 1;
+	for (i = 0; i < ROOM; i++)
+		pt[i] = (uint8_t)(i * 13 + 5);
+	for (i = 0; i < 32; i++) {
+		sc[i] = (uint8_t)i;
+		ss[i] = (uint8_t)(0x80 | i);
+	}
+	secmsg_dir_init(&c2s, SECMSG_DIR_C2S, sc);
+	secmsg_dir_init(&s2c, SECMSG_DIR_S2C, ss);
+
+	header();
+	for (alg = 1; alg <= SECMSG_ALG_MAX; alg++) {
+		round_trip(alg);
+		tamper(alg);
+	}
+	epochs();
+	twofish_iv();
+	arg_errors();
+	secmsg_dir_wipe(&c2s);
+	secmsg_dir_wipe(&s2c);
+	free(pt);
+	free(msg);
+	free(out);
+	return done();
+}

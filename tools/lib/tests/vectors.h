@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Test helpers: locate and load the Wycheproof vectors, decode hex.
+ *
+ * The vectors live outside the repository, in $SECMSG_VECTORS, by default
+ * ../shared/vectors/wycheproof relative to the repository root (found from
+ * this program's own path, tools/lib/tests/X).  Missing vectors are a
+ * failure, not a skip.
+ */
+#ifndef SECMSG_TEST_VECTORS_H
+#define SECMSG_TEST_VECTORS_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#define VECTORS_DEFAULT	"../shared/vectors/wycheproof"
+
+/* Directory of the vectors into buf; 0 or -1. */
+static inline int vectors_dir(char *buf, size_t size)
+{
+	const char *env = getenv("SECMSG_VECTORS");
+	char exe[PATH_MAX];
+	ssize_t n;
+	int i;
+
+	if (env && *env) {
+		if ((size_t)snprintf(buf, size, "%s", env) >= size)
+			return -1;
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	/* strip X, tests, lib, tools: the repository root remains */
+	for (i = 0; i < 4; i++) {
+		char *slash = strrchr(exe, '/');
+
+		if (!slash)
+			return -1;
+		*slash = '\0';
+	}
+	if ((size_t)snprintf(buf, size, "%s/%s", exe, VECTORS_DEFAULT) >= size)
+		return -1;
+	return 0;
+}
+
+/* Parse a Wycheproof JSON file of the vectors directory, or NULL. */
+static inline cJSON *vectors_load(const char *name)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 256];
+	cJSON *json = NULL;
+	char *text = NULL;
+	long len;
+	FILE *f;
+
+	if (vectors_dir(dir, sizeof(dir)))
+		return NULL;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f) {
+		printf("# cannot open %s (set SECMSG_VECTORS)\n", path);
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET))
+		goto out;
+	text = malloc((size_t)len + 1);
+	if (!text || fread(text, 1, (size_t)len, f) != (size_t)len)
+		goto out;
+	text[len] = '\0';
+	json = cJSON_Parse(text);
+	if (!json)
+		printf("# %s: not valid JSON\n", path);
+out:
+	free(text);
+	fclose(f);
+	return json;
+}
+
+static inline int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Decode hex into a new buffer (never NULL on success, even when empty).
+ * Return 0 or -1.
+ */
+static inline int hex_decode(const char *hex, uint8_t **out, size_t *len)
+{
+	size_t n, i;
+	uint8_t *b;
+
+	if (!hex)
+		return -1;
+	n = strlen(hex);
+	if (n % 2)
+		return -1;
+	b = malloc(n / 2 + 1);
+	if (!b)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			free(b);
+			return -1;
+		}
+		b[i] = (uint8_t)(hi << 4 | lo);
+	}
+	*out = b;
+	*len = n / 2;
+	return 0;
+}
+
+/* String member of a JSON object, or NULL. */
+static inline const char *json_str(const cJSON *obj, const char *name)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+/* Integer member of a JSON object, or -1. */
+static inline long json_int(const cJSON *obj, const char *name)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	return cJSON_IsNumber(it) ? (long)it->valuedouble : -1;
+}
+
+#endif
