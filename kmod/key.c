@@ -41,7 +41,6 @@ static void key_free(struct secmsg_key *k)
 struct secmsg_key *secmsg_key_new(u32 alg, u32 epoch, enum secmsg_dir dir,
 				  const u8 secret[SECMSG_KEY_LEN])
 {
-	u8 key[SECMSG_KEY_LEN];
 	struct secmsg_key *k;
 	int err;
 
@@ -55,17 +54,10 @@ struct secmsg_key *secmsg_key_new(u32 alg, u32 epoch, enum secmsg_dir dir,
 	atomic64_set(&k->next_seq, 0);
 	secmsg_replay_init(&k->replay);
 
-	err = secmsg_hkdf_expand(secret, labels[dir][0], key, sizeof(key)) ?:
+	err = secmsg_hkdf_expand(secret, labels[dir][0], k->key,
+				 sizeof(k->key)) ?:
 	      secmsg_hkdf_expand(secret, labels[dir][1], k->salt,
 				 sizeof(k->salt));
-	if (!err) {
-		k->tfm = secmsg_aead_new(alg, key);
-		if (IS_ERR(k->tfm)) {
-			err = PTR_ERR(k->tfm);
-			k->tfm = NULL;
-		}
-	}
-	memzero_explicit(key, sizeof(key));
 	if (err) {
 		key_free(k);
 		return ERR_PTR(err);
@@ -83,6 +75,29 @@ int secmsg_key_ratchet(enum secmsg_dir dir, u8 secret[SECMSG_KEY_LEN])
 		memcpy(secret, next, sizeof(next));
 	memzero_explicit(next, sizeof(next));
 	return err;
+}
+
+struct crypto_aead *secmsg_key_tfm(struct secmsg_key *k)
+{
+	struct crypto_aead *tfm = smp_load_acquire(&k->tfm), *old;
+
+	if (likely(tfm))
+		return tfm;
+	tfm = secmsg_aead_new(k->alg, k->key);
+	if (IS_ERR(tfm))
+		return tfm;
+	old = cmpxchg(&k->tfm, NULL, tfm);
+	if (old) {
+		/* lost a race: the winner's transform is the same key */
+		secmsg_aead_free(tfm);
+		return old;
+	}
+	/*
+	 * Only the transform holds the key now.  A racing maker that reads
+	 * the erased key loses the cmpxchg above and discards its result.
+	 */
+	memzero_explicit(k->key, sizeof(k->key));
+	return tfm;
 }
 
 static void key_free_work(struct work_struct *w)

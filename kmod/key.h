@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A key: one direction of a session at one epoch.  Immutable once
- * published (but for its sequence counter and replay window); readers
- * find it under RCU and hold a reference across the crypto call.
+ * published (but for its lazily made transform, sequence counter and
+ * replay window); readers find it under RCU and hold a reference across
+ * the crypto call.
+ *
+ * The keyed transform is made on first use, and the raw key erased then:
+ * a session that stays idle through a rotation holds no transform, which
+ * keeps idle sessions small, and no message pays for a key setup but the
+ * first of its epoch.
  */
 #ifndef _SECMSG_KEY_H
 #define _SECMSG_KEY_H
@@ -19,7 +25,8 @@ enum secmsg_dir { SECMSG_DIR_C2S, SECMSG_DIR_S2C };
 struct secmsg_key {
 	refcount_t ref;
 	struct rcu_work free_work;
-	struct crypto_aead *tfm;
+	struct crypto_aead *tfm;	/* set once, then constant */
+	u8 key[SECMSG_KEY_LEN];		/* until tfm is made */
 	const struct secmsg_alg_desc *desc;
 	u32 alg;
 	u32 epoch;
@@ -46,6 +53,9 @@ static inline bool secmsg_key_get(struct secmsg_key *k)
 }
 
 void secmsg_key_put(struct secmsg_key *k);
+
+/* The keyed transform, made on first use.  Sleeps. */
+struct crypto_aead *secmsg_key_tfm(struct secmsg_key *k);
 
 /* The 96-bit nonce of sequence seq: salt XOR (0^32 || seq). */
 void secmsg_key_nonce(const struct secmsg_key *k, u64 seq, u8 *nonce);

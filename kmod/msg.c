@@ -85,9 +85,13 @@ static int seal_buf(struct secmsg_req *r, struct secmsg_session *s,
 	const struct secmsg_alg_desc *a = k->desc;
 	struct secmsg_hdr *h = (struct secmsg_hdr *)buf;
 	unsigned int text_len = pt_len, assoc = SECMSG_HDR_LEN;
-	u64 seq = atomic64_fetch_inc(&k->next_seq);
+	struct crypto_aead *tfm = secmsg_key_tfm(k);
+	u64 seq;
 	int err;
 
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	seq = atomic64_fetch_inc(&k->next_seq);
 	if (seq >= SECMSG_MAX_MESSAGES_LIMIT)
 		return -EKEYEXPIRED;
 	h->version = SECMSG_WIRE_VERSION;
@@ -105,7 +109,7 @@ static int seal_buf(struct secmsg_req *r, struct secmsg_session *s,
 	} else {
 		secmsg_key_nonce(k, seq, r->iv);
 	}
-	err = secmsg_aead_seal(r, k->tfm, buf, assoc, text_len);
+	err = secmsg_aead_seal(r, tfm, buf, assoc, text_len);
 	if (err)
 		return err;
 	out->epoch = k->epoch;
@@ -156,6 +160,7 @@ static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
 	const struct secmsg_hdr *h = (const struct secmsg_hdr *)buf;
 	const struct secmsg_alg_desc *a;
 	unsigned int assoc = SECMSG_HDR_LEN, text_len;
+	struct crypto_aead *tfm;
 	struct secmsg_key *k;
 	u64 seq;
 	int err;
@@ -213,7 +218,9 @@ static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
 			NL_SET_ERR_MSG(extack, "message behind the replay window");
 		goto out;
 	}
-	err = secmsg_aead_open(r, k->tfm, buf, assoc, text_len);
+	tfm = secmsg_key_tfm(k);
+	err = IS_ERR(tfm) ? PTR_ERR(tfm) :
+	      secmsg_aead_open(r, tfm, buf, assoc, text_len);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "message authentication failed");
 		goto out;
