@@ -206,6 +206,8 @@ static void show_secs(const char *name, bool has, uint32_t v)
 		printf("%-16s 0 (disabled)\n", name);
 	else if (opts.exact)
 		printf("%-16s %u\n", name, v);
+	else if (v < 60)
+		printf("%-16s %us\n", name, v);
 	else
 		printf("%-16s %us (%s)\n", name, v,
 		       fmt_duration(v, db, sizeof(db)));

@@ -361,8 +361,14 @@ static int cmd_new(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
-	if (p.flags & SECMSG_SESSION_F_OWNED)
+	if (p.flags & SECMSG_SESSION_F_OWNED) {
+		/* a background job of a script ignores SIGINT: undo that,
+		 * the signals are blocked and taken by sigwait() */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
 		sigprocmask(SIG_BLOCK, &sigs, NULL);
+	}
 
 	memset(&s, 0, sizeof(s));
 	err = secmsg_session_new(nl, &p, &s);
