@@ -7,7 +7,7 @@
 # Programs link with: $(LIBSECMSG_LDLIBS) (or $(LIBSECMSG_SAN_LDLIBS)).
 
 LIBSECMSG_SRCS := $(addprefix tools/lib/, \
-	crypt.c hkdf.c keys.c random.c \
+	alg.c crypt.c hkdf.c keys.c nl.c nl_parse.c nl_sock.c random.c \
 	replay.c wire.c) $(wildcard tools/lib/codec.c)
 LIBSECMSG_HDRS := $(wildcard tools/lib/*.h tools/lib/secmsg/*.h) \
 	uapi/linux/secmsg.h
@@ -20,7 +20,7 @@ LIBSECMSG_LDLIBS := $(LIBSECMSG) $(NL_LIBS) $(NETTLE_LIBS)
 LIBSECMSG_SAN_LDLIBS := $(LIBSECMSG_SAN) $(NL_LIBS) $(NETTLE_LIBS)
 
 LIBSECMSG_TESTS := $(addprefix tools/lib/tests/, \
-	test_wycheproof test_crypt test_keys test_msg test_replay)
+	test_wycheproof test_crypt test_keys test_msg test_replay test_nl)
 LIBSECMSG_TEST_HDRS := $(wildcard tools/lib/tests/*.h)
 
 USER_LIBS += $(LIBSECMSG) $(LIBSECMSG_SAN)

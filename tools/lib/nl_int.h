@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * libsecmsg internal: the netlink transport (nl_sock.c) and the strict
+ * reply parsers (nl_parse.c) under the commands of nl.c.  Not part of
+ * the API; tests use it to drive the transport against another family
+ * and to feed the parsers crafted messages.
+ */
+#ifndef SECMSG_NL_INT_H
+#define SECMSG_NL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "secmsg/nl.h"
+
+#define SECMSG_NL_ERRMSG_LEN	256
+#define SECMSG_NL_RCVBUF	(4 << 20)
+#define SECMSG_NL_SNDBUF	(1 << 20)
+
+struct secmsg_nl {
+	struct nl_sock *sk;
+	int family;		/* generic netlink family id */
+	uint8_t version;	/* genl header version of requests */
+	int mcgrp;		/* "events" group id, or a negative errno */
+	bool subscribed;
+	char errmsg[SECMSG_NL_ERRMSG_LEN];	/* "" when none */
+	/* receive buffer of the command path, wiped after each datagram */
+	uint8_t *buf;
+	size_t buf_size;
+	/* the event path's datagram, for messages not yet returned */
+	uint8_t *ev_buf;
+	size_t ev_size, ev_len, ev_off;
+};
+
+/* nl_sock.c */
+int secmsg_nl_open_family(struct secmsg_nl **out, const char *family,
+			  uint8_t version);
+void secmsg_nl_clear_err(struct secmsg_nl *nl);
+void secmsg_nl_set_err(struct secmsg_nl *nl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* libnl's NLE_* (positive or negative) to a negative errno. */
+int secmsg_nl_errno(int nle);
+/* A request of cmd with room for payload bytes of attributes. */
+struct nl_msg *secmsg_nl_req(struct secmsg_nl *nl, uint8_t cmd, int flags,
+			     size_t payload);
+/* Wipe the whole message buffer, then free it. */
+void secmsg_nl_req_free(struct nl_msg *msg);
+/*
+ * Called for each family message answering the request (seq and sender
+ * checked, genl header present).  Return 0 to go on; nonzero stops the
+ * callbacks (the rest of the answer is drained) and is returned.
+ */
+typedef int (*secmsg_nl_msg_fn)(struct secmsg_nl *nl,
+				const struct nlmsghdr *h, void *arg);
+/* Send msg and wait for its answer: ACK, error or end of dump. */
+int secmsg_nl_transact(struct secmsg_nl *nl, struct nl_msg *msg,
+		       secmsg_nl_msg_fn fn, void *arg);
+/* Next event message of the socket's groups into *h (pointing into nl). */
+int secmsg_nl_recv_event(struct secmsg_nl *nl, const struct nlmsghdr **h);
+/*
+ * The errno of an NLMSG_ERROR or NLMSG_DONE message (0 or negative),
+ * with its extack text (if any) copied into msg.
+ */
+int secmsg_nl_msg_error(const struct nlmsghdr *h, char *msg, size_t size);
+
+/* nl_parse.c: all return 0, or -EIO with a reason in err */
+enum secmsg_nla_kind {
+	SECMSG_NLA_IGNORE,	/* pad, or not expected here: skipped */
+	SECMSG_NLA_U8,
+	SECMSG_NLA_U32,
+	SECMSG_NLA_U64,
+	SECMSG_NLA_STRING,	/* NUL-terminated, at most max bytes with NUL */
+	SECMSG_NLA_BINARY,	/* at most max bytes (0: no limit) */
+	SECMSG_NLA_NEST,
+};
+
+struct secmsg_nla_spec {
+	uint8_t kind;		/* enum secmsg_nla_kind */
+	uint16_t max;
+};
+
+int secmsg_nla_parse(struct nlattr **tb, int maxtype, struct nlattr *head,
+		     int len, const struct secmsg_nla_spec *spec, char *err,
+		     size_t errsize);
+int secmsg_parse_genl(const struct nlmsghdr *h, struct nlattr **tb,
+		      char *err, size_t errsize);
+int secmsg_parse_session(const struct nlmsghdr *h,
+			 struct secmsg_session_info *s, char *err,
+			 size_t errsize);
+int secmsg_parse_stats(const struct nlmsghdr *h, struct secmsg_stats *st,
+		       char *err, size_t errsize);
+int secmsg_parse_event(const struct nlmsghdr *h, struct secmsg_event_info *ev,
+		       char *err, size_t errsize);
+/* SECMSG_CMD_MSG reply into res (data malloc'ed). */
+int secmsg_parse_msg(const struct nlmsghdr *h, struct secmsg_msg_result *res,
+		     char *err, size_t errsize);
+/* SECMSG_CMD_MSG_BATCH reply: exactly n results, in order. */
+int secmsg_parse_batch(const struct nlmsghdr *h,
+		       struct secmsg_msg_result *res, size_t n, char *err,
+		       size_t errsize);
+/* SECMSG_CMD_CRYPT reply: pointers into h. */
+int secmsg_parse_crypt(const struct nlmsghdr *h, const uint8_t **nonce,
+		       size_t *nonce_len, const uint8_t **data,
+		       size_t *data_len, char *err, size_t errsize);
+
+#endif

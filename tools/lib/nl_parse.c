@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Strict parsing of secmsg.ko's replies and events.  Every attribute we
+ * use is checked for its exact length (integers), its NUL (strings) or
+ * its maximum (binary) before use; attributes newer than this library
+ * (type above the max) and pad attributes are skipped.  Any violation is
+ * -EIO with a reason in err.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "nl_int.h"
+
+#define U8	{ SECMSG_NLA_U8, 0 }
+#define U32	{ SECMSG_NLA_U32, 0 }
+#define U64	{ SECMSG_NLA_U64, 0 }
+#define NEST	{ SECMSG_NLA_NEST, 0 }
+
+static const struct secmsg_nla_spec top_spec[SECMSG_A_MAX + 1] = {
+	[SECMSG_A_SESSION_ID] = U64,
+	[SECMSG_A_USER_ID] = { SECMSG_NLA_STRING, SECMSG_USER_ID_MAX + 1 },
+	[SECMSG_A_ALG] = U32,
+	[SECMSG_A_NONCE] = { SECMSG_NLA_BINARY, SECMSG_CBC_IV_LEN },
+	[SECMSG_A_DATA] = { SECMSG_NLA_BINARY, 0 },
+	[SECMSG_A_POLICY] = NEST,
+	[SECMSG_A_FLAGS] = U32,
+	[SECMSG_A_RESULT] = NEST,
+	[SECMSG_A_EPOCH] = U32,
+	[SECMSG_A_SEQ] = U64,
+	[SECMSG_A_STATE] = U8,
+	[SECMSG_A_COUNTERS] = NEST,
+	[SECMSG_A_CREATED] = U64,
+	[SECMSG_A_LAST_USED] = U64,
+	[SECMSG_A_EXPIRES] = U64,
+	[SECMSG_A_REKEY_AT] = U64,
+	[SECMSG_A_EVENT] = U8,
+	[SECMSG_A_REASON] = U8,
+	[SECMSG_A_STATS] = NEST,
+};
+
+static const struct secmsg_nla_spec policy_spec[SECMSG_POLICY_A_MAX + 1] = {
+	[SECMSG_POLICY_A_ROTATE_INTERVAL] = U32,
+	[SECMSG_POLICY_A_MAX_MESSAGES] = U64,
+	[SECMSG_POLICY_A_TIMEOUT] = U32,
+	[SECMSG_POLICY_A_IDLE_TIMEOUT] = U32,
+	[SECMSG_POLICY_A_REKEY_GRACE] = U32,
+};
+
+static const struct secmsg_nla_spec counter_spec[SECMSG_CNT_A_MAX + 1] = {
+	[SECMSG_CNT_A_TX_MESSAGES ... SECMSG_CNT_A_STALE_EPOCH] = U64,
+};
+
+static const struct secmsg_nla_spec stats_spec[SECMSG_STATS_A_MAX + 1] = {
+	[SECMSG_STATS_A_SESSIONS ... SECMSG_STATS_A_DELETED] = U64,
+};
+
+static const struct secmsg_nla_spec result_spec[SECMSG_RESULT_A_MAX + 1] = {
+	[SECMSG_RESULT_A_COOKIE] = U64,
+	[SECMSG_RESULT_A_STATUS] = U32,
+	[SECMSG_RESULT_A_DATA] = { SECMSG_NLA_BINARY, 0 },
+	[SECMSG_RESULT_A_EPOCH] = U32,
+	[SECMSG_RESULT_A_SEQ] = U64,
+};
+
+static int bad(char *err, size_t errsize, const char *what, int type)
+{
+	if (err && errsize)
+		snprintf(err, errsize, "libsecmsg: malformed reply: %s %d",
+			 what, type);
+	return -EIO;
+}
+
+static int check_attr(const struct nlattr *a, const struct secmsg_nla_spec *s,
+		      int type, char *err, size_t errsize)
+{
+	int len = nla_len(a);
+	const char *str;
+
+	switch (s->kind) {
+	case SECMSG_NLA_U8:
+		return len == 1 ? 0 : bad(err, errsize, "u8 length, attr", type);
+	case SECMSG_NLA_U32:
+		return len == 4 ? 0 :
+		       bad(err, errsize, "u32 length, attr", type);
+	case SECMSG_NLA_U64:
+		return len == 8 ? 0 :
+		       bad(err, errsize, "u64 length, attr", type);
+	case SECMSG_NLA_STRING:
+		str = nla_data(a);
+		if (len < 1 || str[len - 1] || (s->max && len > s->max))
+			return bad(err, errsize, "string, attr", type);
+		return 0;
+	case SECMSG_NLA_BINARY:
+		return !s->max || len <= s->max ? 0 :
+		       bad(err, errsize, "binary length, attr", type);
+	default:
+		return 0;
+	}
+}
+
+int secmsg_nla_parse(struct nlattr **tb, int maxtype, struct nlattr *head,
+		     int len, const struct secmsg_nla_spec *spec, char *err,
+		     size_t errsize)
+{
+	struct nlattr *a;
+	int type, rem, ret;
+
+	memset(tb, 0, sizeof(*tb) * (size_t)(maxtype + 1));
+	if (len < 0)
+		return bad(err, errsize, "attribute stream, len", len);
+	nla_for_each_attr(a, head, len, rem) {
+		type = nla_type(a);
+		/* newer attributes are skipped; a repeated one: the last */
+		if (type <= maxtype && spec[type].kind != SECMSG_NLA_IGNORE)
+			tb[type] = a;
+	}
+	/* the last attribute may lack its tail padding: rem in (-4, 0] */
+	if (rem > 0 || rem <= -NLA_ALIGNTO)
+		return bad(err, errsize, "trailing bytes in attributes", rem);
+	for (type = 0; type <= maxtype; type++) {
+		if (!tb[type])
+			continue;
+		ret = check_attr(tb[type], &spec[type], type, err, errsize);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int parse_nested(struct nlattr **tb, int maxtype, struct nlattr *nest,
+			const struct secmsg_nla_spec *spec, char *err,
+			size_t errsize)
+{
+	return secmsg_nla_parse(tb, maxtype, nla_data(nest), nla_len(nest),
+				spec, err, errsize);
+}
+
+int secmsg_parse_genl(const struct nlmsghdr *h, struct nlattr **tb,
+		      char *err, size_t errsize)
+{
+	int len;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return bad(err, errsize, "message length", (int)h->nlmsg_len);
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN));
+	return secmsg_nla_parse(tb, SECMSG_A_MAX,
+				(struct nlattr *)((char *)NLMSG_DATA(h) +
+						  GENL_HDRLEN),
+				len, top_spec, err, errsize);
+}
+
+static int parse_policy(struct nlattr *nest, struct secmsg_policy *p,
+			char *err, size_t errsize)
+{
+	struct nlattr *tb[SECMSG_POLICY_A_MAX + 1];
+	int ret = parse_nested(tb, SECMSG_POLICY_A_MAX, nest, policy_spec,
+			       err, errsize);
+
+	if (ret)
+		return ret;
+	if ((p->has_rotate_interval = tb[SECMSG_POLICY_A_ROTATE_INTERVAL]))
+		p->rotate_interval =
+			nla_get_u32(tb[SECMSG_POLICY_A_ROTATE_INTERVAL]);
+	if ((p->has_max_messages = tb[SECMSG_POLICY_A_MAX_MESSAGES]))
+		p->max_messages = nla_get_u64(tb[SECMSG_POLICY_A_MAX_MESSAGES]);
+	if ((p->has_timeout = tb[SECMSG_POLICY_A_TIMEOUT]))
+		p->timeout = nla_get_u32(tb[SECMSG_POLICY_A_TIMEOUT]);
+	if ((p->has_idle_timeout = tb[SECMSG_POLICY_A_IDLE_TIMEOUT]))
+		p->idle_timeout = nla_get_u32(tb[SECMSG_POLICY_A_IDLE_TIMEOUT]);
+	if ((p->has_rekey_grace = tb[SECMSG_POLICY_A_REKEY_GRACE]))
+		p->rekey_grace = nla_get_u32(tb[SECMSG_POLICY_A_REKEY_GRACE]);
+	return 0;
+}
+
+static uint64_t get_u64(struct nlattr *a)
+{
+	return a ? nla_get_u64(a) : 0;
+}
+
+static int parse_counters(struct nlattr *nest, struct secmsg_counters *c,
+			  char *err, size_t errsize)
+{
+	struct nlattr *tb[SECMSG_CNT_A_MAX + 1];
+	int ret = parse_nested(tb, SECMSG_CNT_A_MAX, nest, counter_spec, err,
+			       errsize);
+
+	if (ret)
+		return ret;
+	c->tx_messages = get_u64(tb[SECMSG_CNT_A_TX_MESSAGES]);
+	c->tx_bytes = get_u64(tb[SECMSG_CNT_A_TX_BYTES]);
+	c->rx_messages = get_u64(tb[SECMSG_CNT_A_RX_MESSAGES]);
+	c->rx_bytes = get_u64(tb[SECMSG_CNT_A_RX_BYTES]);
+	c->auth_failures = get_u64(tb[SECMSG_CNT_A_AUTH_FAILURES]);
+	c->replays = get_u64(tb[SECMSG_CNT_A_REPLAYS]);
+	c->rotations = get_u64(tb[SECMSG_CNT_A_ROTATIONS]);
+	c->stale_epoch = get_u64(tb[SECMSG_CNT_A_STALE_EPOCH]);
+	return 0;
+}
+
+static void copy_user_id(char *dst, struct nlattr *a)
+{
+	/* checked: NUL-terminated within SECMSG_USER_ID_MAX + 1 bytes */
+	if (a)
+		snprintf(dst, SECMSG_USER_ID_MAX + 1, "%s",
+			 (const char *)nla_data(a));
+	else
+		dst[0] = '\0';
+}
+
+int secmsg_parse_session(const struct nlmsghdr *h,
+			 struct secmsg_session_info *s, char *err,
+			 size_t errsize)
+{
+	struct nlattr *tb[SECMSG_A_MAX + 1];
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	ret = secmsg_parse_genl(h, tb, err, errsize);
+	if (ret)
+		return ret;
+	if (!tb[SECMSG_A_SESSION_ID])
+		return bad(err, errsize, "missing attr", SECMSG_A_SESSION_ID);
+	s->id = nla_get_u64(tb[SECMSG_A_SESSION_ID]);
+	copy_user_id(s->user_id, tb[SECMSG_A_USER_ID]);
+	if (tb[SECMSG_A_ALG])
+		s->alg = (int)nla_get_u32(tb[SECMSG_A_ALG]);
+	if (tb[SECMSG_A_STATE])
+		s->state = nla_get_u8(tb[SECMSG_A_STATE]);
+	if (tb[SECMSG_A_EPOCH])
+		s->epoch = nla_get_u32(tb[SECMSG_A_EPOCH]);
+	if (tb[SECMSG_A_FLAGS])
+		s->flags = nla_get_u32(tb[SECMSG_A_FLAGS]);
+	s->created = get_u64(tb[SECMSG_A_CREATED]);
+	s->last_used = get_u64(tb[SECMSG_A_LAST_USED]);
+	s->expires = get_u64(tb[SECMSG_A_EXPIRES]);
+	s->rekey_at = get_u64(tb[SECMSG_A_REKEY_AT]);
+	if (tb[SECMSG_A_POLICY]) {
+		ret = parse_policy(tb[SECMSG_A_POLICY], &s->policy, err,
+				   errsize);
+		if (ret)
+			return ret;
+	}
+	if (tb[SECMSG_A_COUNTERS])
+		return parse_counters(tb[SECMSG_A_COUNTERS], &s->counters, err,
+				      errsize);
+	return 0;
+}
+
+int secmsg_parse_stats(const struct nlmsghdr *h, struct secmsg_stats *st,
+		       char *err, size_t errsize)
+{
+	struct nlattr *tb[SECMSG_A_MAX + 1];
+	struct nlattr *sb[SECMSG_STATS_A_MAX + 1];
+	int ret, i;
+
+	memset(st, 0, sizeof(*st));
+	ret = secmsg_parse_genl(h, tb, err, errsize);
+	if (ret)
+		return ret;
+	if (!tb[SECMSG_A_STATS])
+		return bad(err, errsize, "missing attr", SECMSG_A_STATS);
+	ret = parse_nested(sb, SECMSG_STATS_A_MAX, tb[SECMSG_A_STATS],
+			   stats_spec, err, errsize);
+	if (ret)
+		return ret;
+	for (i = 0; i <= SECMSG_STATS_A_MAX; i++)
+		st->v[i] = get_u64(sb[i]);
+	return 0;
+}
+
+int secmsg_parse_event(const struct nlmsghdr *h, struct secmsg_event_info *ev,
+		       char *err, size_t errsize)
+{
+	struct nlattr *tb[SECMSG_A_MAX + 1];
+	int ret;
+
+	memset(ev, 0, sizeof(*ev));
+	ret = secmsg_parse_genl(h, tb, err, errsize);
+	if (ret)
+		return ret;
+	if (!tb[SECMSG_A_EVENT] || !tb[SECMSG_A_SESSION_ID])
+		return bad(err, errsize, "event without attr",
+			   tb[SECMSG_A_EVENT] ? SECMSG_A_SESSION_ID :
+						SECMSG_A_EVENT);
+	ev->event = nla_get_u8(tb[SECMSG_A_EVENT]);
+	ev->id = nla_get_u64(tb[SECMSG_A_SESSION_ID]);
+	if (tb[SECMSG_A_REASON])
+		ev->reason = nla_get_u8(tb[SECMSG_A_REASON]);
+	copy_user_id(ev->user_id, tb[SECMSG_A_USER_ID]);
+	if (tb[SECMSG_A_ALG])
+		ev->alg = (int)nla_get_u32(tb[SECMSG_A_ALG]);
+	if (tb[SECMSG_A_EPOCH])
+		ev->epoch = nla_get_u32(tb[SECMSG_A_EPOCH]);
+	return 0;
+}
+
+/* A malloc'ed copy of a (possibly empty) binary attribute. */
+static int dup_data(struct nlattr *a, uint8_t **data, size_t *len)
+{
+	size_t n = (size_t)nla_len(a);
+
+	*data = malloc(n ? n : 1);
+	if (!*data)
+		return -ENOMEM;
+	memcpy(*data, nla_data(a), n);
+	*len = n;
+	return 0;
+}
+
+int secmsg_parse_msg(const struct nlmsghdr *h, struct secmsg_msg_result *res,
+		     char *err, size_t errsize)
+{
+	struct nlattr *tb[SECMSG_A_MAX + 1];
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	ret = secmsg_parse_genl(h, tb, err, errsize);
+	if (ret)
+		return ret;
+	if (!tb[SECMSG_A_DATA] || !tb[SECMSG_A_EPOCH] || !tb[SECMSG_A_SEQ])
+		return bad(err, errsize, "missing attr",
+			   !tb[SECMSG_A_DATA] ? SECMSG_A_DATA :
+			   !tb[SECMSG_A_EPOCH] ? SECMSG_A_EPOCH : SECMSG_A_SEQ);
+	res->epoch = nla_get_u32(tb[SECMSG_A_EPOCH]);
+	res->seq = nla_get_u64(tb[SECMSG_A_SEQ]);
+	return dup_data(tb[SECMSG_A_DATA], &res->data, &res->len);
+}
+
+static int parse_result(struct nlattr *nest, struct secmsg_msg_result *res,
+			char *err, size_t errsize)
+{
+	struct nlattr *tb[SECMSG_RESULT_A_MAX + 1];
+	uint32_t status;
+	int ret;
+
+	ret = parse_nested(tb, SECMSG_RESULT_A_MAX, nest, result_spec, err,
+			   errsize);
+	if (ret)
+		return ret;
+	if (!tb[SECMSG_RESULT_A_STATUS])
+		return bad(err, errsize, "result without attr",
+			   SECMSG_RESULT_A_STATUS);
+	status = nla_get_u32(tb[SECMSG_RESULT_A_STATUS]);
+	if (status > 4095)
+		return bad(err, errsize, "result status", (int)(status & 0xffff));
+	res->status = (int)status;
+	res->cookie = get_u64(tb[SECMSG_RESULT_A_COOKIE]);
+	if (status)
+		return 0;
+	if (!tb[SECMSG_RESULT_A_DATA] || !tb[SECMSG_RESULT_A_EPOCH] ||
+	    !tb[SECMSG_RESULT_A_SEQ])
+		return bad(err, errsize, "successful result without attr",
+			   !tb[SECMSG_RESULT_A_DATA] ? SECMSG_RESULT_A_DATA :
+			   !tb[SECMSG_RESULT_A_EPOCH] ? SECMSG_RESULT_A_EPOCH :
+			   SECMSG_RESULT_A_SEQ);
+	res->epoch = nla_get_u32(tb[SECMSG_RESULT_A_EPOCH]);
+	res->seq = nla_get_u64(tb[SECMSG_RESULT_A_SEQ]);
+	return dup_data(tb[SECMSG_RESULT_A_DATA], &res->data, &res->len);
+}
+
+static void free_results(struct secmsg_msg_result *res, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		secmsg_msg_result_free(&res[i]);
+}
+
+int secmsg_parse_batch(const struct nlmsghdr *h,
+		       struct secmsg_msg_result *res, size_t n, char *err,
+		       size_t errsize)
+{
+	struct nlattr *a;
+	size_t i = 0;
+	int rem, ret;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return bad(err, errsize, "message length", (int)h->nlmsg_len);
+	memset(res, 0, n * sizeof(*res));
+	nla_for_each_attr(a, (struct nlattr *)((char *)NLMSG_DATA(h) +
+					       GENL_HDRLEN),
+			  (int)(h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)), rem) {
+		if (nla_type(a) != SECMSG_A_RESULT)
+			continue;
+		if (i == n) {
+			ret = bad(err, errsize, "more results than ops, n",
+				  (int)n);
+			goto fail;
+		}
+		ret = parse_result(a, &res[i], err, errsize);
+		if (ret)
+			goto fail;
+		i++;
+	}
+	if (i == n)
+		return 0;
+	ret = bad(err, errsize, "fewer results than ops, got", (int)i);
+fail:
+	free_results(res, i + (i < n));
+	return ret;
+}
+
+int secmsg_parse_crypt(const struct nlmsghdr *h, const uint8_t **nonce,
+		       size_t *nonce_len, const uint8_t **data,
+		       size_t *data_len, char *err, size_t errsize)
+{
+	struct nlattr *tb[SECMSG_A_MAX + 1];
+	int ret;
+
+	ret = secmsg_parse_genl(h, tb, err, errsize);
+	if (ret)
+		return ret;
+	if (!tb[SECMSG_A_DATA])
+		return bad(err, errsize, "missing attr", SECMSG_A_DATA);
+	*data = nla_data(tb[SECMSG_A_DATA]);
+	*data_len = (size_t)nla_len(tb[SECMSG_A_DATA]);
+	*nonce = tb[SECMSG_A_NONCE] ? nla_data(tb[SECMSG_A_NONCE]) : NULL;
+	*nonce_len = tb[SECMSG_A_NONCE] ?
+		     (size_t)nla_len(tb[SECMSG_A_NONCE]) : 0;
+	return 0;
+}
+
+void secmsg_msg_result_free(struct secmsg_msg_result *res)
+{
+	if (!res)
+		return;
+	if (res->data)
+		explicit_bzero(res->data, res->len);
+	free(res->data);
+	res->data = NULL;
+	res->len = 0;
+}
