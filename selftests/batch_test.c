@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SECMSG_CMD_MSG_BATCH: mixed ops with cookies and per-op statuses, the
+ * op-count and byte limits (rejected whole, with an extack message).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kselftest_harness.h"
+#include "common.h"
+#include "rawnl.h"
+
+FIXTURE(batch) {
+	struct secmsg_nl *nl;
+	struct rawnl raw;
+	struct client a, b;
+	uint8_t *big;
+};
+
+FIXTURE_SETUP(batch)
+{
+	self->nl = nl_open_or_null();
+	ASSERT_NE(NULL, self->nl);
+	ASSERT_EQ(0, rawnl_open(&self->raw));
+	ASSERT_EQ(0, client_new(self->nl, &self->a, SECMSG_ALG_AES_256_GCM,
+				NULL, 0, NULL));
+	ASSERT_EQ(0, client_new(self->nl, &self->b, SECMSG_ALG_TWOFISH_CBC,
+				NULL, 0, NULL));
+	self->big = calloc(1, SECMSG_BATCH_MAX_BYTES + 4096);
+	ASSERT_NE(NULL, self->big);
+}
+
+FIXTURE_TEARDOWN(batch)
+{
+	del_quiet(self->nl, self->a.id);
+	del_quiet(self->nl, self->b.id);
+	if (self->nl)
+		secmsg_nl_close(self->nl);
+	rawnl_close(&self->raw);
+	free(self->big);
+}
+
+TEST_F(batch, mixed_ops_cookies_statuses)
+{
+	enum { N = 10 };
+	struct secmsg_batch_op ops[N];
+	struct secmsg_msg_result res[N];
+	uint8_t m0[128], m1[128], mbad[128], out[128];
+	struct secmsg_counters ca, cb;
+	struct secmsg_hdr h;
+	long n0, n1, nbad;
+	int i;
+
+	memset(ops, 0, sizeof(ops));
+	memset(res, 0, sizeof(res));
+	n0 = client_seal(&self->a, "open me", 7, m0);
+	n1 = client_seal(&self->a, "reseal me", 9, m1);
+	nbad = client_seal(&self->a, "forged", 6, mbad);
+	mbad[nbad - 3] ^= 0x10;
+	ops[0] = (struct secmsg_batch_op){ SECMSG_MSG_SEAL, self->a.id, 0,
+					   100, (const uint8_t *)"first", 5 };
+	ops[1] = (struct secmsg_batch_op){ SECMSG_MSG_OPEN, self->a.id, 0,
+					   101, m0, n0 };
+	ops[2] = (struct secmsg_batch_op){ SECMSG_MSG_RESEAL, self->a.id,
+					   self->b.id, 102, m1, n1 };
+	ops[3] = (struct secmsg_batch_op){ SECMSG_MSG_OPEN, self->a.id, 0,
+					   103, mbad, nbad };
+	ops[4] = (struct secmsg_batch_op){ SECMSG_MSG_SEAL, rand_u64() | 1, 0,
+					   104, (const uint8_t *)"nobody", 6 };
+	ops[5] = (struct secmsg_batch_op){ SECMSG_MSG_OPEN, self->a.id, 0,
+					   105, m0, n0 };	/* replay */
+	ops[6] = (struct secmsg_batch_op){ SECMSG_MSG_SEAL, self->b.id, 0,
+					   0, (const uint8_t *)"no cookie", 9 };
+	ops[7] = (struct secmsg_batch_op){ SECMSG_MSG_SEAL, self->a.id, 0,
+					   ~0ULL, (const uint8_t *)"second", 6 };
+	ops[8] = (struct secmsg_batch_op){ SECMSG_MSG_OPEN, self->a.id, 0,
+					   108, m0, 10 };	/* short */
+	ops[9] = (struct secmsg_batch_op){ SECMSG_MSG_SEAL, self->a.id, 0,
+					   109, self->big,
+					   SECMSG_MAX_PLAINTEXT + 1 };
+	ASSERT_EQ(0, secmsg_msg_batch(self->nl, ops, N, res));
+	for (i = 0; i < N; i++)
+		TH_LOG("op %d: cookie %llu status %s len %zu", i,
+		       (unsigned long long)res[i].cookie,
+		       errname(res[i].status), res[i].len);
+	for (i = 0; i < N; i++)
+		EXPECT_EQ(ops[i].cookie, res[i].cookie);
+	EXPECT_EQ(0, res[0].status);
+	EXPECT_EQ(0, res[1].status);
+	EXPECT_EQ(0, res[2].status);
+	EXPECT_EQ(EBADMSG, res[3].status);
+	EXPECT_EQ(ENOENT, res[4].status);
+	EXPECT_EQ(EALREADY, res[5].status);
+	EXPECT_EQ(0, res[6].status);
+	EXPECT_EQ(0, res[7].status);
+	EXPECT_EQ(EINVAL, res[8].status);
+	EXPECT_EQ(EMSGSIZE, res[9].status);
+	/* the bytes of the successes */
+	ASSERT_EQ(5, client_open(&self->a, res[0].data, res[0].len, &h, out));
+	EXPECT_EQ(0, memcmp(out, "first", 5));
+	EXPECT_EQ(0, h.seq);
+	EXPECT_EQ(0, res[0].seq);
+	ASSERT_EQ(7, res[1].len);
+	EXPECT_EQ(0, memcmp(res[1].data, "open me", 7));
+	EXPECT_EQ(0, res[1].seq);
+	ASSERT_EQ(9, client_open(&self->b, res[2].data, res[2].len, &h, out));
+	EXPECT_EQ(0, memcmp(out, "reseal me", 9));
+	EXPECT_EQ(0, res[2].seq);
+	ASSERT_EQ(9, client_open(&self->b, res[6].data, res[6].len, &h, out));
+	EXPECT_EQ(0, memcmp(out, "no cookie", 9));
+	EXPECT_EQ(1, res[6].seq);	/* after the reseal's seq 0 on b */
+	ASSERT_EQ(6, client_open(&self->a, res[7].data, res[7].len, &h, out));
+	EXPECT_EQ(0, memcmp(out, "second", 6));
+	EXPECT_EQ(1, res[7].seq);
+	for (i = 0; i < N; i++) {
+		if (res[i].status)
+			EXPECT_EQ(0, res[i].len);
+		secmsg_msg_result_free(&res[i]);
+	}
+	ASSERT_EQ(0, get_counters(self->nl, self->a.id, &ca));
+	ASSERT_EQ(0, get_counters(self->nl, self->b.id, &cb));
+	EXPECT_EQ(2, ca.tx_messages);
+	EXPECT_EQ(2, ca.rx_messages);	/* open + reseal's open */
+	EXPECT_EQ(1, ca.auth_failures);
+	EXPECT_EQ(1, ca.replays);
+	EXPECT_EQ(2, cb.tx_messages);
+}
+
+/* raw batch of n seals of len bytes each on session id */
+static int raw_batch(struct rawnl *r, uint64_t id, int n, size_t len,
+		     const uint8_t *data, struct rawnl_reply *rep)
+{
+	struct nl_msg *m = rawnl_msg(r, SECMSG_CMD_MSG_BATCH, 0,
+				     (size_t)n * (len + 64));
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct nlattr *op = nla_nest_start(m, SECMSG_A_OP);
+
+		nla_put_u8(m, SECMSG_OP_A_MSG_OP, SECMSG_MSG_SEAL);
+		nla_put_u64(m, SECMSG_OP_A_SESSION_ID, id);
+		nla_put(m, SECMSG_OP_A_DATA, len, data);
+		nla_put_u64(m, SECMSG_OP_A_COOKIE, i + 1);
+		nla_nest_end(m, op);
+	}
+	return rawnl_xact(r, m, rep);
+}
+
+struct res_walk {
+	int n, ok;
+	uint64_t next_cookie;
+	size_t bytes;
+};
+
+static void count_results(const struct rawnl_reply *rep, struct res_walk *w)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)rep->buf;
+	int rem = rep->len;
+
+	for (; NLMSG_OK(nlh, (unsigned)rem); nlh = NLMSG_NEXT(nlh, rem)) {
+		struct nlattr *a;
+		int left;
+
+		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+			continue;
+		nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+				  genlmsg_attrlen(nlmsg_data(nlh), 0), left) {
+			struct nlattr *rt[SECMSG_RESULT_A_MAX + 1];
+
+			if (nla_type(a) != SECMSG_A_RESULT)
+				continue;
+			w->n++;
+			if (rawnl_parse_nest(rt, SECMSG_RESULT_A_MAX, a) < 0)
+				continue;
+			if (rt[SECMSG_RESULT_A_COOKIE] &&
+			    nla_get_u64(rt[SECMSG_RESULT_A_COOKIE]) ==
+				    w->next_cookie)
+				w->next_cookie++;
+			if (rt[SECMSG_RESULT_A_STATUS] &&
+			    !nla_get_u32(rt[SECMSG_RESULT_A_STATUS])) {
+				w->ok++;
+				if (rt[SECMSG_RESULT_A_DATA])
+					w->bytes += nla_len(rt[SECMSG_RESULT_A_DATA]);
+			}
+		}
+	}
+}
+
+TEST_F(batch, max_ops)
+{
+	struct secmsg_counters c0, c1;
+	struct rawnl_reply rep;
+	struct res_walk w = { .next_cookie = 1 };
+	int err;
+
+	ASSERT_EQ(0, raw_batch(&self->raw, self->a.id, SECMSG_BATCH_MAX_OPS,
+			       8, self->big, &rep));
+	count_results(&rep, &w);
+	EXPECT_EQ(SECMSG_BATCH_MAX_OPS, w.n);
+	EXPECT_EQ(SECMSG_BATCH_MAX_OPS, w.ok);
+	EXPECT_EQ(SECMSG_BATCH_MAX_OPS + 1, w.next_cookie);	/* in order */
+	rawnl_reply_free(&rep);
+	ASSERT_EQ(0, get_counters(self->nl, self->a.id, &c0));
+	EXPECT_EQ(SECMSG_BATCH_MAX_OPS, c0.tx_messages);
+
+	err = raw_batch(&self->raw, self->a.id, SECMSG_BATCH_MAX_OPS + 1, 8,
+			self->big, &rep);
+	TH_LOG("%d ops: %s, extack \"%s\"", SECMSG_BATCH_MAX_OPS + 1,
+	       errname(err), rep.extack);
+	EXPECT_GT(0, err);
+	EXPECT_TRUE(rep.has_extack && rep.extack[0]);
+	EXPECT_EQ(0, rep.nmsgs);
+	rawnl_reply_free(&rep);
+	/* nothing of it was done */
+	ASSERT_EQ(0, get_counters(self->nl, self->a.id, &c1));
+	EXPECT_EQ(c0.tx_messages, c1.tx_messages);
+}
+
+TEST_F(batch, max_bytes)
+{
+	struct secmsg_counters c0, c1;
+	struct rawnl_reply rep;
+	struct res_walk w = { .next_cookie = 1 };
+	size_t per = SECMSG_BATCH_MAX_BYTES / 5;	/* 52428 */
+	int err;
+
+	ASSERT_GE(SECMSG_MAX_PLAINTEXT, per + 1);
+	fill_pattern(self->big, per + 1, 9);
+	err = raw_batch(&self->raw, self->b.id, 5, per, self->big, &rep);
+	TH_LOG("5 x %zu = %zu bytes: %s \"%s\"", per, 5 * per, errname(err),
+	       rep.extack);
+	ASSERT_EQ(0, err);
+	count_results(&rep, &w);
+	EXPECT_EQ(5, w.n);
+	EXPECT_EQ(5, w.ok);
+	rawnl_reply_free(&rep);
+	ASSERT_EQ(0, get_counters(self->nl, self->b.id, &c0));
+
+	err = raw_batch(&self->raw, self->b.id, 5, per + 1, self->big, &rep);
+	TH_LOG("5 x %zu = %zu bytes: %s, extack \"%s\"", per + 1,
+	       5 * (per + 1), errname(err), rep.extack);
+	EXPECT_GT(0, err);
+	EXPECT_TRUE(rep.has_extack && rep.extack[0]);
+	EXPECT_EQ(0, rep.nmsgs);
+	rawnl_reply_free(&rep);
+	ASSERT_EQ(0, get_counters(self->nl, self->b.id, &c1));
+	EXPECT_EQ(c0.tx_messages, c1.tx_messages);
+}
+
+TEST_F(batch, malformed)
+{
+	struct rawnl_reply rep;
+	struct nl_msg *m;
+	struct nlattr *op;
+	int err;
+
+	/* no op at all */
+	m = rawnl_msg(&self->raw, SECMSG_CMD_MSG_BATCH, 0, 64);
+	err = rawnl_xact(&self->raw, m, &rep);
+	TH_LOG("empty batch: %s \"%s\"", errname(err), rep.extack);
+	EXPECT_EQ(-EINVAL, err);
+	EXPECT_TRUE(rep.has_extack && rep.extack[0]);
+	rawnl_reply_free(&rep);
+	/* an op with an unknown nested attribute */
+	m = rawnl_msg(&self->raw, SECMSG_CMD_MSG_BATCH, 0, 128);
+	op = nla_nest_start(m, SECMSG_A_OP);
+	nla_put_u8(m, SECMSG_OP_A_MSG_OP, SECMSG_MSG_SEAL);
+	nla_put_u64(m, SECMSG_OP_A_SESSION_ID, self->a.id);
+	nla_put(m, SECMSG_OP_A_DATA, 3, "abc");
+	nla_put_u32(m, SECMSG_OP_A_MAX + 1, 0);
+	nla_nest_end(m, op);
+	err = rawnl_xact(&self->raw, m, &rep);
+	TH_LOG("unknown op attribute: %s \"%s\"", errname(err), rep.extack);
+	EXPECT_TRUE(err == -EINVAL || err == -ERANGE);
+	EXPECT_TRUE(rep.has_extack && rep.extack[0]);
+	rawnl_reply_free(&rep);
+	/* an op of an unknown kind */
+	m = rawnl_msg(&self->raw, SECMSG_CMD_MSG_BATCH, 0, 128);
+	op = nla_nest_start(m, SECMSG_A_OP);
+	nla_put_u8(m, SECMSG_OP_A_MSG_OP, 9);
+	nla_put_u64(m, SECMSG_OP_A_SESSION_ID, self->a.id);
+	nla_put(m, SECMSG_OP_A_DATA, 3, "abc");
+	nla_nest_end(m, op);
+	err = rawnl_xact(&self->raw, m, &rep);
+	TH_LOG("op kind 9: %s \"%s\"", errname(err), rep.extack);
+	EXPECT_TRUE(err == -EINVAL || err == -ERANGE);
+	EXPECT_TRUE(rep.has_extack && rep.extack[0]);
+	rawnl_reply_free(&rep);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SESSION_GET dumps: many sessions come back each exactly once in
+ * ascending id order; a dump racing with creates and deletes still
+ * returns every session that lived through it exactly once.
+ *
+ * SECMSG_DUMP_N sets the number of sessions of the big dump (default
+ * 100000, or as many as fit in SECMSG_DUMP_BUDGET seconds, default 60).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kselftest_harness.h"
+#include "common.h"
+
+struct idvec {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static int idvec_push(struct idvec *iv, uint64_t id)
+{
+	if (iv->n == iv->cap) {
+		size_t cap = iv->cap ? iv->cap * 2 : 1024;
+		uint64_t *v = realloc(iv->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		iv->v = v;
+		iv->cap = cap;
+	}
+	iv->v[iv->n++] = id;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct dump_state {
+	struct idvec ids;
+	uint64_t last;
+	size_t out_of_order;
+	unsigned int slow_every;	/* sleep a little every N sessions */
+};
+
+static int dump_cb(const struct secmsg_session_info *s, void *arg)
+{
+	struct dump_state *d = arg;
+
+	if (d->ids.n && s->id <= d->last)
+		d->out_of_order++;
+	d->last = s->id;
+	if (d->slow_every && d->ids.n % d->slow_every == 0)
+		sleep_ms(1);
+	return idvec_push(&d->ids, s->id);
+}
+
+/* Every id of want (sorted) appears in got (sorted) exactly once. */
+static size_t count_missing(const struct idvec *want, const struct idvec *got)
+{
+	size_t i, j = 0, missing = 0;
+
+	for (i = 0; i < want->n; i++) {
+		while (j < got->n && got->v[j] < want->v[i])
+			j++;
+		if (j == got->n || got->v[j] != want->v[i])
+			missing++;
+	}
+	return missing;
+}
+
+static void delete_all(struct secmsg_nl *nl, const struct idvec *iv)
+{
+	size_t i;
+
+	for (i = 0; i < iv->n; i++)
+		del_quiet(nl, iv->v[i]);
+}
+
+static size_t env_size(const char *name, size_t def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoull(v, NULL, 0) : def;
+}
+
+FIXTURE(dump) {
+	int unused;
+};
+
+FIXTURE_SETUP(dump)
+{
+}
+
+FIXTURE_TEARDOWN(dump)
+{
+}
+
+TEST_F_TIMEOUT(dump, many_once_ascending, 600)
+{
+	size_t target = env_size("SECMSG_DUMP_N", 100000);
+	double budget = env_size("SECMSG_DUMP_BUDGET", 60);
+	struct secmsg_nl *nl = nl_open_or_null();
+	struct dump_state d = { 0 };
+	struct idvec made = { 0 };
+	double t0, t_create, t_dump, t_del;
+	int err = 0;
+
+	ASSERT_NE(NULL, nl);
+	if (getenv("SECMSG_DUMP_N"))
+		budget = 1e9;
+	t0 = mono_now();
+	while (made.n < target && mono_now() - t0 < budget) {
+		struct client c;
+
+		err = client_new(nl, &c, test_algs[made.n % N_ALGS], NULL, 0,
+				 NULL);
+		if (err)
+			break;
+		ASSERT_EQ(0, idvec_push(&made, c.id));
+	}
+	t_create = mono_now() - t0;
+	ksft_print_msg("dump: created %zu sessions (target %zu) in %.1f s%s\n",
+		       made.n, target, t_create,
+		       made.n < target && !err ? " (time budget)" : "");
+	if (err)
+		TH_LOG("create failed: %s (%s)", errname(err),
+		       secmsg_nl_errmsg(nl));
+	EXPECT_EQ(0, err);
+	ASSERT_LT(0, made.n);
+	qsort(made.v, made.n, sizeof(*made.v), cmp_u64);
+
+	t0 = mono_now();
+	err = secmsg_session_dump(nl, dump_cb, &d);
+	t_dump = mono_now() - t0;
+	ksft_print_msg("dump: %zu sessions dumped in %.2f s\n", d.ids.n,
+		       t_dump);
+	EXPECT_EQ(0, err);
+	EXPECT_EQ(0, d.out_of_order);
+	EXPECT_LE(made.n, d.ids.n);
+	EXPECT_EQ(0, count_missing(&made, &d.ids));
+
+	t0 = mono_now();
+	delete_all(nl, &made);
+	t_del = mono_now() - t0;
+	ksft_print_msg("dump: deleted them in %.1f s\n", t_del);
+	free(d.ids.v);
+	d = (struct dump_state){ 0 };
+	ASSERT_EQ(0, secmsg_session_dump(nl, dump_cb, &d));
+	qsort(d.ids.v, d.ids.n, sizeof(*d.ids.v), cmp_u64);
+	EXPECT_EQ(made.n, count_missing(&made, &d.ids));	/* all gone */
+	free(d.ids.v);
+	free(made.v);
+	secmsg_nl_close(nl);
+}
+
+/* ---------------------------------------------------------------- */
+
+struct churn {
+	atomic_int stop;
+	atomic_size_t created;
+	size_t deleted;
+	int err;
+	struct idvec live;
+};
+
+static void *churn_thread(void *arg)
+{
+	struct churn *ch = arg;
+	struct secmsg_nl *nl = nl_open_or_null();
+	size_t head = 0;
+
+	if (!nl) {
+		ch->err = -ENOENT;
+		return NULL;
+	}
+	while (!atomic_load(&ch->stop)) {
+		struct client c;
+		int err = client_new(nl, &c, SECMSG_ALG_AES_256_GCM, NULL, 0,
+				     NULL);
+
+		if (err) {
+			ch->err = err;
+			break;
+		}
+		idvec_push(&ch->live, c.id);
+		ch->created++;
+		if (ch->live.n - head > 100) {
+			err = secmsg_session_del(nl, ch->live.v[head++]);
+			if (err) {
+				ch->err = err;
+				break;
+			}
+			ch->deleted++;
+		}
+	}
+	while (head < ch->live.n)
+		del_quiet(nl, ch->live.v[head++]);
+	secmsg_nl_close(nl);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(dump, concurrent_changes, 300)
+{
+	size_t stable_n = env_size("SECMSG_DUMP_STABLE", 3000), i;
+	struct secmsg_nl *nl = nl_open_or_null();
+	struct idvec stable = { 0 };
+	struct churn ch = { 0 };
+	pthread_t th;
+	int round;
+
+	ASSERT_NE(NULL, nl);
+	for (i = 0; i < stable_n; i++) {
+		struct client c;
+
+		ASSERT_EQ(0, client_new(nl, &c, SECMSG_ALG_CHACHA20_POLY1305,
+					NULL, 0, NULL));
+		ASSERT_EQ(0, idvec_push(&stable, c.id));
+	}
+	qsort(stable.v, stable.n, sizeof(*stable.v), cmp_u64);
+	ASSERT_EQ(0, pthread_create(&th, NULL, churn_thread, &ch));
+	for (round = 0; round < 3; round++) {
+		struct dump_state d = { .slow_every = 64 };
+		size_t before = atomic_load(&ch.created);
+		int err = secmsg_session_dump(nl, dump_cb, &d);
+
+		ksft_print_msg("dump round %d: %zu sessions, %zu created meanwhile\n",
+			       round, d.ids.n,
+			       atomic_load(&ch.created) - before);
+		EXPECT_EQ(0, err);
+		EXPECT_EQ(0, d.out_of_order);	/* ascending, no duplicates */
+		EXPECT_EQ(0, count_missing(&stable, &d.ids));
+		free(d.ids.v);
+	}
+	atomic_store(&ch.stop, 1);
+	pthread_join(th, NULL);
+	TH_LOG("churn: %zu created, %zu deleted, err %s",
+	       atomic_load(&ch.created),
+	       ch.deleted, errname(ch.err));
+	EXPECT_EQ(0, ch.err);
+	EXPECT_LT(0, atomic_load(&ch.created));
+	delete_all(nl, &stable);
+	free(stable.v);
+	free(ch.live.v);
+	secmsg_nl_close(nl);
+}
+
+TEST_HARNESS_MAIN
