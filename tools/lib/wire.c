@@ -3,15 +3,18 @@
  * Sealed messages: the 24-byte header and seal/open of whole messages
  * (see <linux/secmsg.h>).  The header is the AAD; the AEAD nonce is
  * salt XOR (4 zero bytes || seq as 8 bytes big endian); twofish_cbc
- * messages carry a random IV after the header.
+ * messages carry a random IV after the header.  Seal takes any seq (so
+ * that tests can build what the kernel must refuse); open refuses
+ * seq >= 2^48 like the kernel.
  *
- * secmsg_msg_open() checks, in this order:
+ * secmsg_msg_open() checks, in this order (the kernel's):
  *   -EINVAL       arguments, or shorter than the header
- *   -EPROTO       version, reserved bits, unknown algorithm, algorithm
- *                 other than the expected one (secmsg_msg_open_alg),
- *                 session id other than ours
+ *   -EPROTO       version, reserved bits, session id other than ours,
+ *                 seq >= SECMSG_MAX_MESSAGES_LIMIT (2^48)
  *   -EKEYEXPIRED  header epoch older than k's
  *   -EKEYREJECTED header epoch newer than k's
+ *   -EPROTO       unknown algorithm, or other than the expected one
+ *                 (secmsg_msg_open_alg)
  *   -EINVAL       body too short (or not whole CBC blocks)
  *   -EMSGSIZE     body longer than any message of SECMSG_MAX_PLAINTEXT
  *   -EBADMSG      authentication failed
@@ -134,18 +137,22 @@ long secmsg_msg_seal(const struct secmsg_dir_keys *k, int alg,
 	return n < 0 ? n : n + SECMSG_HDR_LEN;
 }
 
-/* Header checks against k, the expected algorithm and session id. */
+/*
+ * Header checks against k, the expected algorithm and session id, in
+ * the kernel's order.
+ */
 static int check_hdr(const struct secmsg_dir_keys *k, int alg,
 		     uint64_t session_id, const struct secmsg_hdr *h)
 {
-	if (!alg_valid(h->alg) || (alg && h->alg != alg))
-		return -EPROTO;
-	if (h->session_id != session_id)
+	if (h->session_id != session_id ||
+	    h->seq >= SECMSG_MAX_MESSAGES_LIMIT)
 		return -EPROTO;
 	if (h->epoch < k->epoch)
 		return -EKEYEXPIRED;
 	if (h->epoch > k->epoch)
 		return -EKEYREJECTED;
+	if (!alg_valid(h->alg) || (alg && h->alg != alg))
+		return -EPROTO;
 	return 0;
 }
 

@@ -5,7 +5,14 @@
  *
  * Every function returns 0 or a negative errno.  When the kernel sent an
  * extack message with its error, secmsg_nl_errmsg() returns it until the
- * next call on the same handle; otherwise it returns NULL.
+ * next call on the same handle; otherwise it returns NULL.  A reply the
+ * library cannot parse is -EIO with a "libsecmsg: ..." errmsg.
+ *
+ * Requests are passed through as given (the kernel checks them); only
+ * what cannot be encoded (an attribute over 64 KiB) is refused here,
+ * -EMSGSIZE.  A handle is one netlink socket and not thread-safe.  Events
+ * that reach a handle while it waits for a command's answer are dropped:
+ * subscribe on a handle of its own and run commands on another.
  */
 #ifndef SECMSG_NL_H
 #define SECMSG_NL_H
@@ -89,8 +96,9 @@ int secmsg_session_rotate(struct secmsg_nl *nl, uint64_t id,
 			  struct secmsg_session_info *out);
 
 /* SECMSG_CMD_CRYPT.  nonce may be NULL (kernel picks); nonce_out gets the
- * one used (16 bytes room), *nonce_out_len its length.  *out_len is the
- * room in out on entry and the length written on return. */
+ * one used (16 bytes room), *nonce_out_len its length (either may be
+ * NULL).  *out_len is the room in out on entry and the length written on
+ * return; -ENOSPC (nothing written) when the reply does not fit. */
 struct secmsg_crypt_req {
 	int op;				/* enum secmsg_crypt_op */
 	int alg;
@@ -106,7 +114,8 @@ int secmsg_crypt(struct secmsg_nl *nl, const struct secmsg_crypt_req *r,
 		 uint8_t *nonce_out, size_t *nonce_out_len,
 		 uint8_t *out, size_t *out_len);
 
-/* One message op (SECMSG_CMD_MSG).  peer_id only for RESEAL. */
+/* One message op (SECMSG_CMD_MSG).  peer_id only for RESEAL (sent when
+ * nonzero).  On failure res has no data and res->status = -return. */
 struct secmsg_msg_result {
 	int status;		/* 0 or positive errno (batch results) */
 	uint64_t cookie;
@@ -140,8 +149,10 @@ struct secmsg_stats {
 int secmsg_stats_get(struct secmsg_nl *nl, struct secmsg_stats *out);
 
 /* Events: join the multicast group, then secmsg_event_recv() blocks for
- * the next event (or returns -EAGAIN on a non-blocking socket).  (Named
- * secmsg_event_info: the uapi has enum secmsg_event.) */
+ * the next event (or returns -EAGAIN on a non-blocking socket; -ENOBUFS
+ * when the socket overran and events were lost: resync with a dump;
+ * -EINVAL before subscribing).  (Named secmsg_event_info: the uapi has
+ * enum secmsg_event.) */
 struct secmsg_event_info {
 	int event;		/* enum secmsg_event */
 	int reason;		/* enum secmsg_del_reason, 0 when absent */

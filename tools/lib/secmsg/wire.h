@@ -76,8 +76,10 @@ long secmsg_msg_seal(const struct secmsg_dir_keys *k, int alg,
 /*
  * Open a message under k (caller picked k by the header's epoch); checks
  * header fields against k and session_id.  Return plaintext length or
- * -EBADMSG / -EPROTO / -EINVAL, -EKEYEXPIRED / -EKEYREJECTED (header
- * epoch older / newer than k's), -EMSGSIZE (longer than any message).
+ * -EBADMSG / -EPROTO (also seq >= SECMSG_MAX_MESSAGES_LIMIT, as the
+ * kernel) / -EINVAL, -EKEYEXPIRED / -EKEYREJECTED (header epoch older /
+ * newer than k's), -EMSGSIZE (longer than any message); the order of
+ * the checks is the kernel's, see wire.c.
  * hdr (may be NULL) gets the parsed header whenever len covers one.
  * out needs room for len - SECMSG_HDR_LEN bytes.  No replay check: see
  * secmsg_replay.

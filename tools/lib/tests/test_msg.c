@@ -11,7 +11,8 @@
 #include "tap.h"
 
 #define SID	0x1122334455667788ULL
-#define SEQ	0x0102030405060708ULL
+#define SEQ	0x0000a1b2c3d4e5f6ULL	/* below 2^48 */
+#define HSEQ	0x0102030405060708ULL
 #define ROOM	(SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD)
 
 static const char *const names[] = {
@@ -29,7 +30,7 @@ static void header(void)
 	};
 	struct secmsg_hdr h = {
 		.version = 1, .alg = 3, .epoch = 0xdeadbeef,
-		.session_id = SID, .seq = SEQ,
+		.session_id = SID, .seq = HSEQ,
 	}, g;
 	uint8_t b[SECMSG_HDR_LEN];
 
@@ -37,7 +38,7 @@ static void header(void)
 	is_mem(b, want, sizeof(b), "header layout, big endian");
 	ok(secmsg_hdr_get(b, sizeof(b), &g) == 0 && g.version == 1 &&
 	   g.alg == 3 && g.epoch == 0xdeadbeef && g.session_id == SID &&
-	   g.seq == SEQ, "header parses back");
+	   g.seq == HSEQ, "header parses back");
 	ok(secmsg_hdr_get(b, SECMSG_HDR_LEN - 1, &g) == -EINVAL &&
 	   secmsg_hdr_get(NULL, 24, &g) == -EINVAL &&
 	   secmsg_hdr_get(b, 0, &g) == -EINVAL, "short header -> -EINVAL");
@@ -166,9 +167,10 @@ static void tamper(int alg)
 	ok(!bad, "%s: each session id byte -> -EPROTO", names[alg]);
 	bad = 0;
 	for (i = 16; i < 24; i++)
-		if (open_flipped(n, i, 0x01) != -EBADMSG)
+		if (open_flipped(n, i, 0x01) != (i < 18 ? -EPROTO : -EBADMSG))
 			bad++;
-	ok(!bad, "%s: each seq byte -> -EBADMSG", names[alg]);
+	ok(!bad, "%s: each seq byte -> -EBADMSG (top two: seq >= 2^48, "
+	   "-EPROTO)", names[alg]);
 	bad = 0;
 	for (i = 24; i < (size_t)n; i++)
 		if (open_flipped(n, i, 0x04) != -EBADMSG)
@@ -202,6 +204,39 @@ static void epochs(void)
 	ok(secmsg_msg_open(&k1, SID, msg, (size_t)n, &h, out) ==
 	   -EKEYEXPIRED, "epoch 0 message under epoch 1 keys -> -EKEYEXPIRED");
 	secmsg_dir_wipe(&k1);
+}
+
+static void seq_limit(void)
+{
+	const uint64_t lim = SECMSG_MAX_MESSAGES_LIMIT;
+	long n;
+
+	n = secmsg_msg_seal(&s2c, SECMSG_ALG_AES_256_GCM, SID, lim - 1, pt, 4,
+			    msg);
+	ok(secmsg_msg_open(&s2c, SID, msg, (size_t)n, NULL, out) == 4,
+	   "seq 2^48 - 1 opens");
+	n = secmsg_msg_seal(&s2c, SECMSG_ALG_AES_256_GCM, SID, lim, pt, 4,
+			    msg);
+	ok(n > 0 && secmsg_msg_open(&s2c, SID, msg, (size_t)n, NULL, out) ==
+	   -EPROTO, "seq 2^48 seals (for tests) but open -> -EPROTO");
+	n = secmsg_msg_seal(&s2c, SECMSG_ALG_AES_256_GCM, SID, UINT64_MAX, pt,
+			    4, msg);
+	ok(n > 0 && secmsg_msg_open(&s2c, SID, msg, (size_t)n, NULL, out) ==
+	   -EPROTO, "seq UINT64_MAX -> -EPROTO");
+}
+
+static void order(void)
+{
+	long n = secmsg_msg_seal(&s2c, SECMSG_ALG_AES_256_GCM, SID, 1, pt, 4,
+				 msg);
+
+	msg[1] = 9;	/* unknown alg */
+	msg[7] ^= 1;	/* and a newer epoch */
+	ok(secmsg_msg_open(&s2c, SID, msg, (size_t)n, NULL, out) ==
+	   -EKEYREJECTED, "epoch is checked before the algorithm");
+	msg[8] ^= 1;	/* and another session */
+	ok(secmsg_msg_open(&s2c, SID, msg, (size_t)n, NULL, out) == -EPROTO,
+	   "session id is checked before the epoch");
 }
 
 static void twofish_iv(void)
@@ -259,6 +294,8 @@ int main(void)
 		tamper(alg);
 	}
 	epochs();
+	seq_limit();
+	order();
 	twofish_iv();
 	arg_errors();
 	secmsg_dir_wipe(&c2s);
