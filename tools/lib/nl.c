@@ -466,7 +466,7 @@ int secmsg_msg_batch(struct secmsg_nl *nl, const struct secmsg_batch_op *ops,
 		if (!one)
 			return ops[i].len && !ops[i].data ? -EINVAL : -EMSGSIZE;
 		size += one;
-		if (size > SECMSG_NL_SNDBUF)
+		if (size > SECMSG_NL_MAX_REQ)
 			return -EMSGSIZE;
 	}
 	msg = secmsg_nl_req(nl, SECMSG_CMD_MSG_BATCH, 0, size);

@@ -21,6 +21,8 @@
 #define SECMSG_NL_ERRMSG_LEN	256
 #define SECMSG_NL_RCVBUF	(4 << 20)
 #define SECMSG_NL_SNDBUF	(1 << 20)
+/* Largest request payload we build (a full batch fits many times). */
+#define SECMSG_NL_MAX_REQ	(SECMSG_NL_SNDBUF - 4096)
 
 struct secmsg_nl {
 	struct nl_sock *sk;

@@ -27,9 +27,6 @@
 #define SOL_NETLINK	270
 #endif
 
-/* Largest request we build: a full batch with its nests, and headroom. */
-#define SECMSG_NL_MAX_REQ	(SECMSG_NL_SNDBUF - 4096)
-
 int secmsg_nl_errno(int nle)
 {
 	switch (nle < 0 ? -nle : nle) {
