@@ -54,9 +54,9 @@ struct secmsg_key *secmsg_key_new(u32 alg, u32 epoch, enum secmsg_dir dir,
 	atomic64_set(&k->next_seq, 0);
 	secmsg_replay_init(&k->replay);
 
-	err = secmsg_hkdf_expand(secret, labels[dir][0], k->key,
+	err = secmsg_hkdf_label(secret, labels[dir][0], k->key,
 				 sizeof(k->key)) ?:
-	      secmsg_hkdf_expand(secret, labels[dir][1], k->salt,
+	      secmsg_hkdf_label(secret, labels[dir][1], k->salt,
 				 sizeof(k->salt));
 	if (err) {
 		key_free(k);
@@ -70,7 +70,7 @@ int secmsg_key_ratchet(enum secmsg_dir dir, u8 secret[SECMSG_KEY_LEN])
 	u8 next[SECMSG_KEY_LEN];
 	int err;
 
-	err = secmsg_hkdf_expand(secret, labels[dir][2], next, sizeof(next));
+	err = secmsg_hkdf_label(secret, labels[dir][2], next, sizeof(next));
 	if (!err)
 		memcpy(secret, next, sizeof(next));
 	memzero_explicit(next, sizeof(next));

@@ -23,6 +23,16 @@ unsigned int secmsg_max_sessions = 262144;
 module_param_named(max_sessions, secmsg_max_sessions, uint, 0644);
 MODULE_PARM_DESC(max_sessions, "most sessions per network namespace");
 
+unsigned int secmsg_max_pending = 1024;
+module_param_named(max_pending, secmsg_max_pending, uint, 0644);
+MODULE_PARM_DESC(max_pending,
+		 "most unconfirmed handshakes per network namespace");
+
+unsigned int secmsg_pending_timeout = 10;
+module_param_named(pending_timeout, secmsg_pending_timeout, uint, 0644);
+MODULE_PARM_DESC(pending_timeout,
+		 "seconds a handshake may stay unconfirmed");
+
 /* Deferred frees may queue further deferred frees: drain both levels. */
 static void secmsg_drain(void)
 {
@@ -90,4 +100,4 @@ MODULE_LICENSE("GPL");
 MODULE_AUTHOR("secmsg developers");
 MODULE_DESCRIPTION("Kernel-resident keys and ciphers for secure messaging");
 MODULE_ALIAS_GENL_FAMILY(SECMSG_GENL_NAME);
-MODULE_SOFTDEP("pre: gcm chacha20poly1305 twofish authenc hmac sha256 cbc");
+MODULE_SOFTDEP("pre: gcm chacha20poly1305 twofish authenc hmac sha256 cbc curve25519");

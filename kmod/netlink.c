@@ -37,13 +37,19 @@ static const struct nla_policy secmsg_nl_policy[SECMSG_A_MAX + 1] = {
 	[SECMSG_A_AAD] = { .type = NLA_BINARY, .len = SECMSG_MAX_AAD },
 	[SECMSG_A_DATA] = { .type = NLA_BINARY },
 	[SECMSG_A_CRYPT_OP] = NLA_POLICY_RANGE(NLA_U8, SECMSG_CRYPT_ENCRYPT,
-					       SECMSG_CRYPT_DECRYPT),
+					       SECMSG_CRYPT_HKDF),
 	[SECMSG_A_POLICY] = NLA_POLICY_NESTED(policy_nl_policy),
 	[SECMSG_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, SECMSG_SESSION_F_ALL),
 	[SECMSG_A_MSG_OP] = NLA_POLICY_RANGE(NLA_U8, SECMSG_MSG_SEAL,
 					     SECMSG_MSG_RESEAL),
 	[SECMSG_A_PEER_SESSION_ID] = { .type = NLA_U64 },
 	[SECMSG_A_OP] = NLA_POLICY_NESTED(secmsg_op_nl_policy),
+	[SECMSG_A_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(SECMSG_X25519_LEN),
+	[SECMSG_A_PRIVATE_KEY] = NLA_POLICY_EXACT_LEN(SECMSG_X25519_LEN),
+	[SECMSG_A_HANDSHAKE] = { .type = NLA_BINARY, .len = 256 },
+	[SECMSG_A_SALT] = { .type = NLA_BINARY, .len = 1024 },
+	[SECMSG_A_INFO] = { .type = NLA_BINARY, .len = 1024 },
+	[SECMSG_A_LENGTH] = NLA_POLICY_RANGE(NLA_U32, 1, SECMSG_HKDF_MAX_LEN),
 };
 
 #define OP(_cmd, _doit) {						\
@@ -65,6 +71,19 @@ static const struct genl_small_ops secmsg_ops[] = {
 	OP(SECMSG_CMD_MSG, secmsg_nl_msg),
 	OP(SECMSG_CMD_MSG_BATCH, secmsg_nl_msg_batch),
 	OP(SECMSG_CMD_STATS_GET, secmsg_nl_stats_get),
+	OP(SECMSG_CMD_IDENTITY_SET, secmsg_nl_identity_set),
+	OP(SECMSG_CMD_IDENTITY_GENERATE, secmsg_nl_identity_generate),
+	OP(SECMSG_CMD_IDENTITY_GET, secmsg_nl_identity_get),
+	OP(SECMSG_CMD_USER_ADD, secmsg_nl_user_add),
+	OP(SECMSG_CMD_USER_DEL, secmsg_nl_user_del),
+	{
+		.cmd = SECMSG_CMD_USER_GET,
+		.doit = secmsg_nl_user_get,
+		.dumpit = secmsg_nl_user_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	OP(SECMSG_CMD_HANDSHAKE, secmsg_nl_handshake),
+	OP(SECMSG_CMD_HANDSHAKE_CONFIRM, secmsg_nl_handshake_confirm),
 };
 
 static const struct genl_multicast_group secmsg_mcgrps[] = {
@@ -81,7 +100,7 @@ struct genl_family secmsg_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = secmsg_ops,
 	.n_small_ops = ARRAY_SIZE(secmsg_ops),
-	.resv_start_op = SECMSG_CMD_STATS_GET + 1,
+	.resv_start_op = SECMSG_CMD_HANDSHAKE_CONFIRM + 1,
 	.mcgrps = secmsg_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(secmsg_mcgrps),
 };

@@ -21,6 +21,20 @@ int secmsg_nl_session_rotate(struct sk_buff *skb, struct genl_info *info);
 int secmsg_nl_stats_get(struct sk_buff *skb, struct genl_info *info);
 int secmsg_nl_msg(struct sk_buff *skb, struct genl_info *info);
 int secmsg_nl_msg_batch(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_identity_set(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_identity_generate(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_identity_get(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_user_add(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_user_del(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_user_get(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_user_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int secmsg_nl_handshake(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_handshake_confirm(struct sk_buff *skb, struct genl_info *info);
+
+/* shared by the session and handshake commands */
+int secmsg_nl_reply_session(struct genl_info *info, struct secmsg_session *s);
+int secmsg_nl_parse_policy(struct genl_info *info, struct secmsg_policy_k *p,
+			   u32 *set);
 
 extern const struct nla_policy secmsg_op_nl_policy[SECMSG_OP_A_MAX + 1];
 

@@ -15,6 +15,7 @@ static int __net_init secmsg_net_init(struct net *net)
 	int err;
 
 	sn->net = net;
+	secmsg_users_init(&sn->users);
 	err = secmsg_sessions_init(sn);
 	if (err)
 		return err;
@@ -24,7 +25,11 @@ static int __net_init secmsg_net_init(struct net *net)
 
 static void __net_exit secmsg_net_exit(struct net *net)
 {
-	secmsg_sessions_destroy(secmsg_net(net));
+	struct secmsg_net *sn = secmsg_net(net);
+
+	secmsg_sessions_destroy(sn);
+	secmsg_identity_destroy(sn);
+	secmsg_users_destroy(&sn->users);
 }
 
 static struct pernet_operations secmsg_net_ops = {

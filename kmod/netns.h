@@ -12,6 +12,8 @@
 #include <net/netns/generic.h>
 #include <uapi/linux/secmsg.h>
 
+#include "identity.h"
+
 struct secmsg_net {
 	struct net *net;
 	/* serialises session insert/remove; protects by_id and count */
@@ -19,6 +21,10 @@ struct secmsg_net {
 	struct rhashtable table;	/* id -> session, RCU lookups */
 	struct rb_root by_id;		/* ordered, for resumable dumps */
 	unsigned int count;
+	unsigned int n_pending;		/* sessions awaiting confirmation */
+	struct secmsg_identity __rcu *identity;
+	/* users.lock also serialises identity changes */
+	struct secmsg_users users;
 	struct delayed_work gc;
 	bool dying;
 	/* cumulative totals, indexed by SECMSG_STATS_A_* */

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* SECMSG_CMD_CRYPT: seal or open one buffer with a caller-given key. */
+/*
+ * SECMSG_CMD_CRYPT: seal or open one buffer with a caller-given key; and
+ * the stateless X25519 and HKDF primitives, for known-answer checks.
+ */
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
 #include "aead.h"
+#include "hkdf.h"
+#include "x25519.h"
 #include "netlink.h"
 #include "secmsg.h"
 
@@ -21,8 +26,7 @@ static int crypt_parse(struct genl_info *info, struct crypt_args *c)
 	struct nlattr **tb = info->attrs;
 	unsigned int max;
 
-	if (!SECMSG_REQUIRE(info, SECMSG_A_CRYPT_OP) ||
-	    !SECMSG_REQUIRE(info, SECMSG_A_ALG) ||
+	if (!SECMSG_REQUIRE(info, SECMSG_A_ALG) ||
 	    !SECMSG_REQUIRE(info, SECMSG_A_KEY) ||
 	    !SECMSG_REQUIRE(info, SECMSG_A_DATA))
 		return -EINVAL;
@@ -96,17 +100,115 @@ static int crypt_run(struct secmsg_req *r, struct crypto_aead *tfm,
 	return err;
 }
 
+/* Reply with SECMSG_A_DATA and, when nonce, SECMSG_A_NONCE. */
+static int crypt_reply(struct genl_info *info, const u8 *nonce,
+		       unsigned int nonce_len, const u8 *data,
+		       unsigned int len)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(len) + 64, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &secmsg_family, 0,
+				SECMSG_CMD_CRYPT);
+	if (!hdr || (nonce && nla_put(msg, SECMSG_A_NONCE, nonce_len, nonce)) ||
+	    nla_put(msg, SECMSG_A_DATA, len, data)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	atomic64_inc(&secmsg_info_net(info)->stats[SECMSG_STATS_A_CRYPT_OPS]);
+	return genlmsg_reply(msg, info);
+}
+
+static int crypt_x25519(struct genl_info *info)
+{
+	struct crypto_kpp *tfm;
+	u8 *buf;
+	int err;
+
+	if (!SECMSG_REQUIRE(info, SECMSG_A_KEY) ||
+	    !SECMSG_REQUIRE(info, SECMSG_A_DATA))
+		return -EINVAL;
+	if (nla_len(info->attrs[SECMSG_A_DATA]) != SECMSG_X25519_LEN) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SECMSG_A_DATA],
+				    "X25519 public key must be 32 bytes");
+		return -EINVAL;
+	}
+	tfm = secmsg_x25519_new(nla_data(info->attrs[SECMSG_A_KEY]));
+	if (IS_ERR(tfm)) {
+		GENL_SET_ERR_MSG(info, "bad X25519 private key");
+		return PTR_ERR(tfm);
+	}
+	/* [public | shared]: both go through scatterlists */
+	buf = kmalloc(2 * SECMSG_X25519_LEN, GFP_KERNEL);
+	err = -ENOMEM;
+	if (buf) {
+		memcpy(buf, nla_data(info->attrs[SECMSG_A_DATA]),
+		       SECMSG_X25519_LEN);
+		err = secmsg_x25519(tfm, buf, buf + SECMSG_X25519_LEN);
+		if (err == -EINVAL)
+			GENL_SET_ERR_MSG(info, "low-order or non-canonical public key");
+		else if (!err)
+			err = crypt_reply(info, NULL, 0,
+					  buf + SECMSG_X25519_LEN,
+					  SECMSG_X25519_LEN);
+	}
+	kfree_sensitive(buf);
+	secmsg_x25519_free(tfm);
+	return err;
+}
+
+static int crypt_hkdf(struct genl_info *info)
+{
+	struct nlattr **tb = info->attrs;
+	u8 prk[SECMSG_HASH_LEN];
+	unsigned int len;
+	u8 *out;
+	int err;
+
+	if (!SECMSG_REQUIRE(info, SECMSG_A_DATA) ||
+	    !SECMSG_REQUIRE(info, SECMSG_A_LENGTH))
+		return -EINVAL;
+	len = nla_get_u32(tb[SECMSG_A_LENGTH]);
+	out = kmalloc(len, GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	err = secmsg_hkdf_extract(tb[SECMSG_A_SALT] ?
+				  nla_data(tb[SECMSG_A_SALT]) : NULL,
+				  tb[SECMSG_A_SALT] ?
+				  nla_len(tb[SECMSG_A_SALT]) : 0,
+				  nla_data(tb[SECMSG_A_DATA]),
+				  nla_len(tb[SECMSG_A_DATA]), prk) ?:
+	      secmsg_hkdf_expand(prk, tb[SECMSG_A_INFO] ?
+				 nla_data(tb[SECMSG_A_INFO]) : NULL,
+				 tb[SECMSG_A_INFO] ?
+				 nla_len(tb[SECMSG_A_INFO]) : 0, out, len) ?:
+	      crypt_reply(info, NULL, 0, out, len);
+	memzero_explicit(prk, sizeof(prk));
+	kfree_sensitive(out);
+	return err;
+}
+
 int secmsg_nl_crypt(struct sk_buff *skb, struct genl_info *info)
 {
 	struct crypt_args c = {};
 	struct crypto_aead *tfm;
 	struct secmsg_req *r = NULL;
-	struct sk_buff *msg = NULL;
 	unsigned int out_len = 0;
 	u8 *buf = NULL;
-	void *hdr;
 	int err;
 
+	if (!SECMSG_REQUIRE(info, SECMSG_A_CRYPT_OP))
+		return -EINVAL;
+	switch (nla_get_u8(info->attrs[SECMSG_A_CRYPT_OP])) {
+	case SECMSG_CRYPT_X25519:
+		return crypt_x25519(info);
+	case SECMSG_CRYPT_HKDF:
+		return crypt_hkdf(info);
+	}
 	err = crypt_parse(info, &c);
 	if (err)
 		return err;
@@ -133,23 +235,8 @@ int secmsg_nl_crypt(struct sk_buff *skb, struct genl_info *info)
 			GENL_SET_ERR_MSG(info, "bad ciphertext (length or padding)");
 		goto out;
 	}
-	err = -ENOMEM;
-	msg = genlmsg_new(nla_total_size(out_len) + 64, GFP_KERNEL);
-	if (!msg)
-		goto out;
-	hdr = genlmsg_put_reply(msg, info, &secmsg_family, 0,
-				SECMSG_CMD_CRYPT);
-	if (!hdr || nla_put(msg, SECMSG_A_NONCE, c.a->iv_len, c.nonce) ||
-	    nla_put(msg, SECMSG_A_DATA, out_len, buf)) {
-		err = -EMSGSIZE;
-		goto out;
-	}
-	genlmsg_end(msg, hdr);
-	atomic64_inc(&secmsg_info_net(info)->stats[SECMSG_STATS_A_CRYPT_OPS]);
-	err = genlmsg_reply(msg, info);
-	msg = NULL;
+	err = crypt_reply(info, c.nonce, c.a->iv_len, buf, out_len);
 out:
-	nlmsg_free(msg);
 	kfree_sensitive(buf);
 	secmsg_req_free(r);
 	secmsg_aead_free(tfm);

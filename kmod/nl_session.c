@@ -86,7 +86,7 @@ static int fill_session(struct sk_buff *skb, struct secmsg_session *s,
 	return 0;
 }
 
-static int reply_session(struct genl_info *info, struct secmsg_session *s)
+int secmsg_nl_reply_session(struct genl_info *info, struct secmsg_session *s)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	int err;
@@ -102,8 +102,8 @@ static int reply_session(struct genl_info *info, struct secmsg_session *s)
 	return genlmsg_reply(msg, info);
 }
 
-static int parse_policy(struct genl_info *info, struct secmsg_policy_k *p,
-			u32 *set)
+int secmsg_nl_parse_policy(struct genl_info *info, struct secmsg_policy_k *p,
+			   u32 *set)
 {
 	struct nlattr *tb[SECMSG_POLICY_A_MAX + 1];
 	struct nlattr *nest = info->attrs[SECMSG_A_POLICY];
@@ -170,7 +170,7 @@ int secmsg_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[SECMSG_A_FLAGS])
 		p.flags = nla_get_u32(info->attrs[SECMSG_A_FLAGS]);
 	p.owner_portid = info->snd_portid;
-	err = parse_policy(info, &p.pol, &p.pol_set);
+	err = secmsg_nl_parse_policy(info, &p.pol, &p.pol_set);
 	if (err)
 		return err;
 
@@ -183,7 +183,7 @@ int secmsg_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 			GENL_SET_ERR_MSG(info, "cannot create session");
 		return err;
 	}
-	err = reply_session(info, s);
+	err = secmsg_nl_reply_session(info, s);
 	secmsg_session_put(s);
 	return err;
 }
@@ -195,7 +195,7 @@ int secmsg_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 
 	if (!s)
 		return info->attrs[SECMSG_A_SESSION_ID] ? -ENOENT : -EINVAL;
-	err = reply_session(info, s);
+	err = secmsg_nl_reply_session(info, s);
 	secmsg_session_put(s);
 	return err;
 }
@@ -266,7 +266,7 @@ int secmsg_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 	u32 set, alg = 0;
 	int err;
 
-	err = parse_policy(info, &pol, &set);
+	err = secmsg_nl_parse_policy(info, &pol, &set);
 	if (err)
 		return err;
 	if (info->attrs[SECMSG_A_ALG])
@@ -281,7 +281,7 @@ int secmsg_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 			GENL_SET_ERR_MSG(info, "algorithm change failed");
 	}
 	if (!err)
-		err = reply_session(info, s);
+		err = secmsg_nl_reply_session(info, s);
 	secmsg_session_put(s);
 	return err;
 }
@@ -297,7 +297,7 @@ int secmsg_nl_session_rotate(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		GENL_SET_ERR_MSG(info, "key rotation failed");
 	else
-		err = reply_session(info, s);
+		err = secmsg_nl_reply_session(info, s);
 	secmsg_session_put(s);
 	return err;
 }

@@ -11,5 +11,8 @@ extern struct workqueue_struct *secmsg_wq;
 extern struct genl_family secmsg_family;
 /* module parameter: most sessions in one network namespace */
 extern unsigned int secmsg_max_sessions;
+/* module parameters: pending handshakes per namespace, and their life */
+extern unsigned int secmsg_max_pending;
+extern unsigned int secmsg_pending_timeout;
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The per-namespace session table and the session lifecycle. */
+#include <crypto/algapi.h>
 #include <linux/ctype.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -142,6 +143,8 @@ static int session_link(struct secmsg_net *sn, struct secmsg_session *s)
 	rb_link_node(&s->rb, parent, p);
 	rb_insert_color(&s->rb, &sn->by_id);
 	sn->count++;
+	if (s->state == SECMSG_STATE_PENDING)
+		sn->n_pending++;
 	return 0;
 }
 
@@ -151,6 +154,8 @@ static void session_unlink_locked(struct secmsg_session *s)
 
 	lockdep_assert_held(&sn->lock);
 	s->dead = true;
+	if (s->state == SECMSG_STATE_PENDING)
+		sn->n_pending--;
 	rhashtable_remove_fast(&sn->table, &s->node, table_params);
 	rb_erase(&s->rb, &sn->by_id);
 	sn->count--;
@@ -159,7 +164,6 @@ static void session_unlink_locked(struct secmsg_session *s)
 struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
 					  const struct secmsg_session_params *p)
 {
-	struct secmsg_key *tx, *rx;
 	struct secmsg_session *s;
 	int err;
 
@@ -171,40 +175,30 @@ struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
 	INIT_LIST_HEAD(&s->dead_node);
 	INIT_LIST_HEAD(&s->gc_node);
 	mutex_init(&s->rekey_lock);
-	s->state = SECMSG_STATE_ACTIVE;
+	s->state = p->secret[0] ? SECMSG_STATE_ACTIVE : SECMSG_STATE_PENDING;
 	s->flags = p->flags;
 	s->owner_portid = p->owner_portid;
 	strscpy(s->user_id, p->user_id, sizeof(s->user_id));
 	s->pol = default_policy;
 	session_apply_policy(&s->pol, &p->pol, p->pol_set);
-	memcpy(s->secret[SECMSG_DIR_C2S], p->secret[SECMSG_DIR_C2S],
-	       SECMSG_KEY_LEN);
-	memcpy(s->secret[SECMSG_DIR_S2C], p->secret[SECMSG_DIR_S2C],
-	       SECMSG_KEY_LEN);
 	s->created_ns = secmsg_now();
 	s->rotated_ns = s->created_ns;
 	s->last_used_ns = s->created_ns;
-
-	tx = secmsg_key_new(p->alg, 0, SECMSG_DIR_S2C,
-			    s->secret[SECMSG_DIR_S2C]);
-	if (IS_ERR(tx)) {
-		err = PTR_ERR(tx);
-		goto err_free;
+	if (s->state == SECMSG_STATE_ACTIVE) {
+		err = secmsg_session_install(s, p->alg, p->secret[SECMSG_DIR_C2S],
+					     p->secret[SECMSG_DIR_S2C], NULL);
+		if (err)
+			goto err_free;
 	}
-	RCU_INIT_POINTER(s->tx, tx);
-	rx = secmsg_key_new(p->alg, 0, SECMSG_DIR_C2S,
-			    s->secret[SECMSG_DIR_C2S]);
-	if (IS_ERR(rx)) {
-		err = PTR_ERR(rx);
-		goto err_free;
-	}
-	RCU_INIT_POINTER(s->rx, rx);
 
 	mutex_lock(&sn->lock);
 	if (sn->dying)
 		err = -ENODEV;
 	else if (sn->count >= READ_ONCE(secmsg_max_sessions))
 		err = -ENOSPC;
+	else if (s->state == SECMSG_STATE_PENDING &&
+		 sn->n_pending >= READ_ONCE(secmsg_max_pending))
+		err = -EBUSY;
 	else
 		err = session_link(sn, s);
 	mutex_unlock(&sn->lock);
@@ -219,6 +213,56 @@ err_free:
 	refcount_set(&s->ref, 1);
 	secmsg_session_put(s);
 	return ERR_PTR(err);
+}
+
+int secmsg_session_install(struct secmsg_session *s, u32 alg,
+			   const u8 *c2s, const u8 *s2c, const u8 *confirm)
+{
+	struct secmsg_key *tx, *rx;
+	int err = 0;
+
+	mutex_lock(&s->rekey_lock);
+	memcpy(s->secret[SECMSG_DIR_C2S], c2s, SECMSG_KEY_LEN);
+	memcpy(s->secret[SECMSG_DIR_S2C], s2c, SECMSG_KEY_LEN);
+	tx = secmsg_key_new(alg, 0, SECMSG_DIR_S2C, s2c);
+	rx = IS_ERR(tx) ? NULL : secmsg_key_new(alg, 0, SECMSG_DIR_C2S, c2s);
+	if (IS_ERR(tx) || IS_ERR(rx)) {
+		err = IS_ERR(tx) ? PTR_ERR(tx) : PTR_ERR(rx);
+		if (!IS_ERR(tx))
+			secmsg_key_put(tx);
+		goto out;
+	}
+	rcu_assign_pointer(s->tx, tx);
+	rcu_assign_pointer(s->rx, rx);
+	if (confirm)
+		memcpy(s->confirm, confirm, sizeof(s->confirm));
+out:
+	mutex_unlock(&s->rekey_lock);
+	return err;
+}
+
+int secmsg_session_confirm(struct secmsg_session *s, const u8 *confirm)
+{
+	struct secmsg_net *sn = s->sn;
+	int err = 0;
+
+	mutex_lock(&sn->lock);
+	if (s->dead)
+		err = -ENOENT;
+	else if (s->state != SECMSG_STATE_PENDING)
+		err = -EALREADY;
+	else if (!rcu_access_pointer(s->tx) ||
+		 crypto_memneq(s->confirm, confirm, sizeof(s->confirm)))
+		err = -EBADMSG;
+	if (!err) {
+		memzero_explicit(s->confirm, sizeof(s->confirm));
+		WRITE_ONCE(s->last_used_ns, secmsg_now());
+		WRITE_ONCE(s->rotated_ns, s->last_used_ns);
+		WRITE_ONCE(s->state, SECMSG_STATE_ACTIVE);
+		sn->n_pending--;
+	}
+	mutex_unlock(&sn->lock);
+	return err;
 }
 
 struct secmsg_session *secmsg_session_lookup(struct secmsg_net *sn, u64 id)
@@ -311,9 +355,12 @@ static int session_rotate_locked(struct secmsg_session *s, u32 alg)
 	int err;
 
 	lockdep_assert_held(&s->rekey_lock);
+	old_tx = rcu_dereference_protected(s->tx,
+					   lockdep_is_held(&s->rekey_lock));
+	if (!old_tx)
+		return -ENOTCONN;	/* pending: no keys yet */
 	if (!alg)
-		alg = rcu_dereference_protected(s->tx,
-				lockdep_is_held(&s->rekey_lock))->alg;
+		alg = old_tx->alg;
 	memcpy(next, s->secret, sizeof(next));
 	err = secmsg_key_ratchet(SECMSG_DIR_C2S, next[SECMSG_DIR_C2S]) ?:
 	      secmsg_key_ratchet(SECMSG_DIR_S2C, next[SECMSG_DIR_S2C]);
@@ -391,6 +438,10 @@ static u8 session_expired(const struct secmsg_session *s, u64 now)
 	u32 timeout = READ_ONCE(s->pol.timeout);
 	u32 idle = READ_ONCE(s->pol.idle_timeout);
 
+	if (READ_ONCE(s->state) == SECMSG_STATE_PENDING &&
+	    now >= s->created_ns +
+		   (u64)READ_ONCE(secmsg_pending_timeout) * NSEC_PER_SEC)
+		return SECMSG_REASON_HANDSHAKE;
 	if (timeout && now >= s->created_ns + (u64)timeout * NSEC_PER_SEC)
 		return SECMSG_REASON_TIMEOUT;
 	if (idle && now >= READ_ONCE(s->last_used_ns) +

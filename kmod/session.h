@@ -58,6 +58,7 @@ struct secmsg_session {
 	struct secmsg_key __rcu *rx;	/* C2S, current epoch */
 	struct secmsg_key __rcu *rx_prev; /* C2S, previous epoch, in grace */
 	struct secmsg_policy_k pol;	/* written under rekey_lock */
+	u8 confirm[32];			/* pending: expected confirmation */
 
 	atomic64_t epoch_msgs;		/* messages under the current epoch */
 	u64 created_ns;			/* boottime */
@@ -69,7 +70,7 @@ struct secmsg_session {
 struct secmsg_session_params {
 	const char *user_id;
 	u32 alg;
-	const u8 *secret[2];		/* by enum secmsg_dir */
+	const u8 *secret[2];		/* by enum secmsg_dir; NULL: pending */
 	struct secmsg_policy_k pol;
 	u32 pol_set;			/* SECMSG_POL_* */
 	u32 flags;
@@ -95,6 +96,12 @@ struct secmsg_session *secmsg_session_lookup(struct secmsg_net *sn, u64 id);
 void secmsg_session_put(struct secmsg_session *s);
 /* Unlink and report; false when someone else already did. */
 bool secmsg_session_delete(struct secmsg_session *s, u8 reason);
+
+/* Give a pending session its keys and expected confirmation. */
+int secmsg_session_install(struct secmsg_session *s, u32 alg,
+			   const u8 *c2s, const u8 *s2c, const u8 *confirm);
+/* Check a pending session's confirmation and make it active. */
+int secmsg_session_confirm(struct secmsg_session *s, const u8 *confirm);
 
 /* alg 0 keeps the algorithm.  Sleeps. */
 int secmsg_session_rotate(struct secmsg_session *s, u32 alg);

@@ -151,6 +151,34 @@ enum secmsg_alg {
  * @SECMSG_CMD_SESSION_NTF: event on SECMSG_MCGRP_EVENTS: SECMSG_A_EVENT,
  *	SECMSG_A_SESSION_ID, SECMSG_A_USER_ID, SECMSG_A_ALG, SECMSG_A_EPOCH,
  *	and SECMSG_A_REASON for SECMSG_EVENT_DELETED.
+ *
+ * Session establishment (docs/protocol.md, "Handshake"):
+ * @SECMSG_CMD_IDENTITY_SET: load the namespace's static X25519 identity
+ *	from SECMSG_A_PRIVATE_KEY (write-only).  Reply: SECMSG_A_PUBLIC_KEY.
+ * @SECMSG_CMD_IDENTITY_GENERATE: make a new identity in the kernel.
+ *	Reply: SECMSG_A_PUBLIC_KEY.  Replaces any previous identity.
+ * @SECMSG_CMD_IDENTITY_GET: Reply: SECMSG_A_PUBLIC_KEY; ENOKEY when none.
+ * @SECMSG_CMD_USER_ADD: authorize SECMSG_A_USER_ID with the static X25519
+ *	SECMSG_A_PUBLIC_KEY.  EEXIST when the user exists (delete first).
+ * @SECMSG_CMD_USER_DEL: remove SECMSG_A_USER_ID.
+ * @SECMSG_CMD_USER_GET: one user (SECMSG_A_USER_ID) or a dump of all.
+ *	Reply: SECMSG_A_USER_ID, SECMSG_A_PUBLIC_KEY, SECMSG_A_LAST_HANDSHAKE
+ *	(Unix seconds, absent before the first).
+ * @SECMSG_CMD_HANDSHAKE: answer a client's first handshake message.
+ *	Request: SECMSG_A_HANDSHAKE (message 1), optional SECMSG_A_POLICY and
+ *	SECMSG_A_FLAGS for the session.  Creates a pending session.  Reply:
+ *	SECMSG_A_SESSION_ID, SECMSG_A_USER_ID, SECMSG_A_ALG and
+ *	SECMSG_A_HANDSHAKE (message 2).  Errors: ENOKEY (no identity), ENOENT
+ *	(unknown user), EBADMSG (authentication failed: wrong pinned server
+ *	key or wrong user key), EALREADY (replayed: timestamp not newer than
+ *	the user's last), EINVAL (malformed, or a low-order or non-canonical
+ *	public key), EBUSY (too many pending handshakes, max_pending).
+ * @SECMSG_CMD_HANDSHAKE_CONFIRM: SECMSG_A_SESSION_ID and
+ *	SECMSG_A_HANDSHAKE (message 3, the client's key confirmation).  The
+ *	session becomes active.  Errors: ENOENT, EBADMSG (wrong confirmation;
+ *	the pending session is deleted), EALREADY (already active).
+ *	Pending sessions not confirmed within pending_timeout seconds (module
+ *	parameter, default 10) are deleted (reason SECMSG_REASON_HANDSHAKE).
  */
 enum secmsg_cmd {
 	SECMSG_CMD_UNSPEC,
@@ -164,6 +192,14 @@ enum secmsg_cmd {
 	SECMSG_CMD_MSG_BATCH,
 	SECMSG_CMD_STATS_GET,
 	SECMSG_CMD_SESSION_NTF,
+	SECMSG_CMD_IDENTITY_SET,
+	SECMSG_CMD_IDENTITY_GENERATE,
+	SECMSG_CMD_IDENTITY_GET,
+	SECMSG_CMD_USER_ADD,
+	SECMSG_CMD_USER_DEL,
+	SECMSG_CMD_USER_GET,
+	SECMSG_CMD_HANDSHAKE,
+	SECMSG_CMD_HANDSHAKE_CONFIRM,
 
 	__SECMSG_CMD_MAX,
 	SECMSG_CMD_MAX = __SECMSG_CMD_MAX - 1
@@ -203,6 +239,13 @@ enum secmsg_cmd {
  * @SECMSG_A_EVENT: u8, enum secmsg_event
  * @SECMSG_A_REASON: u8, enum secmsg_del_reason
  * @SECMSG_A_STATS: nest, enum secmsg_stats_attr
+ * @SECMSG_A_PUBLIC_KEY: binary, SECMSG_X25519_LEN
+ * @SECMSG_A_PRIVATE_KEY: binary, SECMSG_X25519_LEN.  Write-only.
+ * @SECMSG_A_HANDSHAKE: binary, a handshake message
+ * @SECMSG_A_LAST_HANDSHAKE: u64, Unix seconds
+ * @SECMSG_A_SALT: binary, at most 1024 (SECMSG_CRYPT_HKDF)
+ * @SECMSG_A_INFO: binary, at most 1024 (SECMSG_CRYPT_HKDF)
+ * @SECMSG_A_LENGTH: u32, output length of SECMSG_CRYPT_HKDF, 1..8160
  */
 enum secmsg_attr {
 	SECMSG_A_UNSPEC,
@@ -234,6 +277,13 @@ enum secmsg_attr {
 	SECMSG_A_EVENT,
 	SECMSG_A_REASON,
 	SECMSG_A_STATS,
+	SECMSG_A_PUBLIC_KEY,
+	SECMSG_A_PRIVATE_KEY,
+	SECMSG_A_HANDSHAKE,
+	SECMSG_A_LAST_HANDSHAKE,
+	SECMSG_A_SALT,
+	SECMSG_A_INFO,
+	SECMSG_A_LENGTH,
 
 	__SECMSG_A_MAX,
 	SECMSG_A_MAX = __SECMSG_A_MAX - 1
@@ -394,11 +444,29 @@ enum secmsg_stats_attr {
 	SECMSG_STATS_A_MAX = __SECMSG_STATS_A_MAX - 1
 };
 
-/** enum secmsg_crypt_op - SECMSG_A_CRYPT_OP */
+/**
+ * enum secmsg_crypt_op - SECMSG_A_CRYPT_OP
+ * @SECMSG_CRYPT_ENCRYPT: seal SECMSG_A_DATA (SECMSG_A_ALG, SECMSG_A_KEY)
+ * @SECMSG_CRYPT_DECRYPT: open SECMSG_A_DATA
+ * @SECMSG_CRYPT_X25519: X25519 of the private SECMSG_A_KEY and the public
+ *	SECMSG_A_DATA (32 bytes), through the crypto API's curve25519.
+ *	Reply: SECMSG_A_DATA.  EINVAL for an all-zero result (low order).
+ * @SECMSG_CRYPT_HKDF: HKDF-SHA256 of SECMSG_A_DATA (IKM), optional
+ *	SECMSG_A_SALT and SECMSG_A_INFO, SECMSG_A_LENGTH bytes.
+ *	Reply: SECMSG_A_DATA.
+ *
+ * X25519 and HKDF are here so that the kernel's primitives can be checked
+ * against known answers; they hold no state.
+ */
 enum secmsg_crypt_op {
 	SECMSG_CRYPT_ENCRYPT = 1,
 	SECMSG_CRYPT_DECRYPT = 2,
+	SECMSG_CRYPT_X25519 = 3,
+	SECMSG_CRYPT_HKDF = 4,
 };
+
+#define SECMSG_X25519_LEN	32
+#define SECMSG_HKDF_MAX_LEN	(255 * 32)
 
 /**
  * enum secmsg_msg_op - SECMSG_A_MSG_OP, SECMSG_OP_A_MSG_OP
@@ -456,6 +524,20 @@ enum secmsg_del_reason {
 	SECMSG_REASON_IDLE = 3,		/* idle timeout reached */
 	SECMSG_REASON_OWNER_GONE = 4,	/* owning socket closed */
 	SECMSG_REASON_NETNS_EXIT = 5,	/* namespace or module going away */
+	SECMSG_REASON_HANDSHAKE = 6,	/* pending: not confirmed in time,
+					 * or wrong confirmation */
 };
+
+/* Handshake messages (docs/protocol.md), all integers big endian. */
+#define SECMSG_HS_VERSION	1
+#define SECMSG_HS_INIT		1	/* client -> server */
+#define SECMSG_HS_RESPONSE	2	/* server -> client */
+#define SECMSG_HS_CONFIRM	3	/* client -> server */
+#define SECMSG_HS_TIMESTAMP_LEN	12
+#define SECMSG_HS_INIT_MIN	(4 + 1 + SECMSG_X25519_LEN + \
+				 SECMSG_HS_TIMESTAMP_LEN + SECMSG_AEAD_TAG_LEN)
+#define SECMSG_HS_INIT_MAX	(SECMSG_HS_INIT_MIN + SECMSG_USER_ID_MAX - 1)
+#define SECMSG_HS_RESPONSE_LEN	(12 + SECMSG_X25519_LEN + SECMSG_AEAD_TAG_LEN)
+#define SECMSG_HS_CONFIRM_LEN	(12 + 32)
 
 #endif /* _UAPI_LINUX_SECMSG_H */
