@@ -52,6 +52,9 @@ check: all
 run: all
 	@tools/run
 
+bench: all
+	@tools/vm-run -- bench/run $(BENCH_ARGS)
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -f $(USER_PROGS) $(USER_LIBS) $(HOST_TESTS) $(CLEAN_FILES)

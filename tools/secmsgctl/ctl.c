@@ -81,6 +81,11 @@ int ctl_open(struct secmsg_nl **nl)
 	};
 	int err = secmsg_nl_open(nl);
 
+	if (err == -ENOENT) {
+		*nl = NULL;
+		msg("%s", h[0].text);
+		return EXIT_FAIL;
+	}
 	if (err) {
 		*nl = NULL;
 		return nl_fail(NULL, err, h, "cannot open the secmsg netlink family");
