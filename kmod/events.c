@@ -9,9 +9,8 @@
 void secmsg_event(struct secmsg_session *s, u8 event, u8 reason)
 {
 	struct net *net = s->sn->net;
-	struct secmsg_key *tx;
 	struct sk_buff *skb;
-	u32 alg = 0, epoch = 0;
+	u32 alg, epoch;
 	void *hdr;
 
 	if (!genl_has_listeners(&secmsg_family, net, 0))
@@ -23,13 +22,7 @@ void secmsg_event(struct secmsg_session *s, u8 event, u8 reason)
 			  SECMSG_CMD_SESSION_NTF);
 	if (!hdr)
 		goto err;
-	rcu_read_lock();
-	tx = rcu_dereference(s->tx);
-	if (tx) {
-		alg = tx->alg;
-		epoch = tx->epoch;
-	}
-	rcu_read_unlock();
+	secmsg_session_alg(s, &alg, &epoch);
 	if (nla_put_u8(skb, SECMSG_A_EVENT, event) ||
 	    nla_put_u64_64bit(skb, SECMSG_A_SESSION_ID, s->id, SECMSG_A_PAD) ||
 	    nla_put_string(skb, SECMSG_A_USER_ID, s->user_id) ||

@@ -22,6 +22,7 @@ struct secmsg_net {
 	struct rb_root by_id;		/* ordered, for resumable dumps */
 	unsigned int count;
 	unsigned int n_pending;		/* sessions awaiting confirmation */
+	unsigned int n_owned;		/* sessions with SECMSG_SESSION_F_OWNED */
 	struct secmsg_identity __rcu *identity;
 	/* users.lock also serialises identity changes */
 	struct secmsg_users users;

@@ -50,20 +50,13 @@ static int fill_session(struct sk_buff *skb, struct secmsg_session *s,
 {
 	u64 expires = secmsg_session_expires(s);
 	u64 rekey_at = secmsg_session_rekey_at(s);
-	struct secmsg_key *tx;
-	u32 alg = 0, epoch = 0;
+	u32 alg, epoch;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &secmsg_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
-	rcu_read_lock();
-	tx = rcu_dereference(s->tx);
-	if (tx) {
-		alg = tx->alg;
-		epoch = tx->epoch;
-	}
-	rcu_read_unlock();
+	secmsg_session_alg(s, &alg, &epoch);
 	if (put_u64(skb, SECMSG_A_SESSION_ID, s->id, SECMSG_A_PAD) ||
 	    nla_put_string(skb, SECMSG_A_USER_ID, s->user_id) ||
 	    nla_put_u32(skb, SECMSG_A_ALG, alg) ||
@@ -313,8 +306,8 @@ static void count_sessions(struct secmsg_net *sn, u64 *v)
 		[SECMSG_ALG_TWOFISH_CBC] = SECMSG_STATS_A_SESSIONS_TWOFISH_CBC,
 	};
 	struct secmsg_session *s;
-	struct secmsg_key *tx;
 	struct rb_node *n;
+	u32 alg, epoch;
 
 	mutex_lock(&sn->lock);
 	for (n = rb_first(&sn->by_id); n; n = rb_next(n)) {
@@ -323,11 +316,9 @@ static void count_sessions(struct secmsg_net *sn, u64 *v)
 		v[READ_ONCE(s->state) == SECMSG_STATE_ACTIVE ?
 		  SECMSG_STATS_A_SESSIONS_ACTIVE :
 		  SECMSG_STATS_A_SESSIONS_PENDING]++;
-		rcu_read_lock();
-		tx = rcu_dereference(s->tx);
-		if (tx && tx->alg < ARRAY_SIZE(by_alg) && by_alg[tx->alg])
-			v[by_alg[tx->alg]]++;
-		rcu_read_unlock();
+		secmsg_session_alg(s, &alg, &epoch);
+		if (alg < ARRAY_SIZE(by_alg) && by_alg[alg])
+			v[by_alg[alg]]++;
 	}
 	mutex_unlock(&sn->lock);
 }

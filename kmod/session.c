@@ -145,6 +145,8 @@ static int session_link(struct secmsg_net *sn, struct secmsg_session *s)
 	sn->count++;
 	if (s->state == SECMSG_STATE_PENDING)
 		sn->n_pending++;
+	if (s->flags & SECMSG_SESSION_F_OWNED)
+		WRITE_ONCE(sn->n_owned, sn->n_owned + 1);
 	return 0;
 }
 
@@ -156,6 +158,8 @@ static void session_unlink_locked(struct secmsg_session *s)
 	s->dead = true;
 	if (s->state == SECMSG_STATE_PENDING)
 		sn->n_pending--;
+	if (s->flags & SECMSG_SESSION_F_OWNED)
+		WRITE_ONCE(sn->n_owned, sn->n_owned - 1);
 	rhashtable_remove_fast(&sn->table, &s->node, table_params);
 	rb_erase(&s->rb, &sn->by_id);
 	sn->count--;
@@ -176,6 +180,7 @@ struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
 	INIT_LIST_HEAD(&s->gc_node);
 	mutex_init(&s->rekey_lock);
 	s->state = p->secret[0] ? SECMSG_STATE_ACTIVE : SECMSG_STATE_PENDING;
+	s->alg = p->alg;
 	s->flags = p->flags;
 	s->owner_portid = p->owner_portid;
 	strscpy(s->user_id, p->user_id, sizeof(s->user_id));
@@ -307,6 +312,21 @@ bool secmsg_session_delete(struct secmsg_session *s, u8 reason)
 	session_report_gone(s, reason);
 	secmsg_session_put(s);		/* the table's reference */
 	return true;
+}
+
+void secmsg_session_alg(struct secmsg_session *s, u32 *alg, u32 *epoch)
+{
+	struct secmsg_key *tx;
+
+	*alg = s->alg;
+	*epoch = 0;
+	rcu_read_lock();
+	tx = rcu_dereference(s->tx);
+	if (tx) {
+		*alg = tx->alg;
+		*epoch = tx->epoch;
+	}
+	rcu_read_unlock();
 }
 
 struct secmsg_key *secmsg_session_tx(struct secmsg_session *s)
@@ -555,6 +575,9 @@ static void sessions_drop(struct secmsg_net *sn, bool all, u32 portid,
 
 void secmsg_sessions_flush_owner(struct secmsg_net *sn, u32 portid)
 {
+	/* every generic netlink socket's close lands here: be cheap */
+	if (!READ_ONCE(sn->n_owned))
+		return;
 	sessions_drop(sn, false, portid, SECMSG_REASON_OWNER_GONE);
 }
 

@@ -46,6 +46,7 @@ struct secmsg_session {
 	struct rcu_work free_work;
 	bool dead;			/* under sn->lock */
 	u8 state;			/* enum secmsg_state */
+	u8 alg;				/* at creation; keys carry the current */
 	u32 flags;			/* SECMSG_SESSION_F_* */
 	u32 owner_portid;
 	char user_id[SECMSG_USER_ID_MAX + 1];
@@ -76,6 +77,9 @@ struct secmsg_session_params {
 	u32 flags;
 	u32 owner_portid;
 };
+
+/* The session's current algorithm and epoch. */
+void secmsg_session_alg(struct secmsg_session *s, u32 *alg, u32 *epoch);
 
 static inline u64 secmsg_now(void)
 {
