@@ -9,6 +9,8 @@
 LIBSECMSG_SRCS := $(addprefix tools/lib/, \
 	alg.c crypt.c hkdf.c keys.c nl.c nl_parse.c nl_sock.c random.c \
 	replay.c wire.c) $(wildcard tools/lib/codec.c)
+# session establishment: handshake, key files, identity/user netlink
+LIBSECMSG_SRCS += $(addprefix tools/lib/, handshake.c keyfile.c nl_identity.c)
 LIBSECMSG_HDRS := $(wildcard tools/lib/*.h tools/lib/secmsg/*.h) \
 	uapi/linux/secmsg.h
 LIBSECMSG_OBJS := $(LIBSECMSG_SRCS:.c=.o)
@@ -21,6 +23,7 @@ LIBSECMSG_SAN_LDLIBS := $(LIBSECMSG_SAN) $(NL_LIBS) $(NETTLE_LIBS)
 
 LIBSECMSG_TESTS := $(addprefix tools/lib/tests/, \
 	test_wycheproof test_crypt test_keys test_msg test_replay test_nl)
+LIBSECMSG_TESTS += $(addprefix tools/lib/tests/, test_handshake test_keyfile)
 LIBSECMSG_TEST_HDRS := $(wildcard tools/lib/tests/*.h)
 
 USER_LIBS += $(LIBSECMSG) $(LIBSECMSG_SAN)
