@@ -46,8 +46,19 @@ include tools/lib/build.mk
 
 user: $(USER_LIBS) $(USER_PROGS)
 
-check: all
-	@tools/check
+# Host unit tests: each build.mk adds its test programs to HOST_TESTS and,
+# for every test X, a rule for X-san: the same test built with SAN_CFLAGS
+# (ASan+UBSan) on compile and link lines, against sanitizer builds of what
+# it links (e.g. $(LIBSECMSG_SAN)).  %.san.o compiles any C file that way.
+# make check builds both; tools/check runs X, then X-san, then the kernel
+# selftests (selftests/TESTS) in the VM.
+HOST_TESTS_SAN = $(HOST_TESTS:=-san)
+
+%.san.o: %.c
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -c -o $@ $<
+
+check: all $(HOST_TESTS) $(HOST_TESTS_SAN)
+	@tools/check $(HOST_TESTS)
 
 run: all
 	@tools/run
@@ -57,5 +68,6 @@ bench: all
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
-	rm -f $(USER_PROGS) $(USER_LIBS) $(HOST_TESTS) $(CLEAN_FILES)
+	rm -f $(USER_PROGS) $(USER_LIBS) $(HOST_TESTS) $(HOST_TESTS_SAN) \
+		$(CLEAN_FILES)
 	find . -name '*.o' -o -name '*.san.o' | xargs rm -f
