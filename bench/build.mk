@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# bench/secmsg-bench: throughput of secmsg.ko against AF_ALG (libkcapi),
+# and memory and op cost with many sessions.  make bench runs it in the
+# VM through bench/run.
+
+BENCH := bench/secmsg-bench
+BENCH_SRCS := $(addprefix bench/, secmsg-bench.c throughput.c scale.c \
+	afalg.c out.c util.c)
+BENCH_OBJS := $(BENCH_SRCS:.c=.o)
+BENCH_CFLAGS := $(USER_CFLAGS) $(shell pkg-config --cflags libkcapi 2>/dev/null)
+BENCH_LDLIBS := $(LIBSECMSG) $(NL_LIBS) $(NETTLE_LIBS) \
+	$(shell pkg-config --libs libkcapi 2>/dev/null || echo -lkcapi) \
+	-lpthread
+
+USER_PROGS += $(BENCH)
+CLEAN_FILES += $(BENCH_OBJS)
+
+$(BENCH_OBJS): bench/%.o: bench/%.c bench/bench.h $(LIBSECMSG_HDRS)
+	$(CC) $(BENCH_CFLAGS) -c -o $@ $<
+
+$(BENCH): $(BENCH_OBJS) $(LIBSECMSG)
+	$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_LDLIBS)

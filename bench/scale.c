@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Part 2: kernel memory per idle session, and the cost of an op as the
+ * number of sessions grows (10, 1,000, then opts.sessions).
+ *
+ * Sessions are created by opts.threads threads, each on its own netlink
+ * socket, one SECMSG_CMD_SESSION_NEW round trip per session (the ABI has
+ * no batched create).  They are owned by their sockets and go when the
+ * sockets close.
+ *
+ * Memory: /proc/meminfo Slab and MemAvailable after a settle (caches
+ * dropped, RCU frees done) before and after creating the sessions of the
+ * last step, which are idle (never used) when measured; divided by their
+ * number.  Then every session gets its first seal (the per-epoch keyed
+ * transform is made on first use), and memory is measured again.
+ *
+ * Op cost: aes_256_gcm seal of 1 KiB, batched, each op on a session drawn
+ * uniformly at random from all the sessions present, every one of which
+ * has been used once before (so the timed ops pay no key setup).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define SCALE_ALG	SECMSG_ALG_AES_256_GCM
+#define SCALE_SIZE	1024
+#define MAX_THREADS	16
+
+struct creator {
+	pthread_t t;
+	struct secmsg_nl *nl;
+	uint64_t *ids;		/* where this thread's ids go */
+	size_t first, n;	/* session numbers first .. first + n - 1 */
+	int err;
+	char errmsg[256];
+};
+
+static struct creator creators[MAX_THREADS];
+static unsigned int ncreators;
+
+static void *create_thread(void *arg)
+{
+	struct creator *c = arg;
+	struct secmsg_session_params p;
+	struct secmsg_session_info info;
+	uint8_t secret[2][SECMSG_KEY_LEN];
+	char user[32];
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		snprintf(user, sizeof(user), "bench-s%zu", c->first + i);
+		rand_fill(secret, sizeof(secret));
+		bench_params(&p, user, SCALE_ALG, secret[0], secret[1]);
+		c->err = secmsg_session_new(c->nl, &p, &info);
+		if (c->err) {
+			const char *m = secmsg_nl_errmsg(c->nl);
+
+			snprintf(c->errmsg, sizeof(c->errmsg), "%s", m ? m : "");
+			break;
+		}
+		c->ids[i] = info.id;
+	}
+	explicit_bzero(secret, sizeof(secret));
+	return NULL;
+}
+
+/* Create sessions ids[from .. to - 1]; return the time it took. */
+static double create_sessions(uint64_t *ids, size_t from, size_t to)
+{
+	size_t per = (to - from + ncreators - 1) / ncreators, at = from;
+	double t0 = now_s();
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ncreators; i++) {
+		struct creator *c = &creators[i];
+
+		c->first = at;
+		c->n = at + per <= to ? per : to - at;
+		c->ids = ids + at;
+		c->err = 0;
+		at += c->n;
+		err = pthread_create(&c->t, NULL, create_thread, c);
+		if (err)
+			fatal("pthread_create: %s", strerror(err));
+	}
+	for (i = 0; i < ncreators; i++) {
+		pthread_join(creators[i].t, NULL);
+		if (creators[i].err)
+			fatal("secmsg_session_new (session %zu of %zu): %s%s%s",
+			      creators[i].first, to, errname(creators[i].err),
+			      creators[i].errmsg[0] ? ": " : "",
+			      creators[i].errmsg);
+	}
+	return now_s() - t0;
+}
+
+struct mem {
+	long long avail, slab, sunreclaim;	/* kB */
+};
+
+static void mem_read(struct mem *m)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	long long v;
+
+	memset(m, 0, sizeof(*m));
+	if (!f)
+		fatal("/proc/meminfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemAvailable: %lld kB", &v) == 1)
+			m->avail = v;
+		else if (sscanf(line, "Slab: %lld kB", &v) == 1)
+			m->slab = v;
+		else if (sscanf(line, "SUnreclaim: %lld kB", &v) == 1)
+			m->sunreclaim = v;
+	}
+	fclose(f);
+}
+
+/* Object size and count of a slab cache, when /proc/slabinfo has it. */
+static bool slab_cache(const char *name, long *objs, long *size)
+{
+	FILE *f = fopen("/proc/slabinfo", "r");
+	char line[512], n[64];
+	bool found = false;
+	long active, total, osz;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %ld %ld %ld", n, &active, &total,
+			   &osz) == 4 && !strcmp(n, name)) {
+			*objs = active;
+			*size = osz;
+			found = true;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Drop clean caches and let RCU-deferred frees finish, then read. */
+static void settle_read(struct mem *m)
+{
+	FILE *f;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		sync();
+		f = fopen("/proc/sys/vm/drop_caches", "w");
+		if (f) {
+			fputs("3\n", f);
+			fclose(f);
+		}
+		usleep(500 * 1000);
+	}
+	mem_read(m);
+}
+
+struct seal_ctx {
+	struct secmsg_nl *nl;
+	const uint64_t *ids;
+	size_t n;
+	size_t batch;
+	uint8_t *pt;
+	struct secmsg_batch_op *ops;
+	struct secmsg_msg_result *res;
+	uint64_t prng;
+	uint8_t ref_salt[12];
+};
+
+/* One batch of seals on ids picked by pick(); return ops done. */
+static size_t seal_batch(struct seal_ctx *c, size_t first, bool random)
+{
+	size_t k, n = c->batch;
+	int err;
+
+	if (!random && first + n > c->n)
+		n = c->n - first;
+	for (k = 0; k < n; k++) {
+		c->ops[k].op = SECMSG_MSG_SEAL;
+		c->ops[k].id = random ? c->ids[prng_next(&c->prng) % c->n] :
+					c->ids[first + k];
+		c->ops[k].peer_id = 0;
+		c->ops[k].cookie = k;
+		c->ops[k].data = c->pt;
+		c->ops[k].len = SCALE_SIZE;
+	}
+	err = secmsg_msg_batch(c->nl, c->ops, n, c->res);
+	if (err)
+		fatal("SECMSG_CMD_MSG_BATCH (scale): %s%s%s", errname(err),
+		      secmsg_nl_errmsg(c->nl) ? ": " : "",
+		      secmsg_nl_errmsg(c->nl) ? secmsg_nl_errmsg(c->nl) : "");
+	for (k = 0; k < n; k++) {
+		if (c->res[k].status)
+			fatal("batched seal (scale): %s",
+			      errname(c->res[k].status));
+		secmsg_msg_result_free(&c->res[k]);
+	}
+	return n;
+}
+
+/* First seal of sessions from .. n - 1, in order; return seals/s. */
+static double first_use(struct seal_ctx *c, size_t from)
+{
+	double t0 = now_s(), t;
+	size_t i = from;
+
+	while (i < c->n)
+		i += seal_batch(c, i, false);
+	t = now_s() - t0;
+	return i > from && t > 0 ? (double)(i - from) / t : 0;
+}
+
+/*
+ * Best-of rounds of random seals, each round followed by a slice of the
+ * AF_ALG reference (1 KiB gcm(aes) seals under one key), so that host
+ * load that differs between the steps can be told from a change in the
+ * cost of an op: the steps are compared by their ratio to the reference.
+ */
+static void random_seals(struct seal_ctx *c, struct afalg *ref,
+			 double *rate, double *ref_rate)
+{
+	uint8_t *outb = xmalloc(SCALE_SIZE + SECMSG_MAX_OVERHEAD);
+	double t0, t, r;
+	uint64_t ops, seq = 0;
+	int round;
+	long n;
+
+	*rate = *ref_rate = 0;
+	t0 = now_s();
+	while (now_s() - t0 < opts.warm)
+		seal_batch(c, 0, true);
+	for (round = 0; round < opts.rounds; round++) {
+		ops = 0;
+		t0 = now_s();
+		do {
+			ops += seal_batch(c, 0, true);
+			t = now_s() - t0;
+		} while (t < opts.secs);
+		r = (double)ops / t;
+		if (r > *rate)
+			*rate = r;
+
+		ops = 0;
+		t0 = now_s();
+		do {
+			n = afalg_seal(ref, c->ref_salt, 0, 1, seq++, c->pt,
+				       SCALE_SIZE, outb);
+			if (n < 0)
+				fatal("AF_ALG reference seal: %s",
+				      errname((int)n));
+			ops++;
+			t = now_s() - t0;
+		} while (t < opts.secs);
+		r = (double)ops / t;
+		if (r > *ref_rate)
+			*ref_rate = r;
+	}
+	free(outb);
+}
+
+static const char *fmt_bytes_per(double kb_delta, size_t n, char *buf,
+				 size_t size)
+{
+	if (!n)
+		return "-";
+	snprintf(buf, size, "%.0f B", kb_delta * 1024.0 / (double)n);
+	return buf;
+}
+
+void run_scale(struct secmsg_nl *nl)
+{
+	static const char *const head[] = {
+		"sessions present", "seal 1 KiB batched msg/s", "MB/s",
+		"AF_ALG reference msg/s", "secmsg/AF_ALG",
+		"vs 10 sessions (normalized)", "vs 10 sessions (raw)",
+		"first seal per session msg/s",
+	};
+	static const bool right[] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+	static const char *const mhead[] = { "measure", "value" };
+	static const bool mright[] = { 0, 1 };
+	size_t steps[3] = { 10, 1000, opts.sessions }, nsteps = 3, s, have = 0;
+	struct mem m0, m1, m2;
+	struct seal_ctx c;
+	struct table t, mt;
+	uint64_t *ids;
+	double base = 0, base_raw = 0, rate, ref_rate, first, create_t = 0;
+	struct afalg *ref;
+	uint8_t key[SECMSG_KEY_LEN];
+	size_t created_last = 0;
+	unsigned int i;
+	char b1[64], b2[64], b3[64];
+	long objs, osz;
+	int err;
+
+	if (opts.sessions <= 1000)
+		nsteps = opts.sessions > 10 ? 2 : 1;
+	if (nsteps < 3)
+		steps[nsteps - 1] = opts.sessions;
+	ncreators = opts.threads ? opts.threads : 1;
+	if (ncreators > MAX_THREADS)
+		ncreators = MAX_THREADS;
+	for (i = 0; i < ncreators; i++) {
+		err = secmsg_nl_open(&creators[i].nl);
+		if (err)
+			fatal("secmsg_nl_open: %s", errname(err));
+	}
+
+	/* touched now, so that MemAvailable sees none of it later */
+	ids = xmalloc(opts.sessions * sizeof(*ids));
+	memset(ids, 0xff, opts.sessions * sizeof(*ids));
+	memset(&c, 0, sizeof(c));
+	c.nl = nl;
+	c.ids = ids;
+	c.batch = (size_t)opts.batch;
+	if (c.batch > SECMSG_BATCH_MAX_OPS)
+		c.batch = SECMSG_BATCH_MAX_OPS;
+	if (c.batch * SCALE_SIZE > SECMSG_BATCH_MAX_BYTES)
+		c.batch = SECMSG_BATCH_MAX_BYTES / SCALE_SIZE;
+	c.pt = xmalloc(SCALE_SIZE);
+	rand_fill(c.pt, SCALE_SIZE);
+	c.ops = xcalloc(c.batch, sizeof(*c.ops));
+	c.res = xcalloc(c.batch, sizeof(*c.res));
+	rand_fill(&c.prng, sizeof(c.prng));
+	c.prng |= 1;
+	rand_fill(key, sizeof(key));
+	rand_fill(c.ref_salt, sizeof(c.ref_salt));
+	ref = afalg_new(SCALE_ALG, key);
+	explicit_bzero(key, sizeof(key));
+
+	out("## Sessions: memory and op cost from 10 to %s sessions\n\n",
+	    fmt_rate((double)opts.sessions));
+	table_init(&t, ARRAY_SIZE(head), head, right);
+	memset(&m0, 0, sizeof(m0));
+	m1 = m2 = m0;
+	for (s = 0; s < nsteps; s++) {
+		size_t n = steps[s];
+		bool last = s == nsteps - 1;
+
+		if (last)
+			settle_read(&m0);
+		progress("creating sessions %zu .. %zu (%u threads) ...",
+			 have + 1, n, ncreators);
+		create_t = create_sessions(ids, have, n);
+		created_last = n - have;
+		progress("created %zu sessions in %.1f s", created_last,
+			 create_t);
+		if (last)
+			settle_read(&m1);
+		c.n = n;
+		progress("first seal of sessions %zu .. %zu ...", have + 1, n);
+		first = first_use(&c, have);
+		if (last)
+			settle_read(&m2);
+		progress("random seals over %zu sessions ...", n);
+		random_seals(&c, ref, &rate, &ref_rate);
+		if (!s) {
+			base_raw = rate;
+			base = ref_rate > 0 ? rate / ref_rate : 0;
+		}
+		have = n;
+		snprintf(b1, sizeof(b1), "%s", fmt_rate((double)n));
+		table_row(&t, b1, fmt_rate(rate),
+			  fmt_mbs(rate * SCALE_SIZE / 1e6), fmt_rate(ref_rate),
+			  fmt_ratio(ref_rate > 0 ? rate / ref_rate : 0),
+			  fmt_ratio(base > 0 && ref_rate > 0 ?
+				    rate / ref_rate / base : 0),
+			  fmt_ratio(base_raw > 0 ? rate / base_raw : 0),
+			  fmt_rate(first));
+	}
+	table_print(&t);
+	table_free(&t);
+	out("Each row: sessions present in the namespace; aes_256_gcm seal of "
+	    "1 KiB, %zu ops per SECMSG_CMD_MSG_BATCH request, each op on a "
+	    "session drawn uniformly at random from all of them, every session "
+	    "used once before timing (best of %d rounds of %.2f s).  Each "
+	    "round is followed by one of the AF_ALG reference (1 KiB gcm(aes) "
+	    "seals under one key, one call each), which does not depend on the "
+	    "session count: \"normalized\" compares secmsg/AF_ALG between the "
+	    "steps and so discounts host load that changed between them.  "
+	    "\"first seal per session\": the rate of that first use, in order, "
+	    "which also makes the session's keyed transform (lazily, per "
+	    "epoch).\n\n", c.batch, opts.rounds, opts.secs);
+
+	table_init(&mt, 2, mhead, mright);
+	snprintf(b1, sizeof(b1), "%s", fmt_rate((double)created_last));
+	table_row(&mt, "sessions created for the memory measure (idle)", b1);
+	snprintf(b1, sizeof(b1), "%.0f/s (%u threads, %.1f s)",
+		 create_t > 0 ? (double)created_last / create_t : 0,
+		 ncreators, create_t);
+	table_row(&mt, "SESSION_NEW rate", b1);
+	snprintf(b1, sizeof(b1), "%+.1f MiB", (m1.slab - m0.slab) / 1024.0);
+	table_row(&mt, "Slab growth", b1);
+	table_row(&mt, "kernel memory per idle session (Slab)",
+		  fmt_bytes_per((double)(m1.slab - m0.slab), created_last, b2,
+				sizeof(b2)));
+	table_row(&mt, "kernel memory per idle session (MemAvailable)",
+		  fmt_bytes_per((double)(m0.avail - m1.avail), created_last, b3,
+				sizeof(b3)));
+	table_row(&mt, "more per session once used (Slab)",
+		  fmt_bytes_per((double)(m2.slab - m1.slab), created_last, b1,
+				sizeof(b1)));
+	table_row(&mt, "more per session once used (MemAvailable)",
+		  fmt_bytes_per((double)(m1.avail - m2.avail), created_last, b2,
+				sizeof(b2)));
+	if (slab_cache("secmsg_session", &objs, &osz)) {
+		snprintf(b3, sizeof(b3), "%ld B (%s objects)", osz,
+			 fmt_rate((double)objs));
+		table_row(&mt, "slab object: secmsg_session", b3);
+	}
+	if (slab_cache("secmsg_key", &objs, &osz)) {
+		snprintf(b3, sizeof(b3), "%ld B (%s objects)", osz,
+			 fmt_rate((double)objs));
+		table_row(&mt, "slab object: secmsg_key", b3);
+	}
+	table_print(&mt);
+	table_free(&mt);
+	out("Memory: /proc/meminfo after dropping caches and a pause for RCU "
+	    "frees, before and after creating the %s sessions of the last "
+	    "step (never used when measured), divided by their number; "
+	    "\"once used\": after the first seal of each of them.  Slab counts "
+	    "slab objects only (session, keys, hash-table entries); "
+	    "MemAvailable also sees page-sized allocations (the hash table's "
+	    "bucket array) and is noisier.\n\n",
+	    fmt_rate((double)created_last));
+
+	/* closing the creators' sockets deletes their (owned) sessions */
+	for (i = 0; i < ncreators; i++) {
+		secmsg_nl_close(creators[i].nl);
+		creators[i].nl = NULL;
+	}
+	afalg_free(ref);
+	free(ids);
+	free(c.pt);
+	free(c.ops);
+	free(c.res);
+}
