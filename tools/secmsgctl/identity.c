@@ -1,21 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * secmsgctl identity / user: the server identity and the user table.
+ * secmsgctl identity / user: the server's X25519 identity and the users
+ * allowed to handshake (SECMSG_CMD_IDENTITY_*, SECMSG_CMD_USER_*).
  *
- * The kernel commands for these arrive with the handshake; the uapi this
- * is built against has none, so after the command line is checked these
- * fail with a clear message instead of pretending.
+ * libsecmsg has no calls for these commands yet, and secmsgctl does not
+ * speak netlink itself: after the command line is checked these fail with
+ * a clear message instead of pretending.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "secmsgctl.h"
 
-enum { I_SHOW, I_SET, I_HELP };
+enum { I_SHOW, I_SET, I_GENERATE, I_HELP };
 enum { U_LIST, U_SHOW, U_ADD, U_DEL, U_HELP };
 
 static const struct kw identity_cmds[] = {
-	{ "show", I_SHOW }, { "set", I_SET }, { "help", I_HELP },
+	{ "show", I_SHOW }, { "set", I_SET }, { "generate", I_GENERATE },
+	{ "help", I_HELP },
 };
 
 static const struct kw user_cmds[] = {
@@ -27,11 +29,11 @@ static const struct kw user_cmds[] = {
 static const struct kw keyfile_arg[] = { { "key-file", 0 } };
 
 #define NOT_SUPPORTED \
-	"not supported by this kernel module (no identity/user commands)"
+	"not supported yet by secmsgctl (libsecmsg has no identity/user calls)"
 
 void usage_identity(FILE *f)
 {
-	fputs("usage: secmsgctl [OPTIONS] identity { show | set key-file FILE }\n", f);
+	fputs("usage: secmsgctl [OPTIONS] identity { show | generate | set key-file FILE }\n", f);
 }
 
 void usage_user(FILE *f)
@@ -80,6 +82,11 @@ int do_identity(int argc, char **argv)
 		if (want_keyfile("identity set", argc, argv, 1))
 			return EXIT_USAGE;
 		return unsupported("identity set");
+	case I_GENERATE:
+		if (argc > 1)
+			return usage_err("identity generate: unexpected argument \"%s\"",
+					 argv[1]);
+		return unsupported("identity generate");
 	default:
 		return EXIT_USAGE;
 	}

@@ -37,6 +37,7 @@ const char *reason_name(int reason)
 	case SECMSG_REASON_IDLE: return "idle";
 	case SECMSG_REASON_OWNER_GONE: return "owner-gone";
 	case SECMSG_REASON_NETNS_EXIT: return "netns-exit";
+	case SECMSG_REASON_HANDSHAKE: return "handshake";
 	default: return "unknown";
 	}
 }
