@@ -21,3 +21,12 @@ $(BENCH_OBJS): bench/%.o: bench/%.c bench/bench.h $(LIBSECMSG_HDRS)
 
 $(BENCH): $(BENCH_OBJS) $(LIBSECMSG)
 	$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_LDLIBS)
+
+# bench/handshake-bench: complete handshakes/s through secmsg.ko against
+# the libsecmsg userspace reference server (run by bench/run after
+# secmsg-bench).
+BENCH_HS := bench/handshake-bench
+USER_PROGS += $(BENCH_HS)
+
+$(BENCH_HS): bench/handshake-bench.c $(LIBSECMSG) $(LIBSECMSG_HDRS)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(LIBSECMSG_LDLIBS)
