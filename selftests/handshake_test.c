@@ -134,7 +134,8 @@ static int establish(FIXTURE_DATA(hs) *self, const struct user *u,
 		     struct est *e, int *stage,
 		     struct secmsg_session_info *info)
 {
-	uint8_t msg1[SECMSG_HS_INIT_MAX], msg2[128], msg3[SECMSG_HS_CONFIRM_LEN];
+	uint8_t msg1[SECMSG_HS_INIT_MAX], msg2[128];
+	uint8_t msg3[SECMSG_HS_CONFIRM_LEN];
 	struct secmsg_hs_state st;
 	size_t len1, len2 = sizeof(msg2);
 	uint64_t kid = 0, cid = 0;
@@ -853,8 +854,8 @@ TEST_F_TIMEOUT(hs, wycheproof_hkdf_kernel, 300)
 				if (r || ol != (size_t)size ||
 				    memcmp(out, okm, ol)) {
 					bad++;
-					TH_LOG("tcId %ld: %s %s", jint(t, "tcId"),
-					       errname(r),
+					TH_LOG("tcId %ld: %s %s",
+					       jint(t, "tcId"), errname(r),
 					       secmsg_nl_errmsg(self->nl));
 				}
 				/* and sent as present but empty */

@@ -523,6 +523,7 @@ void secmsg_hs_pending_wipe(struct secmsg_hs_pending *p)
 }
 
 int secmsg_hs_respond(const uint8_t server_priv[KLEN],
+		      const uint8_t server_pub[KLEN],
 		      const uint8_t user_pub[KLEN],
 		      struct secmsg_hs_replay *replay, uint64_t session_id,
 		      const uint8_t e_priv[KLEN],
@@ -553,7 +554,10 @@ int secmsg_hs_respond(const uint8_t server_priv[KLEN],
 		return -EINVAL;
 
 	/* message 1: e, es, ss, timestamp */
-	curve25519_mul_g(s_pub, server_priv);
+	if (server_pub)
+		memcpy(s_pub, server_pub, KLEN);
+	else
+		curve25519_mul_g(s_pub, server_priv);
 	sym_init(&s, user_pub, s_pub);
 	mix_hash(&s, msg1, M1_HDR + n);
 	mix_hash(&s, ec_pub, KLEN);

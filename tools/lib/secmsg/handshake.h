@@ -136,7 +136,7 @@ struct secmsg_hs_pending {
 	uint64_t session_id;
 	int alg;
 	char user_id[SECMSG_USER_ID_MAX + 1];
-	struct secmsg_hs_timestamp ts;		/* the client's timestamp */
+	struct secmsg_hs_timestamp ts;	/* the client's timestamp */
 	uint8_t msg2[SECMSG_HS_RESPONSE_LEN];
 	uint8_t secret_c2s[SECMSG_KEY_LEN];
 	uint8_t secret_s2c[SECMSG_KEY_LEN];
@@ -144,15 +144,17 @@ struct secmsg_hs_pending {
 };
 
 /*
- * Reference server: check message 1 against the server's static private
- * key s and the user's static public key C (the caller looked the user up
- * with secmsg_hs_parse_init()), reject a replay against *replay (may be
- * NULL: no check) and update it on success, then make message 2 for
- * session_id (nonzero) with a fresh ephemeral e_s (e_priv NULL: random)
- * and the session's secrets and expected confirmation into *out.  out is
- * wiped on failure.  Call secmsg_hs_pending_wipe() when done with it.
+ * Reference server: check message 1 against the server's static key pair
+ * (s, and S = server_pub, or NULL to derive it from s) and the user's
+ * static public key C (the caller looked the user up with
+ * secmsg_hs_parse_init()), reject a replay against *replay (may be NULL:
+ * no check) and update it on success, then make message 2 for session_id
+ * (nonzero) with a fresh ephemeral e_s (e_priv NULL: random) and the
+ * session's secrets and expected confirmation into *out.  out is wiped on
+ * failure.  Call secmsg_hs_pending_wipe() when done with it.
  */
 int secmsg_hs_respond(const uint8_t server_priv[SECMSG_X25519_LEN],
+		      const uint8_t server_pub[SECMSG_X25519_LEN],
 		      const uint8_t user_pub[SECMSG_X25519_LEN],
 		      struct secmsg_hs_replay *replay, uint64_t session_id,
 		      const uint8_t e_priv[SECMSG_X25519_LEN],

@@ -43,8 +43,8 @@ static const int algs[] = {
 static void test_kat(const struct hs_kat *k)
 {
 	struct secmsg_hs_timestamp ts = { k->ts_sec, k->ts_nsec };
-	uint8_t pub[KLEN], msg1[SECMSG_HS_INIT_MAX], msg3[SECMSG_HS_CONFIRM_LEN];
-	uint8_t c2s[KLEN], s2c[KLEN];
+	uint8_t pub[KLEN], msg1[SECMSG_HS_INIT_MAX];
+	uint8_t msg3[SECMSG_HS_CONFIRM_LEN], c2s[KLEN], s2c[KLEN];
 	struct secmsg_hs_pending p;
 	struct secmsg_hs_state st;
 	size_t len = sizeof(msg1);
@@ -62,7 +62,7 @@ static void test_kat(const struct hs_kat *k)
 	   k->user, r, len);
 	is_mem(msg1, k->msg1, k->msg1_len, "kat %s: message 1", k->user);
 
-	r = secmsg_hs_respond(B(k->s), B(k->C), NULL, k->session_id,
+	r = secmsg_hs_respond(B(k->s), B(k->S), B(k->C), NULL, k->session_id,
 			      B(k->e_s), B(k->msg1), k->msg1_len, &p);
 	ok(!r && p.alg == k->alg && !strcmp(p.user_id, k->user) &&
 	   p.ts.sec == k->ts_sec && p.ts.nsec == k->ts_nsec,
@@ -177,7 +177,8 @@ static void test_wycheproof_x25519(void)
 			n[c]++;
 			if (!good) {
 				bad[c]++;
-				diag("tcId %ld (%s): got %d", json_int(t, "tcId"),
+				diag("tcId %ld (%s): got %d",
+				     json_int(t, "tcId"),
 				     json_str(t, "comment"), r);
 			}
 next:
@@ -257,8 +258,9 @@ static void run_handshake(struct run *r, const char *user, int alg,
 				     r->msg1, &r->msg1_len);
 	if (r->init_err)
 		return;
-	r->respond_err = secmsg_hs_respond(server_priv, user_pub, replay, sid,
-					   NULL, r->msg1, r->msg1_len, &r->p);
+	r->respond_err = secmsg_hs_respond(server_priv, NULL, user_pub, replay,
+					   sid, NULL, r->msg1, r->msg1_len,
+					   &r->p);
 	if (r->respond_err) {
 		secmsg_hs_wipe(&r->st);
 		return;
@@ -412,7 +414,7 @@ static int server_respond(const struct fixed *f, const uint8_t *msg1,
 		return err;
 	if (strcmp(info.user_id, "alice"))
 		return -ENOENT;
-	return secmsg_hs_respond(f->server.priv, f->client.pub, NULL, 42,
+	return secmsg_hs_respond(f->server.priv, NULL, f->client.pub, NULL, 42,
 				 f->e_s, msg1, len, p);
 }
 
@@ -544,9 +546,9 @@ static void test_replay(void)
 	secmsg_hs_init_ex(&st, "alice", 1, client.priv, server.pub, NULL, &ts,
 			  msg1, &len);
 	secmsg_hs_wipe(&st);
-	r1 = secmsg_hs_respond(server.priv, client.pub, &replay, 1, NULL,
+	r1 = secmsg_hs_respond(server.priv, NULL, client.pub, &replay, 1, NULL,
 			       msg1, len, &p);
-	r2 = secmsg_hs_respond(server.priv, client.pub, &replay, 2, NULL,
+	r2 = secmsg_hs_respond(server.priv, NULL, client.pub, &replay, 2, NULL,
 			       msg1, len, &p);
 	ok(!r1 && r2 == -EALREADY, "replayed message 1: -EALREADY (%d, %d)",
 	   r1, r2);
@@ -561,10 +563,10 @@ static void test_replay(void)
 	secmsg_hs_init_ex(&st, "alice", 1, client.priv, server.pub, NULL, &ts,
 			  msg1, &len);
 	secmsg_hs_wipe(&st);
-	ok(!secmsg_hs_respond(server.priv, client.pub, &replay, 3, NULL,
+	ok(!secmsg_hs_respond(server.priv, NULL, client.pub, &replay, 3, NULL,
 			      msg1, len, &p), "1 ns newer: accepted");
-	ok(secmsg_hs_respond(server.priv, client.pub, &replay, 4, NULL, old,
-			     old_len, &p) == -EALREADY,
+	ok(secmsg_hs_respond(server.priv, NULL, client.pub, &replay, 4, NULL,
+			     old, old_len, &p) == -EALREADY,
 	   "the older message 1 after a newer one: -EALREADY");
 	ts.sec--;
 	ts.nsec = 999999999;
@@ -572,7 +574,7 @@ static void test_replay(void)
 	secmsg_hs_init_ex(&st, "alice", 1, client.priv, server.pub, NULL, &ts,
 			  msg1, &len);
 	secmsg_hs_wipe(&st);
-	ok(secmsg_hs_respond(server.priv, client.pub, &replay, 5, NULL,
+	ok(secmsg_hs_respond(server.priv, NULL, client.pub, &replay, 5, NULL,
 			     msg1, len, &p) == -EALREADY,
 	   "a fresh message 1 with an older timestamp: -EALREADY");
 	/* a real-time message 1 is newer than all of these */
@@ -580,7 +582,7 @@ static void test_replay(void)
 	secmsg_hs_init(&st, "alice", 1, client.priv, server.pub, msg1, &len);
 	secmsg_hs_wipe(&st);
 	ts.sec = 0;
-	ok(!secmsg_hs_respond(server.priv, client.pub, &replay, 6, NULL,
+	ok(!secmsg_hs_respond(server.priv, NULL, client.pub, &replay, 6, NULL,
 			      msg1, len, &p) && p.ts.sec > 1700000000,
 	   "secmsg_hs_init stamps with the real time");
 	secmsg_hs_pending_wipe(&p);
@@ -642,24 +644,25 @@ static void test_bad_points(void)
 	secmsg_hs_init(&st, "alice", 1, client.priv, server.pub, msg1, &len);
 	memcpy(m, msg1, len);
 	memcpy(m + off, order8, KLEN);
-	ok(secmsg_hs_respond(server.priv, client.pub, NULL, 1, NULL, m, len,
-			     &p) == -EINVAL, "respond: low-order E_c: -EINVAL");
+	ok(secmsg_hs_respond(server.priv, NULL, client.pub, NULL, 1, NULL, m,
+			     len, &p) == -EINVAL,
+	   "respond: low-order E_c: -EINVAL");
 	memset(m + off, 0, KLEN);
-	ok(secmsg_hs_respond(server.priv, client.pub, NULL, 1, NULL, m, len,
-			     &p) == -EINVAL, "respond: zero E_c: -EINVAL");
+	ok(secmsg_hs_respond(server.priv, NULL, client.pub, NULL, 1, NULL, m,
+			     len, &p) == -EINVAL, "respond: zero E_c: -EINVAL");
 	memset(m + off, 0xff, KLEN);
 	m[off + 31] = 0x7f;
-	ok(secmsg_hs_respond(server.priv, client.pub, NULL, 1, NULL, m, len,
-			     &p) == -EINVAL,
+	ok(secmsg_hs_respond(server.priv, NULL, client.pub, NULL, 1, NULL, m,
+			     len, &p) == -EINVAL,
 	   "respond: non-canonical E_c (2^255 - 1): -EINVAL");
 	memcpy(bad, order8, KLEN);
-	ok(secmsg_hs_respond(server.priv, bad, NULL, 1, NULL, msg1, len,
+	ok(secmsg_hs_respond(server.priv, NULL, bad, NULL, 1, NULL, msg1, len,
 			     &p) == -EINVAL,
 	   "respond: a low-order registered user key: -EINVAL");
 
 	/* client: low-order or non-canonical E_s */
-	ok(!secmsg_hs_respond(server.priv, client.pub, NULL, 1, NULL, msg1,
-			      len, &p), "respond: the real message 1");
+	ok(!secmsg_hs_respond(server.priv, NULL, client.pub, NULL, 1, NULL,
+			      msg1, len, &p), "respond: the real message 1");
 	memcpy(msg2, p.msg2, sizeof(msg2));
 	memcpy(msg2 + 12, order8, KLEN);
 	ok(secmsg_hs_finish(&st, msg2, sizeof(msg2), &sid, c2s, s2c, msg3) ==
@@ -711,7 +714,8 @@ static void test_args(void)
 	ok(secmsg_hs_init(&st, "alice", 0, client.priv, server.pub, msg1,
 			  &len) == -EINVAL &&
 	   secmsg_hs_init(&st, "alice", 4, client.priv, server.pub, msg1,
-			  &len) == -EINVAL, "init: algorithms 0 and 4: -EINVAL");
+			  &len) == -EINVAL,
+	   "init: algorithms 0 and 4: -EINVAL");
 	len = 4 + 5 + 32 + 27;
 	ok(secmsg_hs_init(&st, "alice", 1, client.priv, server.pub, msg1,
 			  &len) == -ENOSPC, "init: one byte short: -ENOSPC");

@@ -59,7 +59,7 @@ static void test_wycheproof_pbkdf2(void)
 			} else if (iter > PBKDF2_MAX_ITER) {
 				skipped++;
 			} else if (strcmp(res, "valid")) {
-				/* the file has only valid cases; count others */
+				/* only valid cases in the file; count others */
 				other++;
 			} else {
 				out = malloc((size_t)dklen);
