@@ -43,6 +43,7 @@ include tools/lib/build.mk
 -include daemon/build.mk
 -include selftests/build.mk
 -include bench/build.mk
+-include tools/secmsg-client/build.mk
 
 user: $(USER_LIBS) $(USER_PROGS)
 

@@ -56,3 +56,95 @@ $(LIBSECMSG_TESTS:=-san): tools/lib/tests/%-san: tools/lib/tests/%.c \
 		$(LIBSECMSG_TEST_HDRS) $(LIBSECMSG_HDRS) $(LIBSECMSG_SAN)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $< \
 		$(LIBSECMSG_SAN_LDLIBS) $(JSON_LIBS)
+
+# ---- libsecmsg client (tools/lib/client*.c) and the shared library ------
+# The WebSocket client (libwebsockets, cJSON) is tools/lib/libsecmsg-client.a
+# (and -san), linked in front of libsecmsg.a: $(LIBSECMSG_CLIENT_LDLIBS).
+# tools/lib/libsecmsg.so is the whole library (PIC objects of both, only
+# secmsg_* exported), installed by make install [DESTDIR=] [PREFIX=] with
+# its headers (secmsg/*.h, linux/secmsg.h) and secmsg.pc.
+LWS_CFLAGS := $(shell pkg-config --cflags libwebsockets 2>/dev/null)
+LWS_LIBS := $(shell pkg-config --libs libwebsockets 2>/dev/null)
+LIBSECMSG_CLIENT_SRCS := $(addprefix tools/lib/, client.c client_err.c \
+	client_frame.c client_proto.c client_queue.c client_session.c \
+	client_ws.c)
+LIBSECMSG_CLIENT_OBJS := $(LIBSECMSG_CLIENT_SRCS:.c=.o)
+LIBSECMSG_CLIENT_SAN_OBJS := $(LIBSECMSG_CLIENT_SRCS:.c=.san.o)
+LIBSECMSG_CLIENT_HDRS := tools/lib/client_int.h $(LIBSECMSG_HDRS)
+LIBSECMSG_CLIENT := tools/lib/libsecmsg-client.a
+LIBSECMSG_CLIENT_SAN := tools/lib/libsecmsg-client-san.a
+LIBSECMSG_CLIENT_LDLIBS := $(LIBSECMSG_CLIENT) $(LIBSECMSG_LDLIBS) \
+	$(JSON_LIBS) $(LWS_LIBS) -lm
+LIBSECMSG_CLIENT_SAN_LDLIBS := $(LIBSECMSG_CLIENT_SAN) \
+	$(LIBSECMSG_SAN_LDLIBS) $(JSON_LIBS) $(LWS_LIBS) -lm
+
+SECMSG_VERSION ?= 0.1.0
+SECMSG_SOVERSION := 1
+LIBSECMSG_SO := tools/lib/libsecmsg.so
+LIBSECMSG_SO_SRCS := $(LIBSECMSG_SRCS) $(LIBSECMSG_CLIENT_SRCS)
+LIBSECMSG_PIC_OBJS := $(LIBSECMSG_SO_SRCS:.c=.pic.o)
+LIBSECMSG_SO_MAP := build/libsecmsg.map
+LIBSECMSG_PC := build/secmsg.pc
+
+USER_LIBS += $(LIBSECMSG_CLIENT) $(LIBSECMSG_CLIENT_SAN) $(LIBSECMSG_SO) \
+	$(LIBSECMSG_PC)
+CLEAN_FILES += $(LIBSECMSG_SO_MAP) tools/lib/*.pic.o
+
+$(LIBSECMSG_CLIENT_OBJS): tools/lib/%.o: tools/lib/%.c $(LIBSECMSG_CLIENT_HDRS)
+	$(CC) $(USER_CFLAGS) $(LWS_CFLAGS) -c -o $@ $<
+
+$(LIBSECMSG_CLIENT_SAN_OBJS): tools/lib/%.san.o: tools/lib/%.c \
+		$(LIBSECMSG_CLIENT_HDRS)
+	$(CC) $(USER_CFLAGS) $(LWS_CFLAGS) $(SAN_CFLAGS) -c -o $@ $<
+
+$(LIBSECMSG_PIC_OBJS): tools/lib/%.pic.o: tools/lib/%.c \
+		$(LIBSECMSG_CLIENT_HDRS)
+	$(CC) $(USER_CFLAGS) $(LWS_CFLAGS) -fPIC -c -o $@ $<
+
+$(LIBSECMSG_CLIENT): $(LIBSECMSG_CLIENT_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBSECMSG_CLIENT_SAN): $(LIBSECMSG_CLIENT_SAN_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBSECMSG_SO_MAP): tools/lib/build.mk
+	mkdir -p build
+	printf 'SECMSG_%s {\n\tglobal: secmsg_*;\n\tlocal: *;\n};\n' \
+		$(SECMSG_SOVERSION) >$@
+
+$(LIBSECMSG_SO): $(LIBSECMSG_PIC_OBJS) $(LIBSECMSG_SO_MAP)
+	$(CC) -shared -Wl,-soname,libsecmsg.so.$(SECMSG_SOVERSION) \
+		-Wl,--version-script=$(LIBSECMSG_SO_MAP) -Wl,-z,defs \
+		-o $@ $(LIBSECMSG_PIC_OBJS) $(NL_LIBS) $(NETTLE_LIBS) \
+		$(JSON_LIBS) $(LWS_LIBS) -lm
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL ?= install
+
+$(LIBSECMSG_PC): tools/lib/secmsg.pc.in tools/lib/build.mk
+	mkdir -p build
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+		-e 's|@VERSION@|$(SECMSG_VERSION)|g' $< >$@
+
+# The .pc records the install paths: rebuild it for every install.
+.PHONY: install-libsecmsg libsecmsg-pc-force
+install: install-libsecmsg
+install-libsecmsg: $(LIBSECMSG_SO) libsecmsg-pc-force
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/secmsg $(DESTDIR)$(INCLUDEDIR)/linux
+	$(INSTALL) -m 0755 $(LIBSECMSG_SO) \
+		$(DESTDIR)$(LIBDIR)/libsecmsg.so.$(SECMSG_SOVERSION)
+	ln -sf libsecmsg.so.$(SECMSG_SOVERSION) $(DESTDIR)$(LIBDIR)/libsecmsg.so
+	$(INSTALL) -m 0644 $(wildcard tools/lib/secmsg/*.h) \
+		$(DESTDIR)$(INCLUDEDIR)/secmsg/
+	$(INSTALL) -m 0644 uapi/linux/secmsg.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	$(INSTALL) -m 0644 $(LIBSECMSG_PC) $(DESTDIR)$(PKGCONFIGDIR)/secmsg.pc
+libsecmsg-pc-force:
+	rm -f $(LIBSECMSG_PC)
+	$(MAKE) --no-print-directory $(LIBSECMSG_PC)

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * libsecmsg client internals: the pieces of client*.c and their host
+ * tests.  Not installed, not part of the API.
+ *
+ *   client_err.c      error codes and words
+ *   client_session.c  session crypto: seal, open, epoch ratchet, replay
+ *   client_frame.c    JSON frames (cJSON): build and parse
+ *   client_queue.c    outgoing frame queue, pending deliveries
+ *   client_proto.c    the protocol: handshake, frame dispatch, callbacks
+ *   client_ws.c       transport: libwebsockets, the poll descriptor
+ *   client.c          the public API
+ */
+#ifndef SECMSG_CLIENT_INT_H
+#define SECMSG_CLIENT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "secmsg/client.h"
+#include "secmsg/handshake.h"
+#include "secmsg/wire.h"
+
+/* ---- client_err.c ---------------------------------------------------- */
+/* An error or delivery code of the protocol -> SECMSG_CLIENT_E_*. */
+int client_err_from_code(const char *code);
+
+/* ---- client_session.c ------------------------------------------------ */
+/* Seconds the previous epoch's inbound key is kept after a ratchet. */
+#define CLIENT_PREV_GRACE_SEC	10
+
+struct client_session {
+	bool active;
+	uint64_t id;
+	int alg;			/* current epoch's algorithm */
+	uint32_t epoch;
+	struct secmsg_dir_keys tx;	/* c2s at epoch */
+	struct secmsg_dir_keys rx;	/* s2c at epoch */
+	uint64_t tx_seq;		/* next c2s sequence number */
+	struct secmsg_replay rx_replay;
+	/* epoch - 1 inbound (key and salt only), until prev_until */
+	bool has_prev;
+	int prev_alg;
+	struct secmsg_dir_keys rx_prev;
+	struct secmsg_replay rx_prev_replay;
+	struct timespec prev_until;	/* CLOCK_MONOTONIC */
+};
+
+/* What client_session_open() found in the header. */
+struct client_open_info {
+	uint32_t epoch;
+	int alg;
+	uint64_t seq;
+	bool advanced;			/* the session followed a newer epoch */
+};
+
+int client_session_init(struct client_session *s, uint64_t id, int alg,
+			const uint8_t c2s[SECMSG_KEY_LEN],
+			const uint8_t s2c[SECMSG_KEY_LEN]);
+void client_session_wipe(struct client_session *s);
+/*
+ * Move both directions to epoch under alg.  0 when moved or already there
+ * (same algorithm); E_EPOCH for an older epoch or one more than
+ * SECMSG_CLIENT_MAX_EPOCH_JUMP ahead; E_PROTOCOL for the current epoch
+ * with another algorithm; E_INVAL for a bad algorithm.
+ */
+int client_session_advance(struct client_session *s, uint32_t epoch,
+			   int alg);
+/* Room for the sealed form of n plaintext bytes. */
+size_t client_session_sealed_max(size_t n);
+/* Seal pt under the current epoch: bytes written or negative code. */
+long client_session_seal(struct client_session *s, const uint8_t *pt,
+			 size_t len, uint8_t *out);
+/*
+ * Open a message from the server.  A header of a newer epoch (at most
+ * SECMSG_CLIENT_MAX_EPOCH_JUMP ahead) is opened with ratcheted copies of
+ * the keys, and only when it authenticates does the session move to that
+ * epoch (info->advanced).  out needs len bytes.  Returns the plaintext
+ * length or E_DECRYPT, E_REPLAY, E_EPOCH, E_PROTOCOL (bad header).
+ */
+long client_session_open(struct client_session *s, const uint8_t *msg,
+			 size_t len, uint8_t *out,
+			 struct client_open_info *info);
+
+/* ---- client_frame.c -------------------------------------------------- */
+enum client_frame_type {
+	CF_UNKNOWN,
+	CF_WELCOME,
+	CF_READY,
+	CF_MESSAGE,
+	CF_DELIVERY,
+	CF_EPOCH,
+	CF_ONLINE,
+	CF_PRESENCE,
+	CF_ERROR,
+	CF_BYE,
+};
+
+/* A parsed server frame; strings point into root. */
+struct client_frame {
+	enum client_frame_type type;
+	const char *type_name;
+	cJSON *root;
+	const char *session_hex;
+	uint64_t session;		/* welcome, ready */
+	const char *user;		/* ready, presence */
+	const char *alg_name;		/* ready, epoch */
+	int alg;
+	const char *from;		/* message */
+	uint8_t *data;			/* welcome handshake, message data */
+	size_t data_len;
+	uint64_t id;			/* delivery */
+	bool delivered;			/* delivery status */
+	const char *code;		/* delivery (failed), error */
+	const char *message;		/* delivery, error */
+	const char *reason;		/* bye */
+	uint32_t epoch;			/* ready, epoch */
+	bool online;			/* presence */
+	const char **users;		/* ready, online */
+	size_t n_users;
+};
+
+/* Largest frame accepted from the server (the daemon's max_frame). */
+#define CLIENT_MAX_FRAME	(256 * 1024)
+
+/*
+ * Parse a server frame.  0, or E_PROTOCOL with *why (may be NULL) saying
+ * what is wrong; unknown types parse as CF_UNKNOWN.  Free with
+ * client_frame_free() in any case.
+ */
+int client_frame_parse(const char *json, size_t len, struct client_frame *f,
+		       const char **why);
+void client_frame_free(struct client_frame *f);
+
+/* Frames to the server: malloc'd NUL-terminated JSON, NULL on ENOMEM. */
+char *client_frame_hello(const char *user, const char *alg,
+			 const uint8_t *msg1, size_t len,
+			 const uint8_t *pubkey);
+char *client_frame_confirm(const uint8_t *msg3, size_t len);
+char *client_frame_message(uint64_t id, const char *to, const uint8_t *data,
+			   size_t len);
+char *client_frame_rotate(const char *alg);
+char *client_frame_who(void);
+char *client_frame_bye(const char *reason);
+
+/* ---- client_queue.c -------------------------------------------------- */
+struct client_out {
+	struct client_out *next;
+	size_t len;
+	unsigned char *buf;		/* pre bytes of headroom, then len */
+};
+
+struct client_queue {
+	struct client_out *head, *tail;
+	size_t count;
+	size_t pre;			/* headroom (LWS_PRE) */
+};
+
+/* Queue json (taking ownership, freed in any case).  0 or E_NOMEM. */
+int client_queue_push(struct client_queue *q, char *json);
+/* The first frame, or NULL; pop frees it. */
+struct client_out *client_queue_peek(struct client_queue *q);
+void client_queue_pop(struct client_queue *q);
+void client_queue_clear(struct client_queue *q);
+
+struct client_pending {
+	struct client_pending *next;
+	uint64_t id;
+	char to[SECMSG_USER_ID_MAX + 1];
+};
+
+/* ---- the client -------------------------------------------------------- */
+struct client_cbs {
+	secmsg_client_state_cb state;
+	void *state_ud;
+	secmsg_client_received_cb received;
+	void *received_ud;
+	secmsg_client_decrypted_cb decrypted;
+	void *decrypted_ud;
+	secmsg_client_delivery_cb delivery;
+	void *delivery_ud;
+	secmsg_client_presence_cb presence;
+	void *presence_ud;
+	secmsg_client_online_cb online;
+	void *online_ud;
+	secmsg_client_epoch_cb epoch;
+	void *epoch_ud;
+	secmsg_client_error_cb error;
+	void *error_ud;
+};
+
+struct client_ws;
+
+struct secmsg_client {
+	/* where and who */
+	char *url;
+	bool tls;
+	char *host;
+	int port;
+	char *path;
+	char user[SECMSG_USER_ID_MAX + 1];
+	int alg_req;
+	bool have_key;
+	uint8_t priv[SECMSG_KEY_LEN];
+	uint8_t pub[SECMSG_KEY_LEN];
+	uint8_t server_pub[SECMSG_KEY_LEN];
+	bool send_pubkey;
+	int timeout_ms;
+
+	/* protocol */
+	enum secmsg_client_state state;
+	int last_err;			/* what ended the last connection */
+	int close_err;			/* what the current one ends with */
+	bool closing_sent;		/* bye queued */
+	struct secmsg_hs_state hs;
+	bool hs_live;
+	struct client_session sess;
+	uint64_t next_id;
+	struct client_pending *pending;
+	size_t n_pending;
+	struct client_queue outq;
+
+	/* transport */
+	struct client_ws *ws;
+	char *rx;			/* frame being assembled */
+	size_t rx_len, rx_cap;
+	bool rx_discard;		/* frame too large or binary */
+
+	struct client_cbs cb;
+	unsigned int events;		/* callbacks run, for service/wait */
+	/* Seal buffers: reused, wiped after each use. */
+};
+
+/* ---- client_proto.c -------------------------------------------------- */
+/* The WebSocket is open: send hello. */
+int client_proto_start(struct secmsg_client *c);
+/* One text frame from the server.  A fatal error sets c->close_err. */
+void client_proto_frame(struct secmsg_client *c, const char *json,
+			size_t len);
+/* The connection ended (err: what ended it, or 0 when asked to). */
+void client_proto_closed(struct secmsg_client *c, int err);
+/* Queue a frame and ask the transport to write. */
+int client_proto_queue(struct secmsg_client *c, char *json);
+void client_proto_set_state(struct secmsg_client *c,
+			    enum secmsg_client_state st, int err);
+void client_proto_error(struct secmsg_client *c, int err, const char *detail);
+/* A fatal protocol error: report it and close the connection. */
+void client_proto_fail(struct secmsg_client *c, int err, const char *detail);
+void client_pending_clear(struct secmsg_client *c);
+
+/* ---- client_ws.c ----------------------------------------------------- */
+int client_ws_new(struct secmsg_client *c);
+void client_ws_free(struct secmsg_client *c);
+int client_ws_connect(struct secmsg_client *c);
+/* Ask for a writable callback (frames are queued). */
+void client_ws_kick(struct secmsg_client *c);
+/* Close the connection (after the queued frames when graceful). */
+void client_ws_close(struct secmsg_client *c, bool graceful);
+int client_ws_fd(const struct secmsg_client *c);
+/* Wait at most timeout_ms for activity and service it. */
+int client_ws_service(struct secmsg_client *c, int timeout_ms);
+bool client_ws_open(const struct secmsg_client *c);
+
+/* URL parsing (client.c): ws[s]://host[:port][/path]. */
+int client_parse_url(struct secmsg_client *c, const char *url);
+
+/* Monotonic milliseconds. */
+int64_t client_now_ms(void);
+
+#endif

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# secmsg-client: tools/secmsg-client/secmsg-client (linked statically with
+# libsecmsg-client.a and libsecmsg.a), its man page, the client library's
+# host tests (tools/secmsg-client/tests/X and X-san; test_client_e2e runs
+# the library against fakesrv, a stand-in for secmsgd) and the VM tests in
+# selftests/client/.
+
+SECMSG_CLIENT := tools/secmsg-client/secmsg-client
+SECMSG_CLIENT_SRCS := $(addprefix tools/secmsg-client/, \
+	main.c chat.c keygen.c output.c pass.c)
+SECMSG_CLIENT_OBJS := $(SECMSG_CLIENT_SRCS:.c=.o)
+SECMSG_CLIENT_HDRS := $(wildcard tools/secmsg-client/*.h) \
+	tools/lib/secmsg/client.h
+
+CLIENT_TESTS := $(addprefix tools/secmsg-client/tests/, \
+	test_client_frame test_client_session test_client_e2e)
+CLIENT_TEST_HDRS := $(wildcard tools/secmsg-client/tests/*.h) \
+	tools/lib/tests/tap.h $(LIBSECMSG_CLIENT_HDRS)
+CLIENT_TEST_CFLAGS := $(USER_CFLAGS) $(LWS_CFLAGS) \
+	-Itools/lib/tests -Itools/secmsg-client/tests
+# fakesrv: linked into test_client_e2e, and a program for scripted tests
+FAKESRV := tools/secmsg-client/tests/fakesrv
+FAKESRV_SRCS := tools/secmsg-client/tests/fakesrv.c
+
+USER_PROGS += $(SECMSG_CLIENT) $(FAKESRV)
+HOST_TESTS += $(CLIENT_TESTS)
+CLEAN_FILES += $(CLIENT_TESTS:=-san)
+
+.PHONY: secmsg-client client-tests
+secmsg-client: $(SECMSG_CLIENT)
+client-tests: $(CLIENT_TESTS) $(CLIENT_TESTS:=-san)
+user: client-tests
+
+$(SECMSG_CLIENT_OBJS): tools/secmsg-client/%.o: tools/secmsg-client/%.c \
+		$(SECMSG_CLIENT_HDRS)
+	$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(SECMSG_CLIENT): $(SECMSG_CLIENT_OBJS) $(LIBSECMSG_CLIENT) $(LIBSECMSG)
+	$(CC) $(USER_CFLAGS) -o $@ $(SECMSG_CLIENT_OBJS) \
+		$(LIBSECMSG_CLIENT_LDLIBS)
+
+$(CLIENT_TESTS): tools/secmsg-client/tests/%: \
+		tools/secmsg-client/tests/%.c $(FAKESRV_SRCS) \
+		$(CLIENT_TEST_HDRS) $(LIBSECMSG_CLIENT) $(LIBSECMSG)
+	$(CC) $(CLIENT_TEST_CFLAGS) -o $@ $< $(FAKESRV_SRCS) \
+		$(LIBSECMSG_CLIENT_LDLIBS) -lpthread
+
+$(CLIENT_TESTS:=-san): tools/secmsg-client/tests/%-san: \
+		tools/secmsg-client/tests/%.c $(FAKESRV_SRCS) \
+		$(CLIENT_TEST_HDRS) $(LIBSECMSG_CLIENT_SAN) $(LIBSECMSG_SAN)
+	$(CC) $(CLIENT_TEST_CFLAGS) $(SAN_CFLAGS) -o $@ $< $(FAKESRV_SRCS) \
+		$(LIBSECMSG_CLIENT_SAN_LDLIBS) -lpthread
+
+$(FAKESRV): tools/secmsg-client/tests/fakesrv_main.c $(FAKESRV_SRCS) \
+		$(CLIENT_TEST_HDRS) $(LIBSECMSG_CLIENT) $(LIBSECMSG)
+	$(CC) $(CLIENT_TEST_CFLAGS) -o $@ $< $(FAKESRV_SRCS) \
+		$(LIBSECMSG_CLIENT_LDLIBS) -lpthread
+
+-include selftests/client/build.mk
+
+# make install [DESTDIR=...] [PREFIX=/usr/local]
+BINDIR ?= $(PREFIX)/bin
+.PHONY: install-secmsg-client
+install: install-secmsg-client
+install-secmsg-client: $(SECMSG_CLIENT)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 0755 $(SECMSG_CLIENT) $(DESTDIR)$(BINDIR)/secmsg-client
+	$(INSTALL) -m 0644 tools/secmsg-client.1 \
+		$(DESTDIR)$(MANDIR)/man1/secmsg-client.1
