@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <secmsg/nl.h>
 #include <secmsg/wire.h>
 
@@ -26,6 +27,12 @@ extern const int test_algs[N_ALGS];
 #define HDR_OFF_EPOCH 4
 #define HDR_OFF_SESSION 8
 #define HDR_OFF_SEQ 16
+
+/* A TAP diagnostic line, flushed (test children end with _exit). */
+#define DIAG(fmt, ...) do {						\
+	printf("# " fmt "\n", ##__VA_ARGS__);				\
+	fflush(stdout);							\
+} while (0)
 
 void rand_bytes(void *buf, size_t len);
 uint64_t rand_u64(void);

@@ -127,7 +127,7 @@ TEST_F_TIMEOUT(dump, many_once_ascending, 600)
 		ASSERT_EQ(0, idvec_push(&made, c.id));
 	}
 	t_create = mono_now() - t0;
-	ksft_print_msg("dump: created %zu sessions (target %zu) in %.1f s%s\n",
+	DIAG("dump: created %zu sessions (target %zu) in %.1f s%s",
 		       made.n, target, t_create,
 		       made.n < target && !err ? " (time budget)" : "");
 	if (err)
@@ -140,7 +140,7 @@ TEST_F_TIMEOUT(dump, many_once_ascending, 600)
 	t0 = mono_now();
 	err = secmsg_session_dump(nl, dump_cb, &d);
 	t_dump = mono_now() - t0;
-	ksft_print_msg("dump: %zu sessions dumped in %.2f s\n", d.ids.n,
+	DIAG("dump: %zu sessions dumped in %.2f s", d.ids.n,
 		       t_dump);
 	EXPECT_EQ(0, err);
 	EXPECT_EQ(0, d.out_of_order);
@@ -150,7 +150,7 @@ TEST_F_TIMEOUT(dump, many_once_ascending, 600)
 	t0 = mono_now();
 	delete_all(nl, &made);
 	t_del = mono_now() - t0;
-	ksft_print_msg("dump: deleted them in %.1f s\n", t_del);
+	DIAG("dump: deleted them in %.1f s", t_del);
 	free(d.ids.v);
 	d = (struct dump_state){ 0 };
 	ASSERT_EQ(0, secmsg_session_dump(nl, dump_cb, &d));
@@ -231,7 +231,7 @@ TEST_F_TIMEOUT(dump, concurrent_changes, 300)
 		size_t before = atomic_load(&ch.created);
 		int err = secmsg_session_dump(nl, dump_cb, &d);
 
-		ksft_print_msg("dump round %d: %zu sessions, %zu created meanwhile\n",
+		DIAG("dump round %d: %zu sessions, %zu created meanwhile",
 			       round, d.ids.n,
 			       atomic_load(&ch.created) - before);
 		EXPECT_EQ(0, err);

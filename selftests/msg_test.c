@@ -269,8 +269,11 @@ TEST_F(msg, open_oversized_emsgsize)
 			 SECMSG_HDR_LEN + len + 16, &r);
 	TH_LOG("open of %zu-byte plaintext: %s", len, errname(err));
 	EXPECT_EQ(-EMSGSIZE, err);
-	/* and the same construction one byte shorter opens */
+	/* and the same construction one byte shorter opens (seq 1) */
 	len--;
+	h.seq = 1;
+	secmsg_hdr_put(self->buf, &h);
+	nonce[11] ^= 1;
 	gcm_aes256_set_iv(&g, 12, nonce);
 	gcm_aes256_update(&g, SECMSG_HDR_LEN, self->buf);
 	gcm_aes256_encrypt(&g, len, self->buf + SECMSG_HDR_LEN, self->pt);
