@@ -85,7 +85,8 @@ int secmsg_keyfile_encode(const uint8_t priv[KEY_LEN], const void *pass,
 		return -EINVAL;
 	if (!iterations)
 		iterations = SECMSG_KEYFILE_ITER_DEFAULT;
-	if (iterations < SECMSG_KEYFILE_ITER_MIN)
+	if (iterations < SECMSG_KEYFILE_ITER_MIN ||
+	    iterations > SECMSG_KEYFILE_ITER_MAX)
 		return -EINVAL;
 	memcpy(out, SECMSG_KEYFILE_MAGIC, MAGIC_LEN);
 	out[OFF_ITER] = (uint8_t)(iterations >> 24);
@@ -116,7 +117,7 @@ int secmsg_keyfile_iterations(const uint8_t *buf, size_t len,
 	    memcmp(buf, SECMSG_KEYFILE_MAGIC, MAGIC_LEN))
 		return -EINVAL;
 	n = get_be32(buf + OFF_ITER);
-	if (n < SECMSG_KEYFILE_ITER_MIN)
+	if (n < SECMSG_KEYFILE_ITER_MIN || n > SECMSG_KEYFILE_ITER_MAX)
 		return -EINVAL;
 	if (iterations)
 		*iterations = n;

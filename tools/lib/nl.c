@@ -64,7 +64,7 @@ static int run(struct secmsg_nl *nl, struct nl_msg *msg, secmsg_nl_msg_fn fn,
 	return err;
 }
 
-static int put_policy(struct nl_msg *msg, const struct secmsg_policy *p)
+int secmsg_nl_put_policy(struct nl_msg *msg, const struct secmsg_policy *p)
 {
 	struct nlattr *nest;
 
@@ -163,7 +163,7 @@ int secmsg_session_new(struct secmsg_nl *nl,
 				      SECMSG_KEY_LEN, p->secret_c2s)) ||
 	    (p->secret_s2c && nla_put(msg, SECMSG_A_SECRET_S2C,
 				      SECMSG_KEY_LEN, p->secret_s2c)) ||
-	    put_policy(msg, &p->policy) ||
+	    secmsg_nl_put_policy(msg, &p->policy) ||
 	    (p->flags && nla_put_u32(msg, SECMSG_A_FLAGS, p->flags))) {
 		secmsg_nl_req_free(msg);
 		return -EMSGSIZE;
@@ -240,7 +240,7 @@ int secmsg_session_set(struct secmsg_nl *nl, uint64_t id, int alg,
 	if (!msg)
 		return -ENOMEM;
 	if ((alg && nla_put_u32(msg, SECMSG_A_ALG, (uint32_t)alg)) ||
-	    put_policy(msg, pol)) {
+	    secmsg_nl_put_policy(msg, pol)) {
 		secmsg_nl_req_free(msg);
 		return -EMSGSIZE;
 	}

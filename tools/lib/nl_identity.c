@@ -287,34 +287,6 @@ int secmsg_user_dump(struct secmsg_nl *nl, secmsg_user_cb cb, void *arg)
 
 /* ---- handshake ---- */
 
-static int put_policy(struct nl_msg *msg, const struct secmsg_policy *p)
-{
-	struct nlattr *nest;
-
-	if (!p || !(p->has_rotate_interval || p->has_max_messages ||
-		    p->has_timeout || p->has_idle_timeout ||
-		    p->has_rekey_grace))
-		return 0;
-	nest = nla_nest_start(msg, SECMSG_A_POLICY | NLA_F_NESTED);
-	if (!nest ||
-	    (p->has_rotate_interval &&
-	     nla_put_u32(msg, SECMSG_POLICY_A_ROTATE_INTERVAL,
-			 p->rotate_interval)) ||
-	    (p->has_max_messages &&
-	     nla_put_u64(msg, SECMSG_POLICY_A_MAX_MESSAGES,
-			 p->max_messages)) ||
-	    (p->has_timeout &&
-	     nla_put_u32(msg, SECMSG_POLICY_A_TIMEOUT, p->timeout)) ||
-	    (p->has_idle_timeout &&
-	     nla_put_u32(msg, SECMSG_POLICY_A_IDLE_TIMEOUT,
-			 p->idle_timeout)) ||
-	    (p->has_rekey_grace &&
-	     nla_put_u32(msg, SECMSG_POLICY_A_REKEY_GRACE, p->rekey_grace)))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
 #define POLICY_SIZE	(NLA_HDRLEN + 4 * attr_size(4) + attr_size(8))
 
 struct hs_ctx {
@@ -371,7 +343,7 @@ int secmsg_handshake(struct secmsg_nl *nl, const uint8_t *msg1, size_t len,
 		return -ENOMEM;
 	if (nla_put(msg, SECMSG_A_HANDSHAKE, (int)len,
 		    len ? msg1 : (const void *)"") ||
-	    put_policy(msg, policy) ||
+	    secmsg_nl_put_policy(msg, policy) ||
 	    (flags && nla_put_u32(msg, SECMSG_A_FLAGS, flags))) {
 		secmsg_nl_req_free(msg);
 		return -EMSGSIZE;

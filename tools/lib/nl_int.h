@@ -47,6 +47,8 @@ void secmsg_nl_set_err(struct secmsg_nl *nl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* libnl's NLE_* (positive or negative) to a negative errno. */
 int secmsg_nl_errno(int nle);
+/* SECMSG_A_POLICY with the fields p sets; nothing when none. */
+int secmsg_nl_put_policy(struct nl_msg *msg, const struct secmsg_policy *p);
 /* A request of cmd with room for payload bytes of attributes. */
 struct nl_msg *secmsg_nl_req(struct secmsg_nl *nl, uint8_t cmd, int flags,
 			     size_t payload);

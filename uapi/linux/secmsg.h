@@ -175,7 +175,9 @@ enum secmsg_alg {
  *	public key), EBUSY (too many pending handshakes, max_pending).
  * @SECMSG_CMD_HANDSHAKE_CONFIRM: SECMSG_A_SESSION_ID and
  *	SECMSG_A_HANDSHAKE (message 3, the client's key confirmation).  The
- *	session becomes active.  Errors: ENOENT, EBADMSG (wrong confirmation;
+ *	session becomes active.  Reply: the session (as SESSION_GET).
+ *	Errors: ENOENT, EINVAL (not a message 3 for this session: type,
+ *	version, reserved bytes or session id), EBADMSG (wrong confirmation;
  *	the pending session is deleted), EALREADY (already active).
  *	Pending sessions not confirmed within pending_timeout seconds (module
  *	parameter, default 10) are deleted (reason SECMSG_REASON_HANDSHAKE).
@@ -450,7 +452,9 @@ enum secmsg_stats_attr {
  * @SECMSG_CRYPT_DECRYPT: open SECMSG_A_DATA
  * @SECMSG_CRYPT_X25519: X25519 of the private SECMSG_A_KEY and the public
  *	SECMSG_A_DATA (32 bytes), through the crypto API's curve25519.
- *	Reply: SECMSG_A_DATA.  EINVAL for an all-zero result (low order).
+ *	Reply: SECMSG_A_DATA.  EINVAL for a non-canonical public key (bit
+ *	255 set, or 2^255 - 19 and above) or an all-zero result (low order),
+ *	as in the handshake.
  * @SECMSG_CRYPT_HKDF: HKDF-SHA256 of SECMSG_A_DATA (IKM), optional
  *	SECMSG_A_SALT and SECMSG_A_INFO, SECMSG_A_LENGTH bytes.
  *	Reply: SECMSG_A_DATA.

@@ -39,6 +39,8 @@
 #define SECMSG_KEYFILE_AD_LEN		40
 #define SECMSG_KEYFILE_ITER_DEFAULT	200000
 #define SECMSG_KEYFILE_ITER_MIN		100000
+/* a damaged or hostile file must not stall a load for minutes */
+#define SECMSG_KEYFILE_ITER_MAX		100000000
 
 /* create: replace an existing file (atomically, by rename). */
 #define SECMSG_KEYFILE_F_OVERWRITE	(1U << 0)
