@@ -36,7 +36,6 @@ struct client_ws {
 	int64_t deadline_ms;		/* monotonic, 0: none */
 	int timer_state;		/* 0 off, 1 deadline, 2 now */
 	int64_t timer_at;
-	lws_sorted_usec_list_t wake;	/* keeps lws_service from sleeping */
 };
 
 int64_t client_now_ms(void)
@@ -267,7 +266,6 @@ void client_ws_free(struct secmsg_client *c)
 	if (!ws)
 		return;
 	ws->live = false;		/* no callbacks from here on */
-	lws_sul_cancel(&ws->wake);
 	c->ws = NULL;
 	lws_context_destroy(ws->ctx);
 	close(ws->epfd);
@@ -404,20 +402,17 @@ bool client_ws_open(const struct secmsg_client *c)
 	return c->ws && c->ws->wsi && c->ws->live;
 }
 
-static void wake_cb(lws_sorted_usec_list_t *sul)
-{
-	(void)sul;
-}
-
-/* One non-blocking pass of lws over whatever is ready. */
+/*
+ * One non-blocking pass of lws over whatever is ready.  lws 4.1 ignores
+ * the timeout of lws_service() except that a negative one polls without
+ * waiting; forced service (data lws already buffered) takes more passes.
+ */
 static void lws_pass(struct client_ws *ws)
 {
 	int i;
 
 	for (i = 0; i < 16; i++) {
-		lws_sul_schedule(ws->ctx, 0, &ws->wake, wake_cb, 1);
-		lws_service(ws->ctx, 0);
-		lws_sul_cancel(&ws->wake);
+		lws_service(ws->ctx, -1);
 		if (lws_service_adjust_timeout(ws->ctx, 1, 0))
 			break;
 	}
