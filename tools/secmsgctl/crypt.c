@@ -146,7 +146,7 @@ int do_crypt(int op, int argc, char **argv)
 				 cmd, nlen, 2 * nlen,
 				 secmsg_alg_name(req.alg));
 
-	if (key_read_file(keyfile, key, errbuf, sizeof(errbuf))) {
+	if (key_read_file(keyfile, key, true, errbuf, sizeof(errbuf))) {
 		msg("%s", errbuf);
 		return EXIT_FAIL;
 	}

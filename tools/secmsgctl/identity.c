@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * secmsgctl identity / user: the server's X25519 identity and the users
- * allowed to handshake (SECMSG_CMD_IDENTITY_*, SECMSG_CMD_USER_*).
- *
- * libsecmsg has no calls for these commands yet, and secmsgctl does not
- * speak netlink itself: after the command line is checked these fail with
- * a clear message instead of pretending.
+ * secmsgctl identity / user: the namespace's static X25519 identity and
+ * the users allowed to handshake (SECMSG_CMD_IDENTITY_*, SECMSG_CMD_USER_*).
+ * Public keys are shown in base64 (standard, padded), as clients pin them.
  */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "keyfile.h"
+#include "secmsg/codec.h"
+#include "secmsg/nl_identity.h"
 #include "secmsgctl.h"
+#include "units.h"
 
 enum { I_SHOW, I_SET, I_GENERATE, I_HELP };
 enum { U_LIST, U_SHOW, U_ADD, U_DEL, U_HELP };
+enum { K_KEYFILE, K_PUBKEY };
 
 static const struct kw identity_cmds[] = {
 	{ "show", I_SHOW }, { "set", I_SET }, { "generate", I_GENERATE },
@@ -26,77 +31,229 @@ static const struct kw user_cmds[] = {
 	{ "help", U_HELP },
 };
 
-static const struct kw keyfile_arg[] = { { "key-file", 0 } };
+static const struct kw keyfile_arg[] = { { "key-file", K_KEYFILE } };
+static const struct kw pubkey_args[] = {
+	{ "key-file", K_KEYFILE }, { "public-key", K_PUBKEY },
+};
 
-#define NOT_SUPPORTED \
-	"not supported yet by secmsgctl (libsecmsg has no identity/user calls)"
+static const struct hint identity_hints[] = {
+	{ -ENOKEY, "no identity in this namespace (secmsgctl identity generate, or identity set key-file FILE)" },
+	{ 0, NULL }
+};
+
+static const struct hint user_hints[] = {
+	{ -ENOENT, "no such user" },
+	{ -EEXIST, "user exists (delete it first)" },
+	{ 0, NULL }
+};
 
 void usage_identity(FILE *f)
 {
-	fputs("usage: secmsgctl [OPTIONS] identity { show | generate | set key-file FILE }\n", f);
+	fputs("usage: secmsgctl [OPTIONS] identity { show | generate | set key-file FILE }\n"
+	      "FILE holds the 32-byte X25519 private key (raw, hex or base64)\n", f);
 }
 
 void usage_user(FILE *f)
 {
 	fputs("usage: secmsgctl [OPTIONS] user { list | show USER | del USER }\n"
-	      "       secmsgctl [OPTIONS] user add USER key-file FILE\n", f);
+	      "       secmsgctl [OPTIONS] user add USER { key-file FILE | public-key KEY }\n"
+	      "FILE or KEY: the user's 32-byte X25519 public key (raw, hex or base64)\n",
+	      f);
 }
 
-/* "key-file FILE" and nothing else, starting at argv[i]. */
-static int want_keyfile(const char *cmd, int argc, char **argv, int i)
+static int print_pub(const uint8_t pub[SECMSG_X25519_LEN])
 {
-	if (i >= argc)
-		return usage_err("%s: needs key-file FILE", cmd);
-	if (kw_match(argv[i], keyfile_arg, 1, "argument") < 0)
-		return EXIT_USAGE;
-	if (!arg_value(argc, argv, &i))
-		return EXIT_USAGE;
-	if (i + 1 < argc)
-		return usage_err("%s: unexpected argument \"%s\"", cmd,
-				 argv[i + 1]);
+	char b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)];
+
+	secmsg_base64_encode(pub, SECMSG_X25519_LEN, b64);
+	if (opts.json) {
+		cJSON *o = cJSON_CreateObject();
+
+		if (o)
+			cJSON_AddStringToObject(o, "public_key", b64);
+		return json_print(o);
+	}
+	printf("%s\n", b64);
 	return 0;
-}
-
-static int unsupported(const char *what)
-{
-	msg("%s: %s", what, NOT_SUPPORTED);
-	return EXIT_FAIL;
 }
 
 int do_identity(int argc, char **argv)
 {
-	int cmd = argc ? kw_match(argv[0], identity_cmds,
-				  ARRAY_SIZE(identity_cmds),
-				  "identity command") : I_SHOW;
+	uint8_t priv[SECMSG_X25519_LEN], pub[SECMSG_X25519_LEN];
+	const char *keyfile = NULL, *what;
+	struct secmsg_nl *nl;
+	char errbuf[512];
+	int cmd = I_SHOW, err;
 
-	switch (cmd) {
-	case I_HELP:
+	if (argc) {
+		cmd = kw_match(argv[0], identity_cmds,
+			       ARRAY_SIZE(identity_cmds), "identity command");
+		if (cmd < 0)
+			return EXIT_USAGE;
+	}
+	if (cmd == I_HELP) {
 		usage_identity(stdout);
 		return 0;
-	case I_SHOW:
-		if (argc > 1)
-			return usage_err("identity show: unexpected argument \"%s\"",
-					 argv[1]);
-		return unsupported("identity show");
-	case I_SET:
-		if (want_keyfile("identity set", argc, argv, 1))
+	}
+	what = cmd == I_SET ? "identity set" :
+	       cmd == I_GENERATE ? "identity generate" : "identity show";
+	if (cmd == I_SET) {
+		int i = 1;
+
+		if (argc < 2)
+			return usage_err("identity set: needs key-file FILE");
+		if (kw_match(argv[1], keyfile_arg, 1, "argument") < 0)
 			return EXIT_USAGE;
-		return unsupported("identity set");
-	case I_GENERATE:
-		if (argc > 1)
-			return usage_err("identity generate: unexpected argument \"%s\"",
-					 argv[1]);
-		return unsupported("identity generate");
-	default:
+		keyfile = arg_value(argc, argv, &i);
+		if (!keyfile)
+			return EXIT_USAGE;
+		if (argc > 3)
+			return usage_err("identity set: unexpected argument \"%s\"",
+					 argv[3]);
+	} else if (argc > 1) {
+		return usage_err("%s: unexpected argument \"%s\"", what,
+				 argv[1]);
+	}
+	if (keyfile &&
+	    key_read_file(keyfile, priv, true, errbuf, sizeof(errbuf))) {
+		msg("%s", errbuf);
+		return EXIT_FAIL;
+	}
+	err = ctl_open(&nl);
+	if (err) {
+		explicit_bzero(priv, sizeof(priv));
+		return err;
+	}
+	if (cmd == I_SET)
+		err = secmsg_identity_set(nl, priv, pub);
+	else if (cmd == I_GENERATE)
+		err = secmsg_identity_generate(nl, pub);
+	else
+		err = secmsg_identity_get(nl, pub);
+	explicit_bzero(priv, sizeof(priv));
+	if (err)
+		err = nl_fail(nl, err, identity_hints, "%s", what);
+	secmsg_nl_close(nl);
+	return err ? err : print_pub(pub);
+}
+
+static cJSON *user_json(const struct secmsg_user_info *u)
+{
+	char b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)];
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o)
+		return NULL;
+	secmsg_base64_encode(u->public_key, SECMSG_X25519_LEN, b64);
+	cJSON_AddStringToObject(o, "user", u->user_id);
+	cJSON_AddStringToObject(o, "public_key", b64);
+	if (u->has_last_handshake)
+		json_add_u64(o, "last_handshake", u->last_handshake);
+	else
+		cJSON_AddNullToObject(o, "last_handshake");
+	return o;
+}
+
+/* "2026-11-25 19:00:01 +0000 (5m ago)", or "never" */
+static char *last_hs(const struct secmsg_user_info *u, char *buf, size_t len)
+{
+	uint64_t now = (uint64_t)time(NULL);
+	char tb[UNITS_BUF], db[UNITS_BUF];
+
+	if (!u->has_last_handshake)
+		snprintf(buf, len, "never");
+	else if (opts.exact)
+		snprintf(buf, len, "%" PRIu64, u->last_handshake);
+	else
+		snprintf(buf, len, "%s (%s ago)",
+			 fmt_time(u->last_handshake, tb, sizeof(tb)),
+			 fmt_duration(now > u->last_handshake ?
+				      now - u->last_handshake : 0,
+				      db, sizeof(db)));
+	return buf;
+}
+
+#define USER_FMT "%-16s %-44s %s\n"
+
+struct user_list {
+	unsigned long rows;
+};
+
+static void user_list_begin(struct user_list *c)
+{
+	if (c->rows++)
+		return;
+	if (opts.json)
+		json_stream_begin();
+	else
+		printf(USER_FMT, "USER", "PUBLIC-KEY", "LAST-HANDSHAKE");
+}
+
+static int user_list_cb(const struct secmsg_user_info *u, void *arg)
+{
+	char b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)], hb[2 * UNITS_BUF];
+
+	user_list_begin(arg);
+	if (opts.json)
+		return json_stream_item(user_json(u)) ? -ENOMEM : 0;
+	secmsg_base64_encode(u->public_key, SECMSG_X25519_LEN, b64);
+	printf(USER_FMT, u->user_id, b64, last_hs(u, hb, sizeof(hb)));
+	return 0;
+}
+
+/* The user's public key from "key-file FILE" or "public-key KEY". */
+static int parse_pubkey(int argc, char **argv, int i,
+			uint8_t pub[SECMSG_X25519_LEN])
+{
+	enum key_format fmt;
+	const char *val, *why = "";
+	char errbuf[512];
+	int kw;
+
+	if (i >= argc)
+		return usage_err("user add: needs key-file FILE or public-key KEY");
+	kw = kw_match(argv[i], pubkey_args, ARRAY_SIZE(pubkey_args),
+		      "argument");
+	if (kw < 0)
+		return EXIT_USAGE;
+	val = arg_value(argc, argv, &i);
+	if (!val)
+		return EXIT_USAGE;
+	if (i + 1 < argc)
+		return usage_err("user add: unexpected argument \"%s\"",
+				 argv[i + 1]);
+	if (kw == K_KEYFILE) {
+		if (key_read_file(val, pub, false, errbuf, sizeof(errbuf))) {
+			msg("%s", errbuf);
+			return EXIT_FAIL;
+		}
+		return 0;
+	}
+	/* inline: hex or base64 only (32 raw bytes cannot be typed) */
+	if (strlen(val) == SECMSG_X25519_LEN ||
+	    key_parse((const uint8_t *)val, strlen(val), pub, &fmt, &why)) {
+		msg("public-key \"%s\": %s", val, *why ? why :
+		    "expected 64 hex digits or base64 of 32 bytes");
 		return EXIT_USAGE;
 	}
+	return 0;
 }
 
 int do_user(int argc, char **argv)
 {
-	int cmd = argc ? kw_match(argv[0], user_cmds, ARRAY_SIZE(user_cmds),
-				  "user command") : U_LIST;
+	struct secmsg_user_info u;
+	uint8_t pub[SECMSG_X25519_LEN];
+	struct user_list c = { 0 };
+	struct secmsg_nl *nl;
+	const char *name = NULL;
+	int cmd = U_LIST, err;
 
+	if (argc) {
+		cmd = kw_match(argv[0], user_cmds, ARRAY_SIZE(user_cmds),
+			       "user command");
+		if (cmd < 0)
+			return EXIT_USAGE;
+	}
 	switch (cmd) {
 	case U_HELP:
 		usage_user(stdout);
@@ -105,22 +262,77 @@ int do_user(int argc, char **argv)
 		if (argc > 1)
 			return usage_err("user list: unexpected argument \"%s\"",
 					 argv[1]);
-		return unsupported("user list");
-	case U_SHOW:
-	case U_DEL:
-	case U_ADD:
+		break;
+	default:
 		if (argc < 2)
 			return usage_err("user %s: missing USER", argv[0]);
+		name = argv[1];
+		if (!user_id_ok(name))
+			return usage_err("invalid user \"%s\" (1 to %d of A-Z a-z 0-9 . _ @ -, not starting with . or -)",
+					 name, SECMSG_USER_ID_MAX);
 		if (cmd == U_ADD) {
-			if (want_keyfile("user add", argc, argv, 2))
-				return EXIT_USAGE;
+			err = parse_pubkey(argc, argv, 2, pub);
+			if (err)
+				return err;
 		} else if (argc > 2) {
 			return usage_err("user %s: unexpected argument \"%s\"",
 					 argv[0], argv[2]);
 		}
-		return unsupported(cmd == U_ADD ? "user add" :
-				   cmd == U_DEL ? "user del" : "user show");
-	default:
-		return EXIT_USAGE;
 	}
+	err = ctl_open(&nl);
+	if (err)
+		return err;
+	memset(&u, 0, sizeof(u));
+	switch (cmd) {
+	case U_LIST:
+		err = secmsg_user_dump(nl, user_list_cb, &c);
+		if (!err && !c.rows)
+			user_list_begin(&c);
+		if (opts.json && c.rows)
+			json_stream_end();
+		fflush(stdout);
+		if (err)
+			err = nl_fail(nl, err, user_hints, "user list");
+		break;
+	case U_SHOW:
+		err = secmsg_user_get(nl, name, &u);
+		if (err)
+			err = nl_fail(nl, err, user_hints, "user %s", name);
+		break;
+	case U_ADD:
+		err = secmsg_user_add(nl, name, pub);
+		if (err)
+			err = nl_fail(nl, err, user_hints, "user %s", name);
+		break;
+	case U_DEL:
+		err = secmsg_user_del(nl, name);
+		if (err)
+			err = nl_fail(nl, err, user_hints, "user %s", name);
+		break;
+	}
+	secmsg_nl_close(nl);
+	if (err || cmd == U_LIST)
+		return err;
+	if (cmd == U_SHOW) {
+		char b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)], hb[2 * UNITS_BUF];
+
+		if (opts.json)
+			return json_print(user_json(&u));
+		secmsg_base64_encode(u.public_key, SECMSG_X25519_LEN, b64);
+		printf("%-16s %s\n", "user", u.user_id);
+		printf("%-16s %s\n", "public-key", b64);
+		printf("%-16s %s\n", "last-handshake", last_hs(&u, hb, sizeof(hb)));
+		return 0;
+	}
+	if (opts.json) {
+		cJSON *o = cJSON_CreateObject();
+
+		if (o) {
+			cJSON_AddStringToObject(o, "user", name);
+			cJSON_AddBoolToObject(o, cmd == U_ADD ? "added" :
+					      "deleted", 1);
+		}
+		return json_print(o);
+	}
+	return 0;
 }

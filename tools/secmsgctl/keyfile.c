@@ -82,7 +82,7 @@ int key_parse(const uint8_t *buf, size_t len, uint8_t key[SECMSG_KEY_LEN],
 	return -EINVAL;
 }
 
-int key_read_file(const char *path, uint8_t key[SECMSG_KEY_LEN],
+int key_read_file(const char *path, uint8_t key[SECMSG_KEY_LEN], bool secret,
 		  char *err, size_t errlen)
 {
 	uint8_t buf[KEYFILE_MAX + 1];
@@ -110,7 +110,8 @@ int key_read_file(const char *path, uint8_t key[SECMSG_KEY_LEN],
 		close(fd);
 		return -EINVAL;
 	}
-	if (S_ISREG(st.st_mode) && (st.st_mode & (S_IRGRP | S_IROTH)))
+	if (secret && S_ISREG(st.st_mode) &&
+	    (st.st_mode & (S_IRGRP | S_IROTH)))
 		fprintf(stderr,
 			"secmsgctl: warning: key file %s is readable by group or others (mode %04o)\n",
 			path, (unsigned int)(st.st_mode & 07777));

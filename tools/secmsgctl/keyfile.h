@@ -8,6 +8,7 @@
 #ifndef SECMSGCTL_KEYFILE_H
 #define SECMSGCTL_KEYFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/secmsg.h>
@@ -26,11 +27,12 @@ int key_parse(const uint8_t *buf, size_t len, uint8_t key[SECMSG_KEY_LEN],
 	      enum key_format *fmt, const char **why);
 
 /*
- * Read and parse a key file.  Warns on stderr when the file is readable
- * by group or others.  Return 0, or -errno with a one-line message in err.
- * Every intermediate buffer is wiped.
+ * Read and parse a key file.  With secret, warns on stderr when the file
+ * is readable by group or others (not for public keys).  Return 0, or
+ * -errno with a one-line message in err.  Every intermediate buffer is
+ * wiped.
  */
-int key_read_file(const char *path, uint8_t key[SECMSG_KEY_LEN],
+int key_read_file(const char *path, uint8_t key[SECMSG_KEY_LEN], bool secret,
 		  char *err, size_t errlen);
 
 #endif

@@ -188,3 +188,17 @@ int parse_session_id(const char *s, uint64_t *out)
 	*out = v;
 	return 0;
 }
+
+bool user_id_ok(const char *u)
+{
+	size_t len = strlen(u);
+
+	if (!len || len > 64 || u[0] == '.' || u[0] == '-')
+		return false;
+	for (; *u; u++)
+		if (!((*u >= 'A' && *u <= 'Z') || (*u >= 'a' && *u <= 'z') ||
+		      (*u >= '0' && *u <= '9') || *u == '.' || *u == '_' ||
+		      *u == '@' || *u == '-'))
+			return false;
+	return true;
+}

@@ -40,6 +40,9 @@ int parse_count(const char *s, uint64_t *out);
  * "90", "90s", "1h30m", "2d".  Result in seconds, at most UINT32_MAX.
  */
 int parse_duration(const char *s, uint32_t *out);
+/* User id: 1 to SECMSG_USER_ID_MAX (64) of [A-Za-z0-9._@-], not starting
+ * with '.' or '-'. */
+bool user_id_ok(const char *u);
 /* Session id: 1 to 16 hex digits, optional 0x, nonzero. */
 int parse_session_id(const char *s, uint64_t *out);
 

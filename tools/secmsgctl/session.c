@@ -105,20 +105,6 @@ static int policy_arg(int kw, const char *name, const char *val,
 	return 0;
 }
 
-static bool valid_user_id(const char *u)
-{
-	size_t len = strlen(u);
-
-	if (!len || len > SECMSG_USER_ID_MAX || u[0] == '.' || u[0] == '-')
-		return false;
-	for (; *u; u++)
-		if (!((*u >= 'A' && *u <= 'Z') || (*u >= 'a' && *u <= 'z') ||
-		      (*u >= '0' && *u <= '9') || *u == '.' || *u == '_' ||
-		      *u == '@' || *u == '-'))
-			return false;
-	return true;
-}
-
 struct list_ctx {
 	unsigned long rows;
 	int err;
@@ -319,7 +305,7 @@ static int cmd_new(int argc, char **argv)
 			return EXIT_USAGE;
 		switch (kw) {
 		case A_USER:
-			if (!valid_user_id(val))
+			if (!user_id_ok(val))
 				return usage_err("invalid user \"%s\" (1 to %d of A-Z a-z 0-9 . _ @ -, not starting with . or -)",
 						 val, SECMSG_USER_ID_MAX);
 			p.user_id = val;
@@ -340,7 +326,7 @@ static int cmd_new(int argc, char **argv)
 	if (!p.user_id || !p.alg || !keyfile)
 		return usage_err("session new: needs user USER, alg ALG and key-file FILE");
 
-	if (key_read_file(keyfile, key, errbuf, sizeof(errbuf))) {
+	if (key_read_file(keyfile, key, true, errbuf, sizeof(errbuf))) {
 		msg("%s", errbuf);
 		return EXIT_FAIL;
 	}

@@ -116,6 +116,13 @@ static void test_numbers(void)
 	   "id 17 digits rejected");
 	ok(parse_session_id("12g", &v) == -EINVAL, "id bad digit");
 	ok(parse_session_id("", &v) == -EINVAL, "id empty");
+	ok(user_id_ok("alice") && user_id_ok("a.b_c@d-e") && user_id_ok("A9"),
+	   "user ids accepted");
+	ok(!user_id_ok("") && !user_id_ok(".a") && !user_id_ok("-a") &&
+	   !user_id_ok("a b") && !user_id_ok("a/b"), "user ids rejected");
+	ok(user_id_ok("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx") &&
+	   !user_id_ok("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+	   "user id of 64 accepted, 65 rejected");
 }
 
 static void test_units(void)
@@ -279,12 +286,12 @@ static void test_keys(void)
 	close(fd);
 	chmod(path, 0600);
 	memset(key, 0, sizeof(key));
-	ok(!key_read_file(path, key, err, sizeof(err)) &&
+	ok(!key_read_file(path, key, true, err, sizeof(err)) &&
 	   !memcmp(key, want_key, 32), "key_read_file base64");
 	unlink(path);
-	ok(key_read_file(path, key, err, sizeof(err)) == -ENOENT &&
+	ok(key_read_file(path, key, true, err, sizeof(err)) == -ENOENT &&
 	   strstr(err, path), "key_read_file missing file: %s", err);
-	ok(key_read_file("/", key, err, sizeof(err)) < 0,
+	ok(key_read_file("/", key, true, err, sizeof(err)) < 0,
 	   "key_read_file directory: %s", err);
 }
 
