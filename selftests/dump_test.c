@@ -103,13 +103,62 @@ FIXTURE_TEARDOWN(dump)
 {
 }
 
+/* Creators: plain SESSION_NEW (no client-side keys), one handle each. */
+struct creator {
+	size_t want;
+	double budget, t0;
+	struct idvec ids;
+	int err;
+	char errmsg[128];
+};
+
+static void *creator_main(void *arg)
+{
+	struct creator *cr = arg;
+	struct secmsg_nl *nl = nl_open_or_null();
+	uint8_t secret[SECMSG_KEY_LEN];
+	char uid[32];
+
+	if (!nl) {
+		cr->err = -ENOENT;
+		return NULL;
+	}
+	rand_bytes(secret, sizeof(secret));
+	while (cr->ids.n < cr->want && mono_now() - cr->t0 < cr->budget) {
+		struct secmsg_session_params p = {
+			.user_id = uid, .alg = test_algs[cr->ids.n % N_ALGS],
+			.secret_c2s = secret, .secret_s2c = secret,
+		};
+		struct secmsg_session_info info;
+
+		snprintf(uid, sizeof(uid), "dump-%zu", cr->ids.n);
+		cr->err = secmsg_session_new(nl, &p, &info);
+		if (cr->err) {
+			snprintf(cr->errmsg, sizeof(cr->errmsg), "%s",
+				 secmsg_nl_errmsg(nl) ? secmsg_nl_errmsg(nl) :
+							"");
+			break;
+		}
+		if (idvec_push(&cr->ids, info.id)) {
+			cr->err = -ENOMEM;
+			break;
+		}
+	}
+	secmsg_nl_close(nl);
+	return NULL;
+}
+
+#define CREATORS 2
+
 TEST_F_TIMEOUT(dump, many_once_ascending, 600)
 {
-	size_t target = env_size("SECMSG_DUMP_N", 100000);
+	size_t target = env_size("SECMSG_DUMP_N", 100000), i;
 	double budget = env_size("SECMSG_DUMP_BUDGET", 60);
 	struct secmsg_nl *nl = nl_open_or_null();
+	struct creator cr[CREATORS];
 	struct dump_state d = { 0 };
 	struct idvec made = { 0 };
+	pthread_t th[CREATORS];
 	double t0, t_create, t_dump, t_del;
 	int err = 0;
 
@@ -117,31 +166,38 @@ TEST_F_TIMEOUT(dump, many_once_ascending, 600)
 	if (getenv("SECMSG_DUMP_N"))
 		budget = 1e9;
 	t0 = mono_now();
-	while (made.n < target && mono_now() - t0 < budget) {
-		struct client c;
-
-		err = client_new(nl, &c, test_algs[made.n % N_ALGS], NULL, 0,
-				 NULL);
-		if (err)
-			break;
-		ASSERT_EQ(0, idvec_push(&made, c.id));
+	memset(cr, 0, sizeof(cr));
+	for (i = 0; i < CREATORS; i++) {
+		cr[i].want = target / CREATORS + (i < target % CREATORS);
+		cr[i].budget = budget;
+		cr[i].t0 = t0;
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, creator_main, &cr[i]));
+	}
+	for (i = 0; i < CREATORS; i++) {
+		pthread_join(th[i], NULL);
+		if (cr[i].err) {
+			TH_LOG("create failed: %s (%s)", errname(cr[i].err),
+			       cr[i].errmsg);
+			err = cr[i].err;
+		}
+		for (size_t k = 0; k < cr[i].ids.n; k++)
+			ASSERT_EQ(0, idvec_push(&made, cr[i].ids.v[k]));
+		free(cr[i].ids.v);
 	}
 	t_create = mono_now() - t0;
-	DIAG("dump: created %zu sessions (target %zu) in %.1f s%s",
-		       made.n, target, t_create,
-		       made.n < target && !err ? " (time budget)" : "");
-	if (err)
-		TH_LOG("create failed: %s (%s)", errname(err),
-		       secmsg_nl_errmsg(nl));
+	DIAG("dump: created %zu sessions (target %zu) in %.1f s%s", made.n,
+	     target, t_create,
+	     made.n < target && !err ? " (stopped by the time budget)" : "");
 	EXPECT_EQ(0, err);
 	ASSERT_LT(0, made.n);
 	qsort(made.v, made.n, sizeof(*made.v), cmp_u64);
+	for (i = 1; i < made.n; i++)
+		ASSERT_NE(made.v[i - 1], made.v[i]);	/* distinct ids */
 
 	t0 = mono_now();
 	err = secmsg_session_dump(nl, dump_cb, &d);
 	t_dump = mono_now() - t0;
-	DIAG("dump: %zu sessions dumped in %.2f s", d.ids.n,
-		       t_dump);
+	DIAG("dump: %zu sessions dumped in %.2f s", d.ids.n, t_dump);
 	EXPECT_EQ(0, err);
 	EXPECT_EQ(0, d.out_of_order);
 	EXPECT_LE(made.n, d.ids.n);
