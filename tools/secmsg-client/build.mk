@@ -15,6 +15,8 @@ SECMSG_CLIENT_HDRS := $(wildcard tools/secmsg-client/*.h) \
 
 CLIENT_TESTS := $(addprefix tools/secmsg-client/tests/, \
 	test_client_frame test_client_session test_client_e2e)
+# test_cli: tests/test_cli.sh, run with the plain or the -san programs
+CLIENT_CLI_TEST := tools/secmsg-client/tests/test_cli
 CLIENT_TEST_HDRS := $(wildcard tools/secmsg-client/tests/*.h) \
 	tools/lib/tests/tap.h $(LIBSECMSG_CLIENT_HDRS)
 CLIENT_TEST_CFLAGS := $(USER_CFLAGS) $(LWS_CFLAGS) \
@@ -24,12 +26,14 @@ FAKESRV := tools/secmsg-client/tests/fakesrv
 FAKESRV_SRCS := tools/secmsg-client/tests/fakesrv.c
 
 USER_PROGS += $(SECMSG_CLIENT) $(FAKESRV)
-HOST_TESTS += $(CLIENT_TESTS)
-CLEAN_FILES += $(CLIENT_TESTS:=-san)
+HOST_TESTS += $(CLIENT_TESTS) $(CLIENT_CLI_TEST)
+CLEAN_FILES += $(CLIENT_TESTS:=-san) $(CLIENT_CLI_TEST)-san \
+	$(SECMSG_CLIENT)-san $(FAKESRV)-san tools/secmsg-client/*.san.o
 
 .PHONY: secmsg-client client-tests
 secmsg-client: $(SECMSG_CLIENT)
-client-tests: $(CLIENT_TESTS) $(CLIENT_TESTS:=-san)
+client-tests: $(CLIENT_TESTS) $(CLIENT_TESTS:=-san) $(CLIENT_CLI_TEST) \
+	$(CLIENT_CLI_TEST)-san
 user: client-tests
 
 $(SECMSG_CLIENT_OBJS): tools/secmsg-client/%.o: tools/secmsg-client/%.c \
@@ -39,6 +43,20 @@ $(SECMSG_CLIENT_OBJS): tools/secmsg-client/%.o: tools/secmsg-client/%.c \
 $(SECMSG_CLIENT): $(SECMSG_CLIENT_OBJS) $(LIBSECMSG_CLIENT) $(LIBSECMSG)
 	$(CC) $(USER_CFLAGS) -o $@ $(SECMSG_CLIENT_OBJS) \
 		$(LIBSECMSG_CLIENT_LDLIBS)
+
+$(SECMSG_CLIENT_OBJS:.o=.san.o): tools/secmsg-client/%.san.o: \
+		tools/secmsg-client/%.c $(SECMSG_CLIENT_HDRS)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -c -o $@ $<
+
+$(SECMSG_CLIENT)-san: $(SECMSG_CLIENT_OBJS:.o=.san.o) \
+		$(LIBSECMSG_CLIENT_SAN) $(LIBSECMSG_SAN)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ \
+		$(SECMSG_CLIENT_OBJS:.o=.san.o) $(LIBSECMSG_CLIENT_SAN_LDLIBS)
+
+$(CLIENT_CLI_TEST) $(CLIENT_CLI_TEST)-san: tools/secmsg-client/tests/test_cli.sh \
+		$(SECMSG_CLIENT) $(SECMSG_CLIENT)-san $(FAKESRV) $(FAKESRV)-san
+	cp $< $@
+	chmod +x $@
 
 $(CLIENT_TESTS): tools/secmsg-client/tests/%: \
 		tools/secmsg-client/tests/%.c $(FAKESRV_SRCS) \
@@ -56,6 +74,11 @@ $(FAKESRV): tools/secmsg-client/tests/fakesrv_main.c $(FAKESRV_SRCS) \
 		$(CLIENT_TEST_HDRS) $(LIBSECMSG_CLIENT) $(LIBSECMSG)
 	$(CC) $(CLIENT_TEST_CFLAGS) -o $@ $< $(FAKESRV_SRCS) \
 		$(LIBSECMSG_CLIENT_LDLIBS) -lpthread
+
+$(FAKESRV)-san: tools/secmsg-client/tests/fakesrv_main.c $(FAKESRV_SRCS) \
+		$(CLIENT_TEST_HDRS) $(LIBSECMSG_CLIENT_SAN) $(LIBSECMSG_SAN)
+	$(CC) $(CLIENT_TEST_CFLAGS) $(SAN_CFLAGS) -o $@ $< $(FAKESRV_SRCS) \
+		$(LIBSECMSG_CLIENT_SAN_LDLIBS) -lpthread
 
 -include selftests/client/build.mk
 

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libwebsockets.h>
+
 #include "fakesrv.h"
 #include "secmsg/codec.h"
 #include "secmsg/handshake.h"
@@ -64,6 +66,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	lws_set_log_level(LLL_ERR, NULL);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	s = fakesrv_start(&o);

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * secmsg-client keygen -o FILE: a new static key in a key file (asks for
+ * the passphrase twice), its public key on stdout and in FILE.pub;
+ * secmsg-client pubkey FILE: the public key of a key file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "secmsg/codec.h"
+#include "secmsg/keyfile.h"
+
+static const struct option keygen_opts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "passphrase-file", required_argument, NULL, 'P' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "iterations", required_argument, NULL, 'i' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int write_pub(const char *path, const char *b64)
+{
+	char name[4096];
+	FILE *f;
+
+	if (snprintf(name, sizeof(name), "%s.pub", path) >= (int)sizeof(name))
+		return -ENAMETOOLONG;
+	f = fopen(name, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "%s\n", b64);
+	return fclose(f) ? -errno : 0;
+}
+
+int cmd_keygen(int argc, char **argv)
+{
+	const char *out = NULL, *pass_file = NULL;
+	char pass[PASS_MAX], b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)];
+	uint8_t pub[SECMSG_X25519_LEN];
+	unsigned int flags = 0;
+	unsigned long iter = 0;
+	long n;
+	int opt, err;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:P:fi:", keygen_opts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'o': out = optarg; break;
+		case 'P': pass_file = optarg; break;
+		case 'f': flags |= SECMSG_KEYFILE_F_OVERWRITE; break;
+		case 'i': iter = strtoul(optarg, NULL, 10); break;
+		default: return EX_USAGE_;
+		}
+	}
+	if (!out || optind != argc) {
+		fprintf(stderr, "usage: secmsg-client keygen -o FILE "
+			"[--passphrase-file FILE] [--force]\n");
+		return EX_USAGE_;
+	}
+	n = pass_get(pass_file, "Passphrase for the new key: ", true, pass,
+		     sizeof(pass));
+	if (n < 0) {
+		fprintf(stderr, "secmsg-client: %s\n", n == -EINVAL ?
+			"the passphrases differ" : n == -ENOTTY ?
+			"no terminal: use --passphrase-file" : strerror((int)-n));
+		return EX_KEY;
+	}
+	if (!n)
+		fprintf(stderr, "secmsg-client: warning: empty passphrase\n");
+	err = secmsg_keyfile_create(out, NULL, pass, (size_t)n,
+				    (uint32_t)iter, flags, pub);
+	explicit_bzero(pass, sizeof(pass));
+	if (err) {
+		fprintf(stderr, "secmsg-client: %s: %s\n", out,
+			secmsg_keyfile_strerror(err));
+		return EX_KEY;
+	}
+	secmsg_base64_encode(pub, sizeof(pub), b64);
+	err = write_pub(out, b64);
+	if (err)
+		fprintf(stderr, "secmsg-client: %s.pub: %s\n", out,
+			strerror(-err));
+	printf("%s\n", b64);
+	fprintf(stderr, "Register it on the server with:\n"
+		"  secmsgctl user add USER key-file %s.pub\n", out);
+	return EX_OK_;
+}
+
+int cmd_pubkey(int argc, char **argv)
+{
+	char pass[PASS_MAX], b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)];
+	uint8_t priv[SECMSG_X25519_LEN], pub[SECMSG_X25519_LEN];
+	const char *pass_file = NULL, *file;
+	long n;
+	int opt, err;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "P:", keygen_opts + 1,
+				  NULL)) != -1) {
+		if (opt != 'P')
+			return EX_USAGE_;
+		pass_file = optarg;
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: secmsg-client pubkey FILE "
+			"[--passphrase-file FILE]\n");
+		return EX_USAGE_;
+	}
+	file = argv[optind];
+	n = pass_get(pass_file, "Passphrase: ", false, pass, sizeof(pass));
+	if (n < 0) {
+		fprintf(stderr, "secmsg-client: cannot read the passphrase\n");
+		return EX_KEY;
+	}
+	err = secmsg_keyfile_load(file, pass, (size_t)n, priv);
+	explicit_bzero(pass, sizeof(pass));
+	if (err) {
+		fprintf(stderr, "secmsg-client: %s: %s\n", file,
+			secmsg_keyfile_strerror(err));
+		return EX_KEY;
+	}
+	err = secmsg_client_public_key(priv, pub);
+	explicit_bzero(priv, sizeof(priv));
+	if (err)
+		return EX_ERROR;
+	secmsg_base64_encode(pub, sizeof(pub), b64);
+	printf("%s\n", b64);
+	return EX_OK_;
+}

@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# secmsg-client scripted end to end on the host against fakesrv (the
+# secmsgd stand-in): keygen, pubkey, two instances exchanging messages
+# through pipes, --json, --raw, and the exit statuses.  TAP.  Installed by
+# make as tests/test_cli (and test_cli-san, which runs the sanitizer
+# builds of secmsg-client and fakesrv).
+set -u
+DIR=$(cd "$(dirname "$0")" && pwd)
+SAN=
+[[ $0 == *-san ]] && SAN=-san
+CLI=$DIR/../secmsg-client$SAN
+SRV=$DIR/fakesrv$SAN
+T=$(mktemp -d /tmp/test_cli.XXXXXX)
+PORT=$((30000 + $$ % 20000))
+URL=ws://127.0.0.1:$PORT
+n=0 failed=0
+srv_pid=
+cleanup() {
+	[[ -n $srv_pid ]] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+[[ -n ${KEEP:-} ]] && trap - EXIT
+
+ok() { # ok COND-STATUS DESCRIPTION
+	n=$((n + 1))
+	if [[ $1 == 0 ]]; then echo "ok $n - $2"
+	else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+
+printf 'correct horse\n' >"$T/pass"
+printf 'wrong\n' >"$T/bad"
+for u in alice bob carol dave; do
+	"$CLI" keygen -o "$T/$u.key" --passphrase-file "$T/pass" >"$T/$u.out" 2>"$T/$u.err"
+	ok $? "keygen $u"
+done
+[[ $(wc -c <"$T/alice.key") == 88 && -s $T/alice.key.pub && $(cat "$T/alice.out") == $(cat "$T/alice.key.pub") ]]
+ok $? "key file of 88 bytes; public key printed and in FILE.pub"
+[[ $("$CLI" pubkey "$T/alice.key" --passphrase-file "$T/pass") == $(cat "$T/alice.out") ]]
+ok $? "pubkey FILE gives the same public key"
+"$CLI" pubkey "$T/alice.key" --passphrase-file "$T/bad" >/dev/null 2>&1
+ok $(($? != 5)) "pubkey with a wrong passphrase: exit 5"
+"$CLI" keygen -o "$T/alice.key" --passphrase-file "$T/pass" >/dev/null 2>&1
+ok $(($? != 5)) "keygen over an existing file: refused (exit 5)"
+
+head -c 32 /dev/urandom >"$T/server.key"
+"$SRV" "$PORT" "$T/server.key" alice="$(cat "$T/alice.out")" \
+	bob="$(cat "$T/bob.out")" carol="$(cat "$T/carol.out")" \
+	dave="$(cat "$T/dave.out")" >"$T/srvpub" &
+srv_pid=$!
+for _ in $(seq 50); do [[ -s $T/srvpub ]] && break; sleep 0.1; done
+export SECMSG_SERVER_KEY=$(cat "$T/srvpub")
+C=("$CLI" -u "$URL" --passphrase-file "$T/pass" -T 20)
+
+# dave sends 3 lines to bob; bob prints them as raw lines into a pipe;
+# carol relays each line she reads from that pipe to alice; alice prints
+# them as JSON.
+"${C[@]}" -k "$T/alice.key" --recv 3 --json alice >"$T/alice.json" 2>"$T/alice.log" </dev/null &
+a_pid=$!
+"${C[@]}" -k "$T/bob.key" --recv 3 --raw bob </dev/null 2>"$T/bob.log" |
+	"${C[@]}" -k "$T/carol.key" -a twofish_cbc --to alice --wait-online bob carol 2>"$T/carol.log" &
+p_pid=$!
+printf 'one\ntwo\n/rotate chacha20_poly1305\nthree\n' |
+	"${C[@]}" -k "$T/alice.key" -a chacha20_poly1305 --to bob --wait-online carol alice2 >/dev/null 2>"$T/sender.log"
+rc=$?
+ok $(( rc != 4 )) "an unregistered user (alice2): exit 4"
+printf 'one\ntwo\n/rotate twofish_cbc\nthree\n' |
+	"${C[@]}" -k "$T/dave.key" -a chacha20_poly1305 --to bob --wait-online carol dave >"$T/send.out" 2>"$T/sender.log"
+rc=$?
+ok $rc "dave pipes three lines (and a /rotate) to bob; delivered (exit $rc)"
+wait $p_pid
+ok $? "bob -> pipe -> relay exits 0 after 3 messages"
+wait $a_pid
+ok $? "alice exits 0 after 3 messages"
+[[ $(grep -c '"event":"message"' "$T/alice.json") == 3 ]] &&
+	grep -q '"text":"one"' "$T/alice.json" && grep -q '"text":"three"' "$T/alice.json"
+ok $? "alice got one, two, three as JSON messages"
+grep '"event":"message"' "$T/alice.json" | head -1 | grep -q '"from":"carol","text":"one","alg":"aes_256_gcm","epoch":0'
+ok $? "JSON: from, text, alg (of alice's session), epoch"
+
+"${C[@]}" -k "$T/bob.key" --send alice "hi" bob >/dev/null 2>&1
+ok $(($? != 6)) "--send to an offline user: exit 6"
+"${C[@]}" -k "$T/bob.key" --send nobody "hi" --json bob >"$T/nobody.json" 2>&1
+rc=$?
+grep -q '"code":"recipient_unknown"' "$T/nobody.json"
+ok $((rc != 6 || $?)) "--send to an unknown user: exit 6, JSON code recipient_unknown"
+"${C[@]}" -k "$T/bob.key" --passphrase-file "$T/bad" --send alice hi bob >/dev/null 2>&1
+ok $(($? != 5)) "wrong passphrase: exit 5"
+"${C[@]}" -k "$T/bob.key" --server-key "$(cat "$T/alice.out")" --send alice hi bob >/dev/null 2>&1
+ok $(($? != 4)) "wrong pinned server key: exit 4"
+"${C[@]}" -k "$T/bob.key" -u ws://127.0.0.1:1 --send alice hi bob >/dev/null 2>&1
+ok $(($? != 3)) "nothing listening: exit 3"
+"$CLI" --recv x bob >/dev/null 2>&1
+ok $(($? != 2)) "bad option: exit 2"
+"${C[@]}" -k "$T/bob.key" --recv 1 -T 1 bob </dev/null >/dev/null 2>&1
+ok $(($? != 8)) "--recv with nothing coming: exit 8 after --timeout"
+
+echo "1..$n"
+echo "# $((n - failed)) passed, $failed failed"
+exit $((failed > 0))
