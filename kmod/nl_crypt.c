@@ -38,9 +38,10 @@ static int crypt_parse(struct genl_info *info, struct crypt_args *c)
 		c->aad = nla_data(tb[SECMSG_A_AAD]);
 		c->aad_len = nla_len(tb[SECMSG_A_AAD]);
 	}
+	/* ciphertext: the tag, and a full pad block for CBC */
 	max = SECMSG_MAX_PLAINTEXT;
 	if (!c->enc)
-		max += secmsg_body_len(c->a, 0) - c->a->iv_len;
+		max += c->a->tag_len + (c->a->cbc ? SECMSG_CBC_BLOCK_LEN : 0);
 	if (c->data_len > max) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[SECMSG_A_DATA],
 				    "data larger than SECMSG_MAX_PLAINTEXT");
