@@ -5,7 +5,8 @@
 # secmsgd stand-in): keygen, pubkey, two instances exchanging messages
 # through pipes, --json, --raw, and the exit statuses.  TAP.  Installed by
 # make as tests/test_cli (and test_cli-san, which runs the sanitizer
-# builds of secmsg-client and fakesrv).
+# builds of secmsg-client and fakesrv).  SERVER=secmsgd runs the same
+# against the real daemon/secmsgd (and secmsg.ko: selftests/client/).
 set -u
 DIR=$(cd "$(dirname "$0")" && pwd)
 SAN=
@@ -46,11 +47,27 @@ ok $(($? != 5)) "pubkey with a wrong passphrase: exit 5"
 ok $(($? != 5)) "keygen over an existing file: refused (exit 5)"
 
 head -c 32 /dev/urandom >"$T/server.key"
-"$SRV" "$PORT" "$T/server.key" alice="$(cat "$T/alice.out")" \
-	bob="$(cat "$T/bob.out")" carol="$(cat "$T/carol.out")" \
-	dave="$(cat "$T/dave.out")" >"$T/srvpub" &
-srv_pid=$!
-for _ in $(seq 50); do [[ -s $T/srvpub ]] && break; sleep 0.1; done
+if [[ ${SERVER:-fakesrv} == secmsgd ]]; then
+	D=$DIR/../../../daemon/secmsgd
+	for u in alice bob carol dave; do echo "$u $(cat "$T/$u.out")"; done >"$T/users"
+	"$D" --identity "$T/server.key" --print-pubkey >"$T/srvpub.new" &&
+		mv "$T/srvpub.new" "$T/srvpub"
+	"$D" --port "$PORT" --listen 127.0.0.1 --identity "$T/server.key" \
+		--users "$T/users" 2>"$T/secmsgd.log" &
+	srv_pid=$!
+	for _ in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+		sleep 0.1
+	done
+else
+	"$SRV" "$PORT" "$T/server.key" alice="$(cat "$T/alice.out")" \
+		bob="$(cat "$T/bob.out")" carol="$(cat "$T/carol.out")" \
+		dave="$(cat "$T/dave.out")" >"$T/srvpub" &
+	srv_pid=$!
+	for _ in $(seq 50); do [[ -s $T/srvpub ]] && break; sleep 0.1; done
+fi
+[[ -s $T/srvpub ]]
+ok $? "${SERVER:-fakesrv} started; its public key is known"
 export SECMSG_SERVER_KEY=$(cat "$T/srvpub")
 C=("$CLI" -u "$URL" --passphrase-file "$T/pass" -T 20)
 
