@@ -12,6 +12,8 @@
 #define DEFAULT_TIMEOUT_MS	10000
 #define DISCONNECT_MS		2000
 
+static void held_free(struct client_pending *p);
+
 int client_parse_url(struct secmsg_client *c, const char *url)
 {
 	const char *p, *host, *end, *colon;
@@ -97,6 +99,12 @@ void secmsg_client_free(struct secmsg_client *c)
 	client_session_wipe(&c->sess);
 	client_queue_clear(&c->outq);
 	client_pending_clear(c);
+	while (c->held) {
+		struct client_pending *p = c->held;
+
+		c->held = p->next;
+		held_free(p);
+	}
 	free(c->rx);
 	free(c->url);
 	free(c->host);
@@ -247,12 +255,74 @@ int secmsg_client_disconnect(struct secmsg_client *c)
 	return client_ws_open(c) ? SECMSG_CLIENT_E_TIMEOUT : 0;
 }
 
+int client_seal_queue(struct secmsg_client *c, struct client_pending *p,
+		      const void *text, size_t len)
+{
+	uint8_t *sealed = malloc(client_session_sealed_max(len));
+	long n;
+	int err;
+
+	if (!sealed)
+		return SECMSG_CLIENT_E_NOMEM;
+	n = client_session_seal(&c->sess, text, len, sealed);
+	if (n < 0) {
+		free(sealed);
+		return (int)n;
+	}
+	err = client_proto_queue(c, client_frame_message(p->id, p->to, sealed,
+							 (size_t)n));
+	free(sealed);
+	if (err)
+		return err;
+	p->next = c->pending;
+	c->pending = p;
+	c->n_pending++;
+	return 0;
+}
+
+static void held_free(struct client_pending *p)
+{
+	if (p->text)
+		explicit_bzero(p->text, p->len);
+	free(p->text);
+	free(p);
+}
+
+void client_flush_held(struct secmsg_client *c)
+{
+	struct secmsg_client_delivery d;
+	struct client_pending *p;
+	int err;
+
+	while (!c->rotations_pending && (p = c->held)) {
+		c->held = p->next;
+		if (!c->held)
+			c->held_tail = &c->held;
+		p->next = NULL;
+		err = c->state == SECMSG_CLIENT_READY ?
+		      client_seal_queue(c, p, p->text ? p->text : (void *)"",
+					p->len) : SECMSG_CLIENT_E_CLOSED;
+		if (p->text)
+			explicit_bzero(p->text, p->len);
+		free(p->text);
+		p->text = NULL;
+		if (!err)
+			continue;
+		memset(&d, 0, sizeof(d));
+		d.id = p->id;
+		d.to = p->to;
+		d.err = err;
+		c->events++;
+		if (c->cb.delivery)
+			c->cb.delivery(c, &d, c->cb.delivery_ud);
+		free(p);
+	}
+}
+
 int secmsg_client_send(struct secmsg_client *c, const char *to,
 		       const void *text, size_t len, uint64_t *id)
 {
 	struct client_pending *p;
-	uint8_t *sealed;
-	long n;
 	int err;
 
 	if (!c || !to || (!text && len))
@@ -264,30 +334,30 @@ int secmsg_client_send(struct secmsg_client *c, const char *to,
 	if (len > SECMSG_CLIENT_MAX_TEXT)
 		return SECMSG_CLIENT_E_TOO_LARGE;
 	p = calloc(1, sizeof(*p));
-	sealed = malloc(client_session_sealed_max(len));
-	if (!p || !sealed) {
-		free(p);
-		free(sealed);
+	if (!p)
 		return SECMSG_CLIENT_E_NOMEM;
-	}
-	n = client_session_seal(&c->sess, text, len, sealed);
-	if (n < 0) {
-		free(p);
-		free(sealed);
-		return (int)n;
-	}
-	p->id = c->next_id++;
+	p->id = c->next_id;
 	strcpy(p->to, to);
-	err = client_proto_queue(c, client_frame_message(p->id, to, sealed,
-							 (size_t)n));
-	free(sealed);
-	if (err) {
-		free(p);
-		return err;
+	if (c->rotations_pending) {
+		p->text = malloc(len ? len : 1);
+		if (!p->text) {
+			free(p);
+			return SECMSG_CLIENT_E_NOMEM;
+		}
+		memcpy(p->text, text ? text : "", len);
+		p->len = len;
+		if (!c->held_tail)
+			c->held_tail = &c->held;
+		*c->held_tail = p;
+		c->held_tail = &p->next;
+	} else {
+		err = client_seal_queue(c, p, text, len);
+		if (err) {
+			free(p);
+			return err;
+		}
 	}
-	p->next = c->pending;
-	c->pending = p;
-	c->n_pending++;
+	c->next_id++;
 	if (id)
 		*id = p->id;
 	return 0;
@@ -299,9 +369,14 @@ int secmsg_client_rotate(struct secmsg_client *c, const char *alg)
 		return SECMSG_CLIENT_E_INVAL;
 	if (alg && !secmsg_alg_from_name(alg))
 		return SECMSG_CLIENT_E_INVAL;
+	int err;
+
 	if (c->state != SECMSG_CLIENT_READY)
 		return SECMSG_CLIENT_E_STATE;
-	return client_proto_queue(c, client_frame_rotate(alg));
+	err = client_proto_queue(c, client_frame_rotate(alg));
+	if (!err)
+		c->rotations_pending++;
+	return err;
 }
 
 int secmsg_client_who(struct secmsg_client *c)
@@ -384,7 +459,15 @@ uint64_t secmsg_client_session_id(const struct secmsg_client *c)
 
 size_t secmsg_client_pending(const struct secmsg_client *c)
 {
-	return c ? c->n_pending : 0;
+	struct client_pending *p;
+	size_t n;
+
+	if (!c)
+		return 0;
+	n = c->n_pending;
+	for (p = c->held; p; p = p->next)
+		n++;
+	return n;
 }
 
 #define SETTER(name, field, type)					\

@@ -171,6 +171,8 @@ struct client_pending {
 	struct client_pending *next;
 	uint64_t id;
 	char to[SECMSG_USER_ID_MAX + 1];
+	uint8_t *text;			/* held until a rotation completes */
+	size_t len;
 };
 
 /* ---- the client -------------------------------------------------------- */
@@ -222,6 +224,13 @@ struct secmsg_client {
 	uint64_t next_id;
 	struct client_pending *pending;
 	size_t n_pending;
+	/*
+	 * Rotations asked for and not yet answered by an epoch frame: texts
+	 * sent meanwhile are held (held list, in order) and sealed under the
+	 * new epoch, since the server accepts only one epoch back.
+	 */
+	unsigned int rotations_pending;
+	struct client_pending *held, **held_tail;
 	struct client_queue outq;
 
 	/* transport */
@@ -251,6 +260,11 @@ void client_proto_error(struct secmsg_client *c, int err, const char *detail);
 /* A fatal protocol error: report it and close the connection. */
 void client_proto_fail(struct secmsg_client *c, int err, const char *detail);
 void client_pending_clear(struct secmsg_client *c);
+/* Seal and queue one message (client.c). */
+int client_seal_queue(struct secmsg_client *c, struct client_pending *p,
+		      const void *text, size_t len);
+/* Seal and queue the held messages once no rotation is pending. */
+void client_flush_held(struct secmsg_client *c);
 
 /* ---- client_ws.c ----------------------------------------------------- */
 int client_ws_new(struct secmsg_client *c);

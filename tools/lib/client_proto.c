@@ -234,6 +234,11 @@ static void on_epoch(struct secmsg_client *c, const struct client_frame *f)
 	uint32_t old = c->sess.epoch;
 	int err = client_session_advance(&c->sess, f->epoch, f->alg);
 
+	if (c->rotations_pending && f->epoch >= old) {
+		c->rotations_pending--;
+		client_flush_held(c);
+	}
+
 	if (err == SECMSG_CLIENT_E_EPOCH && f->epoch < old)
 		return;			/* already followed a newer header */
 	if (err) {
@@ -266,6 +271,10 @@ static void on_error_frame(struct secmsg_client *c,
 		return;
 	}
 	client_proto_error(c, err, why);
+	if (c->rotations_pending) {	/* perhaps the rotation's refusal */
+		c->rotations_pending--;
+		client_flush_held(c);
+	}
 }
 
 static void dispatch(struct secmsg_client *c, const struct client_frame *f)
@@ -383,7 +392,9 @@ void client_proto_closed(struct secmsg_client *c, int err)
 	client_session_wipe(&c->sess);
 	client_queue_clear(&c->outq);
 	c->last_err = why;
+	c->rotations_pending = 0;
 	fail_pending(c, why);
+	client_flush_held(c);		/* fails them: not ready */
 	c->close_err = 0;
 	client_proto_set_state(c, SECMSG_CLIENT_IDLE, why);
 }
