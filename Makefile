@@ -72,3 +72,9 @@ clean:
 	rm -f $(USER_PROGS) $(USER_LIBS) $(HOST_TESTS) $(HOST_TESTS_SAN) \
 		$(CLEAN_FILES)
 	find . -name '*.o' -o -name '*.san.o' | xargs rm -f
+
+# make demo: demo/run, in the VM unless secmsg.ko is already loaded here.
+.PHONY: demo
+demo: all
+	@if grep -q '^secmsg ' /proc/modules 2>/dev/null; then demo/run; \
+	else tools/vm-run --timeout 900 -- demo/run; fi
