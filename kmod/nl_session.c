@@ -50,6 +50,7 @@ static int fill_session(struct sk_buff *skb, struct secmsg_session *s,
 {
 	u64 expires = secmsg_session_expires(s);
 	u64 rekey_at = secmsg_session_rekey_at(s);
+	u64 off = secmsg_unix_offset();
 	u32 alg, epoch;
 	void *hdr;
 
@@ -64,14 +65,14 @@ static int fill_session(struct sk_buff *skb, struct secmsg_session *s,
 	    nla_put_u32(skb, SECMSG_A_EPOCH, epoch) ||
 	    nla_put_u32(skb, SECMSG_A_FLAGS, s->flags) ||
 	    fill_policy(skb, &s->pol) || fill_counters(skb, s) ||
-	    put_u64(skb, SECMSG_A_CREATED, secmsg_to_unix(s->created_ns),
+	    put_u64(skb, SECMSG_A_CREATED, secmsg_to_unix(s->created_ns, off),
 		    SECMSG_A_PAD) ||
 	    put_u64(skb, SECMSG_A_LAST_USED,
-		    secmsg_to_unix(READ_ONCE(s->last_used_ns)), SECMSG_A_PAD) ||
+		    secmsg_to_unix(READ_ONCE(s->last_used_ns), off), SECMSG_A_PAD) ||
 	    (expires && put_u64(skb, SECMSG_A_EXPIRES,
-				secmsg_to_unix(expires), SECMSG_A_PAD)) ||
+				secmsg_to_unix(expires, off), SECMSG_A_PAD)) ||
 	    (rekey_at && put_u64(skb, SECMSG_A_REKEY_AT,
-				 secmsg_to_unix(rekey_at), SECMSG_A_PAD))) {
+				 secmsg_to_unix(rekey_at, off), SECMSG_A_PAD))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

@@ -50,11 +50,9 @@ bool secmsg_user_id_valid(const char *id)
 	return true;
 }
 
-u64 secmsg_to_unix(u64 boot_ns)
+u64 secmsg_unix_offset(void)
 {
-	s64 ago = (s64)(secmsg_now() - boot_ns);
-
-	return ktime_get_real_seconds() - div_s64(ago, NSEC_PER_SEC);
+	return ktime_get_real_ns() - secmsg_now();
 }
 
 u64 secmsg_session_expires(const struct secmsg_session *s)

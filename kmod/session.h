@@ -12,6 +12,7 @@
 #define _SECMSG_SESSION_H
 
 #include <linux/list.h>
+#include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/refcount.h>
@@ -119,8 +120,16 @@ struct secmsg_key *secmsg_session_tx(struct secmsg_session *s);
 struct secmsg_key *secmsg_session_rx(struct secmsg_session *s, u32 epoch,
 				     int *err);
 
-/* Unix seconds of a boottime instant. */
-u64 secmsg_to_unix(u64 boot_ns);
+/*
+ * Boottime to Unix time: add the offset, taken once per reply so that the
+ * times in one reply are consistent with each other.
+ */
+u64 secmsg_unix_offset(void);
+
+static inline u64 secmsg_to_unix(u64 boot_ns, u64 offset)
+{
+	return div_u64(boot_ns + offset, NSEC_PER_SEC);
+}
 /* When the session expires (boottime ns), 0 when never. */
 u64 secmsg_session_expires(const struct secmsg_session *s);
 u64 secmsg_session_rekey_at(const struct secmsg_session *s);

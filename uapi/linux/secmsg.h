@@ -408,7 +408,7 @@ enum secmsg_result_attr {
  * @SECMSG_STATS_A_SEALED: messages sealed (SEAL and the seal of RESEAL)
  * @SECMSG_STATS_A_OPENED: messages opened (OPEN and the open of RESEAL)
  * @SECMSG_STATS_A_RESEALED: RESEAL operations
- * @SECMSG_STATS_A_CRYPT_OPS: SECMSG_CMD_CRYPT operations
+ * @SECMSG_STATS_A_CRYPT_OPS: successful SECMSG_CMD_CRYPT operations
  * @SECMSG_STATS_A_AUTH_FAILURES: failures by kind, since module load
  * @SECMSG_STATS_A_REPLAYS: ditto
  * @SECMSG_STATS_A_STALE_EPOCH: ditto
