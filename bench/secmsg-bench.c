@@ -19,7 +19,7 @@
 struct bench_opts opts = {
 	.secs = 0.1,
 	.warm = 0.02,
-	.rounds = 8,
+	.rounds = 12,
 	.batch = 64,
 	.sessions = 100000,
 	.threads = 0,		/* online CPUs */
