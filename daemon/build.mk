@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# secmsgd: daemon/secmsgd (libwebsockets, cJSON, libsecmsg), its host
+# unit tests daemon/tests/X and X-san (the pure parts: frames, config,
+# token bucket, files, audit lines, metrics, tables), and make install of
+# the program, its man page, systemd unit and example configuration.
+
+SECMSGD := daemon/secmsgd
+LWS_CFLAGS := $(shell pkg-config --cflags libwebsockets 2>/dev/null)
+LWS_LIBS := $(shell pkg-config --libs libwebsockets 2>/dev/null || \
+	echo -lwebsockets)
+
+# Pure parts: no lws, no kernel; linked into the host tests too.
+SECMSGD_PURE_SRCS := $(addprefix daemon/, config.c ratelimit.c proto.c \
+	audit.c metrics.c files.c table.c)
+SECMSGD_SRCS := $(SECMSGD_PURE_SRCS) $(addprefix daemon/, main.c kernel.c \
+	users.c conn.c auth.c relay.c kevents.c server.c)
+SECMSGD_OBJS := $(SECMSGD_SRCS:.c=.o)
+SECMSGD_PURE_SAN_OBJS := $(SECMSGD_PURE_SRCS:.c=.san.o)
+SECMSGD_HDRS := $(wildcard daemon/*.h) $(LIBSECMSG_HDRS)
+SECMSGD_CFLAGS := $(USER_CFLAGS) $(LWS_CFLAGS)
+SECMSGD_LDLIBS := $(LIBSECMSG_LDLIBS) $(LWS_LIBS) $(JSON_LIBS) -lm
+
+SECMSGD_TESTS := $(addprefix daemon/tests/, test_proto test_config \
+	test_ratelimit test_files test_audit test_metrics test_table)
+SECMSGD_TEST_HDRS := tools/lib/tests/tap.h $(wildcard daemon/tests/*.h)
+
+USER_PROGS += $(SECMSGD)
+HOST_TESTS += $(SECMSGD_TESTS)
+CLEAN_FILES += $(SECMSGD_TESTS:=-san) $(SECMSGD_OBJS) $(SECMSGD_PURE_SAN_OBJS)
+
+.PHONY: secmsgd secmsgd-tests
+secmsgd: $(SECMSGD)
+secmsgd-tests: $(SECMSGD_TESTS) $(SECMSGD_TESTS:=-san)
+user: secmsgd-tests
+
+$(SECMSGD_OBJS): daemon/%.o: daemon/%.c $(SECMSGD_HDRS)
+	$(CC) $(SECMSGD_CFLAGS) -c -o $@ $<
+
+$(SECMSGD_PURE_SAN_OBJS): daemon/%.san.o: daemon/%.c $(SECMSGD_HDRS)
+	$(CC) $(SECMSGD_CFLAGS) $(SAN_CFLAGS) -c -o $@ $<
+
+$(SECMSGD): $(SECMSGD_OBJS) $(LIBSECMSG)
+	$(CC) $(SECMSGD_CFLAGS) -o $@ $(SECMSGD_OBJS) $(SECMSGD_LDLIBS)
+
+$(SECMSGD_TESTS): daemon/tests/%: daemon/tests/%.c $(SECMSGD_TEST_HDRS) \
+		$(SECMSGD_PURE_SRCS:.c=.o) $(LIBSECMSG)
+	$(CC) $(SECMSGD_CFLAGS) -Idaemon -o $@ $< $(SECMSGD_PURE_SRCS:.c=.o) \
+		$(LIBSECMSG_LDLIBS) $(JSON_LIBS) -lm
+
+$(SECMSGD_TESTS:=-san): daemon/tests/%-san: daemon/tests/%.c \
+		$(SECMSGD_TEST_HDRS) $(SECMSGD_PURE_SAN_OBJS) $(LIBSECMSG_SAN)
+	$(CC) $(SECMSGD_CFLAGS) $(SAN_CFLAGS) -Idaemon -o $@ $< \
+		$(SECMSGD_PURE_SAN_OBJS) $(LIBSECMSG_SAN_LDLIBS) $(JSON_LIBS) -lm
+
+# make install [DESTDIR=...] [PREFIX=/usr/local]
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+INSTALL ?= install
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/secmsg
+
+.PHONY: install-secmsgd
+install: install-secmsgd
+install-secmsgd: $(SECMSGD)
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 0755 $(SECMSGD) $(DESTDIR)$(SBINDIR)/secmsgd
+	$(INSTALL) -m 0644 daemon/secmsgd.8 $(DESTDIR)$(MANDIR)/man8/secmsgd.8
+	sed 's|/usr/local/sbin/|$(SBINDIR)/|g' daemon/secmsgd.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/secmsgd.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/secmsgd.service
+	$(INSTALL) -m 0644 daemon/secmsgd.conf.example \
+		$(DESTDIR)$(DOCDIR)/secmsgd.conf.example

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Kernel glue: the daemon's two netlink handles on libsecmsg.
+ *
+ * The command handle is opened once and stays open for the daemon's life:
+ * every session is created on it with SECMSG_SESSION_F_OWNED, so the
+ * kernel deletes them all when the process dies, however it dies.
+ * Commands are blocking request/answer exchanges with the kernel (no
+ * waiting on peers), called inline from the event loop.
+ *
+ * The events handle is subscribed to the "events" group, non-blocking, and
+ * its fd is polled by the lws loop (server.c adopts it).
+ */
+#ifndef SECMSGD_KERNEL_H
+#define SECMSGD_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "secmsg/nl.h"
+#include "secmsg/nl_identity.h"
+
+int kern_open(void);
+void kern_close(void);
+/* The kernel's message for the last failed command ("" when none). */
+const char *kern_errmsg(void);
+
+/*
+ * The server identity: from the key file at path (IDENTITY_SET), or the
+ * kernel's current one, or a new one made in the kernel.  pub gets S;
+ * *how says which ("file", "kernel", "generated").
+ */
+int kern_identity_setup(const char *path, uint8_t pub[SECMSG_X25519_LEN],
+			const char **how);
+/* The public key only: computed from the file, or the kernel's. */
+int kern_identity_pubkey(const char *path, uint8_t pub[SECMSG_X25519_LEN]);
+
+/* 0: the user exists, -ENOENT: unknown, other -errno */
+int kern_user_exists(const char *user);
+int kern_user_add(const char *user, const uint8_t pub[SECMSG_X25519_LEN]);
+int kern_user_get(const char *user, struct secmsg_user_info *out);
+int kern_user_del(const char *user);
+
+int kern_handshake(const uint8_t *msg1, size_t len,
+		   const struct secmsg_policy *pol, uint64_t *sid,
+		   uint8_t *msg2, size_t *msg2_len);
+int kern_confirm(uint64_t sid, const uint8_t *msg3, size_t len,
+		 struct secmsg_session_info *out);
+int kern_session_del(uint64_t sid);
+/* alg 0: plain rotation (SESSION_ROTATE), else SESSION_SET with alg */
+int kern_rotate(uint64_t sid, int alg, struct secmsg_session_info *out);
+int kern_batch(const struct secmsg_batch_op *ops, size_t n,
+	       struct secmsg_msg_result *res);
+typedef int (*kern_session_fn)(const struct secmsg_session_info *s,
+			       void *arg);
+int kern_sessions(kern_session_fn fn, void *arg);
+
+/* The events socket's fd, and the next event (-EAGAIN: none). */
+int kern_events_fd(void);
+int kern_event(struct secmsg_event_info *ev);
+
+#endif

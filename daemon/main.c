@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * secmsgd: the WebSocket messaging daemon of secmsg.  Clients authenticate
+ * with the kernel's Noise KK handshake and exchange sealed messages that
+ * the kernel re-seals from the sender's session to the recipient's: the
+ * daemon never holds a key or a plaintext.  See secmsgd(8).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "secmsg/codec.h"
+
+#include "audit.h"
+#include "auth.h"
+#include "conn.h"
+#include "daemon.h"
+#include "kernel.h"
+#include "proto.h"
+#include "relay.h"
+#include "server.h"
+#include "users.h"
+
+#define SECMSGD_VERSION	"1.0"
+/* Seconds SIGTERM gives clients to receive their bye. */
+#define STOP_GRACE	5
+
+struct daemon D;
+static int sigfd = -1;
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: secmsgd [OPTIONS]\n"
+"WebSocket messaging daemon of secmsg (see secmsgd(8)).\n"
+"\n"
+"  -c, --config FILE             read 'key = value' settings from FILE\n"
+"  -p, --port N                  WebSocket port (8765)\n"
+"      --listen ADDR             listen address or interface (all)\n"
+"      --tls-cert FILE --tls-key FILE   serve wss:// instead of ws://\n"
+"      --identity FILE           server key (32 bytes raw, hex or base64);\n"
+"                                default: the kernel's, or a new one\n"
+"      --print-pubkey            print the server public key and exit\n"
+"      --users FILE              'USER BASE64PUBKEY' lines, loaded into\n"
+"                                the kernel at start and on SIGHUP\n"
+"      --register                register unknown users on first use (demos)\n"
+"      --session-timeout DUR     absolute session lifetime (1d)\n"
+"      --idle-timeout DUR        session idle timeout (1h)\n"
+"      --rotate-interval DUR     key rotation interval (1h)\n"
+"      --max-messages-per-key N  messages per key before rotation (1M)\n"
+"      --rekey-grace DUR         previous epoch accepted for (10s)\n"
+"      --rate R --burst N        per-connection messages/s and burst (50, 100)\n"
+"      --user-rate R --user-burst N   per-user ditto (100, 200); 0: unlimited\n"
+"      --max-frame SIZE          largest accepted frame (256K)\n"
+"      --max-queue SIZE          bytes queued to one client (4M)\n"
+"      --max-connections N       (10000)\n"
+"      --max-user-connections N  logins per user (1)\n"
+"      --on-conflict replace|refuse   a login over that limit (replace)\n"
+"      --handshake-timeout DUR   connect to ready (10s)\n"
+"      --presence / --no-presence     send presence frames (yes)\n"
+"      --metrics-port N          serve GET /metrics (off)\n"
+"      --metrics-listen ADDR     metrics address (127.0.0.1)\n"
+"      --syslog                  audit log to syslog instead of stderr\n"
+"  -h, --help                    this help\n"
+"  -V, --version                 version\n"
+"Durations take s, m, h or d; sizes K, M or G.  The command line wins\n"
+"over the config file.  SIGHUP reloads both; SIGTERM closes every\n"
+"client (1001), deletes their sessions and exits 0.\n");
+}
+
+int daemon_load_config(struct config *out, char *err, size_t errlen)
+{
+	size_t i;
+	int rc;
+
+	config_defaults(out);
+	if (D.config_path) {
+		rc = config_load_file(out, D.config_path, err, errlen);
+		if (rc)
+			goto fail;
+	}
+	for (i = 0; i < D.novr; i++) {
+		rc = config_set(out, D.ovr[i].key, D.ovr[i].value, err, errlen);
+		if (rc)
+			goto fail;
+	}
+	rc = config_check(out, err, errlen);
+	if (!rc)
+		return 0;
+fail:
+	config_free(out);
+	return rc;
+}
+
+/* --key VALUE, --key=VALUE, --flag, --no-flag; returns the next index */
+static int parse_args(int argc, char **argv, bool *print_pubkey)
+{
+	static char yes[] = "yes", no[] = "no";
+	int i;
+
+	D.ovr = calloc((size_t)argc, sizeof(*D.ovr));
+	if (!D.ovr)
+		exit(1);
+	for (i = 1; i < argc; i++) {
+		char *a = argv[i], *key, *val = NULL, *eq;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			exit(0);
+		}
+		if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("secmsgd %s\n", SECMSGD_VERSION);
+			exit(0);
+		}
+		if (!strcmp(a, "--print-pubkey")) {
+			*print_pubkey = true;
+			continue;
+		}
+		if (!strcmp(a, "-c") || !strcmp(a, "--config") ||
+		    !strncmp(a, "--config=", 9)) {
+			if (a[1] == '-' && a[8] == '=')
+				D.config_path = a + 9;
+			else if (i + 1 < argc)
+				D.config_path = argv[++i];
+			else
+				goto missing;
+			continue;
+		}
+		if (!strcmp(a, "-p")) {
+			if (i + 1 >= argc)
+				goto missing;
+			D.ovr[D.novr].key = "port";
+			D.ovr[D.novr++].value = argv[++i];
+			continue;
+		}
+		if (strncmp(a, "--", 2) || !a[2]) {
+			fprintf(stderr, "secmsgd: unexpected argument '%s'\n", a);
+			goto bad;
+		}
+		key = a + 2;
+		eq = strchr(key, '=');
+		if (eq) {
+			*eq = '\0';
+			val = eq + 1;
+		}
+		if (!config_key_known(key) && !strncmp(key, "no-", 3) &&
+		    config_key_is_flag(key + 3) && !val) {
+			key += 3;
+			val = no;
+		}
+		if (!config_key_known(key)) {
+			fprintf(stderr, "secmsgd: unknown option '--%s'\n", key);
+			goto bad;
+		}
+		if (!val) {
+			if (config_key_is_flag(key))
+				val = yes;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else
+				goto missing;
+		}
+		D.ovr[D.novr].key = key;
+		D.ovr[D.novr++].value = val;
+	}
+	return i;
+missing:
+	fprintf(stderr, "secmsgd: option '%s' needs a value\n", argv[i]);
+bad:
+	fprintf(stderr, "Try 'secmsgd --help'.\n");
+	exit(2);
+}
+
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (rl.rlim_cur > 1 << 20)
+			rl.rlim_cur = 1 << 20;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static const char *kern_open_hint(int rc)
+{
+	switch (rc) {
+	case -ENOENT: return "secmsg.ko is not loaded (modprobe secmsg)";
+	case -EPERM:
+	case -EACCES: return "secmsgd needs CAP_NET_ADMIN";
+	default: return strerror(-rc);
+	}
+}
+
+static void begin_shutdown(int signo)
+{
+	struct alog a;
+
+	D.stopping = true;
+	D.stop_deadline = now_ns() + STOP_GRACE * 1000000000ULL;
+	alog_begin(&a, "shutdown");
+	alog_str(&a, "signal", strsignal(signo));
+	alog_u64(&a, "connections", D.nconns);
+	alog_end(&a);
+	conn_close_all(1001, "shutdown", "shutdown");
+	server_tick();
+}
+
+/* Settings a reload cannot change: the listeners and the identity. */
+static void keep_restart_only(struct config *nc)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} strs[] = {
+		{ "listen", offsetof(struct config, listen) },
+		{ "tls_cert", offsetof(struct config, tls_cert) },
+		{ "tls_key", offsetof(struct config, tls_key) },
+		{ "metrics_listen", offsetof(struct config, metrics_listen) },
+		{ "identity", offsetof(struct config, identity) },
+	};
+	struct alog a;
+	size_t i;
+
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		char **o = (char **)((char *)&D.cfg + strs[i].off);
+		char **n = (char **)((char *)nc + strs[i].off);
+
+		if ((!*o != !*n) || (*o && strcmp(*o, *n))) {
+			alog_begin(&a, "config_needs_restart");
+			a.warn = true;
+			alog_str(&a, "key", strs[i].name);
+			alog_end(&a);
+		}
+		free(*n);
+		*n = *o;
+		*o = NULL;
+	}
+	if (nc->port != D.cfg.port || nc->metrics_port != D.cfg.metrics_port) {
+		alog_begin(&a, "config_needs_restart");
+		a.warn = true;
+		alog_str(&a, "key", "port/metrics_port");
+		alog_end(&a);
+		nc->port = D.cfg.port;
+		nc->metrics_port = D.cfg.metrics_port;
+	}
+}
+
+static void reload(void)
+{
+	struct config nc;
+	char err[CONFIG_ERR_LEN];
+	struct alog a;
+	int rc;
+
+	if (daemon_load_config(&nc, err, sizeof(err))) {
+		alog_begin(&a, "config_reload_failed");
+		a.warn = true;
+		alog_str(&a, "error", err);
+		alog_end(&a);
+		return;
+	}
+	keep_restart_only(&nc);
+	config_free(&D.cfg);
+	D.cfg = nc;
+	audit_use_syslog(D.cfg.syslog);
+	conn_reconfigure();
+	alog_begin(&a, "config_reloaded");
+	alog_str(&a, "file", D.config_path ? D.config_path : "");
+	alog_end(&a);
+	if (D.cfg.users || D.nfile_users) {
+		relay_flush();
+		rc = users_sync(D.cfg.users, auth_revoke, err, sizeof(err));
+		if (rc) {
+			alog_begin(&a, "users_reload_failed");
+			a.warn = true;
+			alog_str(&a, "error", err);
+			alog_end(&a);
+		}
+	}
+}
+
+static void on_signal(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			reload();
+		else if (!D.stopping)
+			begin_shutdown((int)si.ssi_signo);
+	}
+}
+
+static int print_pubkey(void)
+{
+	uint8_t pub[SECMSG_X25519_LEN];
+	char b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)];
+	int rc;
+
+	if (!D.cfg.identity) {
+		rc = kern_open();
+		if (rc) {
+			fprintf(stderr, "secmsgd: %s\n", kern_open_hint(rc));
+			return 1;
+		}
+	}
+	rc = kern_identity_pubkey(D.cfg.identity, pub);
+	kern_close();
+	if (rc) {
+		fprintf(stderr, "secmsgd: %s: %s\n",
+			D.cfg.identity ? D.cfg.identity : "kernel identity",
+			rc == -ENOKEY ? "the kernel has no identity yet" :
+			rc == -EINVAL ? "not a 32-byte key (raw, hex or base64)" :
+			strerror(-rc));
+		return 1;
+	}
+	secmsg_base64_encode(pub, sizeof(pub), b64);
+	printf("%s\n", b64);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char err[CONFIG_ERR_LEN], b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)];
+	uint8_t pub[SECMSG_X25519_LEN];
+	bool want_pubkey = false;
+	const char *how;
+	sigset_t set;
+	struct alog a;
+	int rc;
+
+	proto_init();
+	parse_args(argc, argv, &want_pubkey);
+	if (daemon_load_config(&D.cfg, err, sizeof(err))) {
+		fprintf(stderr, "secmsgd: %s\n", err);
+		return 2;
+	}
+	if (want_pubkey)
+		return print_pubkey();
+	audit_use_syslog(D.cfg.syslog);
+	raise_nofile();
+	signal(SIGPIPE, SIG_IGN);
+
+	rc = kern_open();
+	if (rc) {
+		fprintf(stderr, "secmsgd: %s\n", kern_open_hint(rc));
+		return 1;
+	}
+	rc = kern_identity_setup(D.cfg.identity, pub, &how);
+	if (rc) {
+		fprintf(stderr, "secmsgd: identity (%s): %s%s%s\n",
+			D.cfg.identity ? D.cfg.identity : "kernel",
+			rc == -EINVAL && D.cfg.identity ?
+			"not a 32-byte key (raw, hex or base64)" : strerror(-rc),
+			*kern_errmsg() ? ": " : "", kern_errmsg());
+		return 1;
+	}
+	secmsg_base64_encode(pub, sizeof(pub), b64);
+	printf("secmsgd: server public key %s\n", b64);
+	fflush(stdout);
+	alog_begin(&a, "identity");
+	alog_str(&a, "source", how);
+	alog_end(&a);
+	if (D.cfg.users) {
+		rc = users_sync(D.cfg.users, NULL, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "secmsgd: %s\n", err);
+			return 1;
+		}
+	}
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) ||
+	    (sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		perror("secmsgd: signalfd");
+		return 1;
+	}
+	rc = server_start(sigfd, on_signal);
+	if (rc) {
+		fprintf(stderr, "secmsgd: cannot serve on port %u%s: %s\n",
+			D.cfg.port, D.cfg.metrics_port ? " (or the metrics port)" : "",
+			strerror(-rc));
+		server_stop();
+		kern_close();
+		return 1;
+	}
+	alog_begin(&a, "started");
+	alog_str(&a, "version", SECMSGD_VERSION);
+	alog_u64(&a, "port", D.cfg.port);
+	alog_str(&a, "tls", D.cfg.tls_cert ? "yes" : "no");
+	if (D.cfg.metrics_port)
+		alog_u64(&a, "metrics_port", D.cfg.metrics_port);
+	alog_str(&a, "register", D.cfg.register_users ? "yes" : "no");
+	alog_u64(&a, "pid", (uint64_t)getpid());
+	alog_end(&a);
+
+	while (!D.quit) {
+		if (server_service() < 0)
+			break;
+		relay_flush();
+		if (D.stopping &&
+		    (!D.nconns || now_ns() >= D.stop_deadline))
+			break;
+	}
+	relay_flush();
+	server_stop();
+	kern_close();
+	users_forget();
+	table_free(&D.by_cid);
+	table_free(&D.by_session);
+	table_free(&D.users);
+	alog_begin(&a, "stopped");
+	alog_end(&a);
+	config_free(&D.cfg);
+	free(D.ovr);
+	close(sigfd);
+	return 0;
+}

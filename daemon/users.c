@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* The users file in the kernel (see users.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "daemon.h"
+#include "files.h"
+#include "kernel.h"
+#include "users.h"
+
+static bool listed(const struct user_entry *v, size_t n, const char *user)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i].user, user))
+			return true;
+	return false;
+}
+
+static void log_user(const char *event, const char *user, int rc)
+{
+	struct alog a;
+
+	alog_begin(&a, event);
+	alog_str(&a, "user", user);
+	if (rc) {
+		a.warn = true;
+		alog_str(&a, "error", strerror(-rc));
+		if (*kern_errmsg())
+			alog_str(&a, "kernel", kern_errmsg());
+	}
+	alog_end(&a);
+}
+
+int users_sync(const char *path, void (*revoke)(const char *user),
+	       char *err, size_t errlen)
+{
+	struct user_entry *v = NULL;
+	struct secmsg_user_info info;
+	size_t n = 0, i, kept = 0, added = 0, replaced = 0, removed = 0;
+	uint8_t *text;
+	size_t len;
+	char **names;
+	int rc;
+
+	if (path) {
+		rc = file_read(path, 16 << 20, &text, &len);
+		if (rc) {
+			snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+			return rc;
+		}
+		rc = users_parse((const char *)text, path, &v, &n, err,
+				 errlen);
+		file_free(text, len);
+		if (rc)
+			return rc;
+	}
+	names = calloc(n + 1, sizeof(*names));
+	if (!names) {
+		free(v);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		rc = kern_user_get(v[i].user, &info);
+		if (!rc && !memcmp(info.public_key, v[i].pub, sizeof(v[i].pub))) {
+			kept++;
+		} else if (!rc) {
+			/* a new key: the old one's sessions must go */
+			rc = kern_user_del(v[i].user);
+			if (!rc)
+				rc = kern_user_add(v[i].user, v[i].pub);
+			log_user("user_key_replaced", v[i].user, rc);
+			if (revoke)
+				revoke(v[i].user);
+			replaced++;
+		} else if (rc == -ENOENT) {
+			rc = kern_user_add(v[i].user, v[i].pub);
+			if (rc)
+				log_user("user_add_failed", v[i].user, rc);
+			added++;
+		} else {
+			log_user("user_add_failed", v[i].user, rc);
+		}
+		names[i] = strdup(v[i].user);
+	}
+	/* users of the previous load that the file no longer lists */
+	for (i = 0; i < D.nfile_users; i++) {
+		if (listed(v, n, D.file_users[i]))
+			continue;
+		rc = kern_user_del(D.file_users[i]);
+		if (rc != -ENOENT)
+			log_user("user_removed", D.file_users[i], rc);
+		if (revoke)
+			revoke(D.file_users[i]);
+		removed++;
+	}
+	users_forget();
+	D.file_users = names;
+	D.nfile_users = n;
+	explicit_bzero(v, n * sizeof(*v));
+	free(v);
+	{
+		struct alog a;
+
+		alog_begin(&a, "users_loaded");
+		alog_str(&a, "file", path ? path : "");
+		alog_u64(&a, "users", n);
+		alog_u64(&a, "added", added);
+		alog_u64(&a, "replaced", replaced);
+		alog_u64(&a, "removed", removed);
+		alog_u64(&a, "unchanged", kept);
+		alog_end(&a);
+	}
+	return 0;
+}
+
+void users_forget(void)
+{
+	size_t i;
+
+	for (i = 0; i < D.nfile_users; i++)
+		free(D.file_users[i]);
+	free(D.file_users);
+	D.file_users = NULL;
+	D.nfile_users = 0;
+}
