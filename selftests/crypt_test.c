@@ -636,7 +636,7 @@ TEST_F(crypt, reject_bad_nonce_length)
 TEST_F(crypt, reject_unknown_alg_and_op)
 {
 	static const int algs[] = { 0, 4, 255 };
-	static const int ops[] = { 0, 3, 255 };
+	static const int ops[] = { 0, SECMSG_CRYPT_HKDF + 1, 255 };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(algs); i++) {

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include "kselftest_harness.h"
 #include "common.h"
+#include "rawnl.h"
 
 /* Child side: failures as text lines on fd, count as exit status. */
 struct report {
@@ -85,6 +86,38 @@ static int count_cb(const struct secmsg_session_info *s, void *arg)
 	return 0;
 }
 
+/*
+ * Every command number of the family, as a request and as a dump, even
+ * with no attributes: the permission check comes first.
+ */
+static void raw_all_commands(struct report *r)
+{
+	struct rawnl raw;
+	int cmd, dump;
+
+	if (rawnl_open(&raw)) {
+		rep(r, "rawnl_open failed");
+		return;
+	}
+	for (cmd = SECMSG_CMD_CRYPT; cmd <= SECMSG_CMD_MAX; cmd++) {
+		if (cmd == SECMSG_CMD_SESSION_NTF)
+			continue;
+		for (dump = 0; dump < 2; dump++) {
+			struct rawnl_reply rp;
+			struct nl_msg *m = rawnl_msg(&raw, cmd,
+						     dump ? NLM_F_DUMP : 0, 0);
+			int err = rawnl_xact(&raw, m, &rp);
+
+			/* a command without a dump handler: EOPNOTSUPP */
+			if (err != -EPERM && !(dump && err == -EOPNOTSUPP))
+				rep(r, "raw command %d%s: %s", cmd,
+				    dump ? " (dump)" : "", errname(err));
+			rawnl_reply_free(&rp);
+		}
+	}
+	rawnl_close(&raw);
+}
+
 /* Every command, expecting want from each. */
 static void all_commands(struct report *r, uint64_t id, int want)
 {
@@ -133,6 +166,8 @@ static void all_commands(struct report *r, uint64_t id, int want)
 	CHILD_EXPECT(r, want, secmsg_stats_get(nl, &st), "STATS");
 	CHILD_EXPECT(r, want, secmsg_session_del(nl, id), "DEL");
 	secmsg_nl_close(nl);
+	if (want == -EPERM)
+		raw_all_commands(r);
 }
 
 FIXTURE(perm) {
