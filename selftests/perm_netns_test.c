@@ -401,4 +401,110 @@ TEST_F(perm, netns_isolation)
 	secmsg_nl_close(ev);
 }
 
+/* ---------------------------------------------------------------- */
+/* The namespace's sessions go with it: its memory comes back. */
+
+static long sunreclaim_kb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long v = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SUnreclaim: %ld kB", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+#define NS_SESSIONS 4000
+
+static void fill_netns(struct report *r, void *arg)
+{
+	struct ns_child_arg *a = arg;
+	uint8_t secret[SECMSG_KEY_LEN];
+	struct secmsg_nl *nl = NULL;
+	int i, err = 0;
+	char go = 0;
+
+	rand_bytes(secret, sizeof(secret));
+	if (unshare(CLONE_NEWNET) || secmsg_nl_open(&nl)) {
+		rep(r, "new netns: %s", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < NS_SESSIONS && !err; i++) {
+		struct secmsg_session_params p = {
+			.user_id = "filler", .alg = test_algs[i % N_ALGS],
+			.secret_c2s = secret, .secret_s2c = secret,
+		};
+		struct secmsg_session_info info;
+
+		err = secmsg_session_new(nl, &p, &info);
+	}
+	if (err)
+		rep(r, "NEW in the child netns: %s", errname(err));
+	secmsg_nl_close(nl);
+	if (write(a->to_parent, &go, 1) != 1 ||
+	    read(a->from_parent, &go, 1) != 1)
+		rep(r, "pipe to parent failed");
+out:
+	close(a->to_parent);
+}
+
+TEST_F_TIMEOUT(perm, netns_exit_frees_sessions, 120)
+{
+	struct ns_child_arg a = { 0 };
+	struct secmsg_stats s0, s1;
+	long m0, m1, m2 = 0, grown;
+	int up[2], down[2], status;
+	double t0;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, secmsg_stats_get(self->nl, &s0));
+	m0 = sunreclaim_kb();
+	ASSERT_LT(0, m0);
+	ASSERT_EQ(0, pipe(up));
+	ASSERT_EQ(0, pipe(down));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct report r = { .fd = 2 };
+
+		close(up[0]);
+		close(down[1]);
+		a.to_parent = up[1];
+		a.from_parent = down[0];
+		fill_netns(&r, &a);
+		_exit(r.failures > 99 ? 99 : r.failures);
+	}
+	close(up[1]);
+	close(down[0]);
+	ASSERT_EQ(1, read(up[0], &c, 1));
+	m1 = sunreclaim_kb();
+	grown = m1 - m0;
+	ASSERT_EQ(1, write(down[1], "g", 1));
+	close(down[1]);
+	waitpid(pid, &status, 0);
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	/* the netns is torn down asynchronously (cleanup_net) */
+	t0 = mono_now();
+	do {
+		sleep_ms(200);
+		m2 = sunreclaim_kb();
+	} while (m2 - m0 > grown / 4 && mono_now() - t0 < 15);
+	DIAG("netns with %d sessions: SUnreclaim %ld kB -> %ld kB -> %ld kB after %.1f s",
+	     NS_SESSIONS, m0, m1, m2, mono_now() - t0);
+	/* 4000 sessions are megabytes of keys and transforms */
+	ASSERT_LT(NS_SESSIONS / 4, grown);
+	EXPECT_GE(grown / 4, m2 - m0);
+	ASSERT_EQ(0, secmsg_stats_get(self->nl, &s1));
+	EXPECT_EQ(s0.v[SECMSG_STATS_A_SESSIONS], s1.v[SECMSG_STATS_A_SESSIONS]);
+	EXPECT_EQ(s0.v[SECMSG_STATS_A_CREATED], s1.v[SECMSG_STATS_A_CREATED]);
+	check_untouched(_metadata, self);
+}
+
 TEST_HARNESS_MAIN
