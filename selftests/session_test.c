@@ -21,7 +21,10 @@ FIXTURE(sess) {
 	struct rawnl raw;
 	uint64_t ids[MAX_IDS];
 	int n_ids;
+	long maxs_orig;		/* max_sessions to restore, 0: untouched */
 };
+
+static int write_param(long v);
 
 FIXTURE_SETUP(sess)
 {
@@ -34,6 +37,8 @@ FIXTURE_TEARDOWN(sess)
 {
 	int i;
 
+	if (self->maxs_orig)
+		write_param(self->maxs_orig);
 	for (i = 0; i < self->n_ids; i++)
 		del_quiet(self->nl, self->ids[i]);
 	if (self->nl)
@@ -529,6 +534,7 @@ TEST_F_TIMEOUT(sess, max_sessions_enospc, 300)
 	now = st.v[SECMSG_STATS_A_SESSIONS];
 	if (access(MAXS_PARAM, W_OK) == 0 && write_param(now + 5) == 0) {
 		wrote = true;
+		self->maxs_orig = orig;
 		limit = now + 5;
 		TH_LOG("max_sessions %ld -> %ld (writable)", orig, limit);
 	} else {
@@ -562,8 +568,10 @@ TEST_F_TIMEOUT(sess, max_sessions_enospc, 300)
 					NULL, 0, NULL));
 		track(self, c.id);
 	}
-	if (wrote)
+	if (wrote) {
 		EXPECT_EQ(0, write_param(orig));
+		self->maxs_orig = 0;
+	}
 	EXPECT_EQ(orig, read_param());
 }
 
