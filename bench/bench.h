@@ -15,11 +15,12 @@
 #include <secmsg/wire.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define MAX_ROUNDS	100
 
 struct bench_opts {
 	double secs;		/* one timed run */
 	double warm;		/* warm-up before each timed run */
-	int rounds;		/* interleaved rounds; the best one counts */
+	int rounds;		/* interleaved rounds (at most MAX_ROUNDS) */
 	int batch;		/* ops per SECMSG_CMD_MSG_BATCH request, at most */
 	unsigned long sessions;	/* scale: the largest session count */
 	unsigned int threads;	/* scale: session-creating threads */
@@ -39,6 +40,8 @@ void rand_fill(void *buf, size_t len);
 /* xorshift64*: the op mix, not keys */
 uint64_t prng_next(uint64_t *s);
 void *xmalloc(size_t n);
+/* Median of n values (sorts v in place); 0 when n is 0. */
+double median(double *v, int n);
 void *xcalloc(size_t n, size_t size);
 /* page-aligned, zeroed (AF_ALG vmsplice wants page alignment) */
 void *xmalloc_pages(size_t n);

@@ -37,7 +37,8 @@ static void usage(FILE *f)
 "  --md FILE        also write the markdown report to FILE\n"
 "  --secs S         length of one timed run (default %.2f)\n"
 "  --warm S         warm-up before each timed run (default %.2f)\n"
-"  --rounds N       interleaved rounds, the best counts (default %d)\n"
+"  --rounds N       interleaved rounds (default %d): rates are the best\n"
+"                   round, ratios the median of the per-round ratios\n"
 "  --batch N        ops per batch request, at most (default %d)\n"
 "  --alg NAME       only this algorithm (repeatable)\n"
 "  --size BYTES     only this message size (repeatable; default 64 1024 16384)\n"
@@ -143,8 +144,8 @@ int main(int argc, char **argv)
 			break;
 		case O_ROUNDS:
 			v = parse_ulong(optarg, "--rounds");
-			if (!v || v > 100)
-				fatal("--rounds: 1 to 100");
+			if (!v || v > MAX_ROUNDS)
+				fatal("--rounds: 1 to %d", MAX_ROUNDS);
 			opts.rounds = (int)v;
 			break;
 		case O_BATCH:
