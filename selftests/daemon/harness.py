@@ -175,9 +175,12 @@ def sessions():
     return data
 
 
-def run_case(tap, name, fn):
-    """Run one async test case; an exception is one failed check."""
+def run_case(tap, name, fn, daemon=None, timeout=240):
+    """Run one async test case; an exception is one failed check (with the
+    end of the daemon's log)."""
     try:
-        asyncio.run(asyncio.wait_for(fn(), 240))
+        asyncio.run(asyncio.wait_for(fn(), timeout))
     except Exception:
-        tap.ok(False, "%s: no exception" % name, traceback.format_exc())
+        log = daemon.log().splitlines()[-15:] if daemon else []
+        tap.ok(False, "%s: no exception" % name, traceback.format_exc(),
+               "secmsgd log:", *log)
