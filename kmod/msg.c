@@ -234,6 +234,11 @@ static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
 		}
 		text_len = err;
 	}
+	if (text_len > SECMSG_MAX_PLAINTEXT) {
+		NL_SET_ERR_MSG(extack, "message larger than SECMSG_MAX_PLAINTEXT");
+		err = -EMSGSIZE;
+		goto out;
+	}
 	err = secmsg_replay_update(&k->replay, seq);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "replayed message");

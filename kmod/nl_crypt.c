@@ -92,10 +92,12 @@ static int crypt_run(struct secmsg_req *r, struct crypto_aead *tfm,
 		text -= min(text, c->a->tag_len);
 		if (!err && c->a->cbc) {
 			err = secmsg_cbc_unpad(buf + assoc, text);
-			text = err;
-			err = min(err, 0);
+			if (err >= 0) {
+				text = err;
+				err = 0;
+			}
 		}
-		*out_len = text;
+		*out_len = err ? 0 : text;
 	}
 	memmove(buf, buf + assoc, *out_len);
 	return err;
