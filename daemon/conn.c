@@ -425,9 +425,16 @@ static void do_rotate(struct conn *c, struct frame *f)
 
 static void do_who(struct conn *c)
 {
+	const char **names;
 	size_t n;
-	const char **names = auth_online(NULL, &n);
 
+	/* the answer grows with the users online: a token, like a message */
+	if (!bucket_take2(&c->bucket, c->user ? &c->user->bucket : NULL,
+			  now_ns())) {
+		conn_error(c, "rate_limited", "too many requests", false, 0);
+		return;
+	}
+	names = auth_online(NULL, &n);
 	conn_send(c, names ? proto_online(names, n) : NULL);
 	free(names);
 }
