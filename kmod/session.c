@@ -327,40 +327,56 @@ void secmsg_session_alg(struct secmsg_session *s, u32 *alg, u32 *epoch)
 	rcu_read_unlock();
 }
 
+/*
+ * A rotation publishes the new key before it drops the old one, so a
+ * reader that finds a key already dying just looks again.
+ */
 struct secmsg_key *secmsg_session_tx(struct secmsg_session *s)
 {
 	struct secmsg_key *k;
 
 	rcu_read_lock();
-	k = rcu_dereference(s->tx);
-	if (k && !secmsg_key_get(k))
-		k = NULL;
+	do {
+		k = rcu_dereference(s->tx);
+	} while (k && !secmsg_key_get(k));
 	rcu_read_unlock();
 	return k;
+}
+
+/* The inbound key of epoch, or NULL and *err. */
+static struct secmsg_key *rx_pick(struct secmsg_session *s, u32 epoch,
+				  int *err)
+{
+	struct secmsg_key *k = rcu_dereference(s->rx), *prev;
+
+	*err = 0;
+	if (!k) {
+		*err = -ENOTCONN;
+		return NULL;
+	}
+	if (epoch == k->epoch)
+		return k;
+	if (epoch > k->epoch) {
+		*err = -EKEYREJECTED;
+		return NULL;
+	}
+	prev = rcu_dereference(s->rx_prev);
+	if (prev && epoch == prev->epoch &&
+	    time_before(jiffies, READ_ONCE(prev->grace_until)))
+		return prev;
+	*err = -EKEYEXPIRED;
+	return NULL;
 }
 
 struct secmsg_key *secmsg_session_rx(struct secmsg_session *s, u32 epoch,
 				     int *err)
 {
-	struct secmsg_key *k, *prev;
+	struct secmsg_key *k;
 
-	*err = 0;
 	rcu_read_lock();
-	k = rcu_dereference(s->rx);
-	if (k && epoch != k->epoch) {
-		prev = rcu_dereference(s->rx_prev);
-		if (epoch > k->epoch)
-			*err = -EKEYREJECTED;
-		else if (prev && epoch == prev->epoch &&
-			 time_before(jiffies, READ_ONCE(prev->grace_until)))
-			k = prev;
-		else
-			*err = -EKEYEXPIRED;
-	}
-	if (*err || (k && !secmsg_key_get(k)))
-		k = NULL;
-	if (!k && !*err)
-		*err = -ENOTCONN;
+	do {
+		k = rx_pick(s, epoch, err);
+	} while (k && !secmsg_key_get(k));
 	rcu_read_unlock();
 	return k;
 }
