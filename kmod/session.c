@@ -84,10 +84,12 @@ static void session_free_work(struct work_struct *w)
 	struct secmsg_session *s = container_of(to_rcu_work(w),
 						struct secmsg_session,
 						free_work);
+	int i;
 
 	secmsg_key_put(rcu_dereference_protected(s->tx, 1));
 	secmsg_key_put(rcu_dereference_protected(s->rx, 1));
-	secmsg_key_put(rcu_dereference_protected(s->rx_prev, 1));
+	for (i = 0; i < SECMSG_RX_PREV; i++)
+		secmsg_key_put(rcu_dereference_protected(s->rx_prev[i], 1));
 	mutex_destroy(&s->rekey_lock);
 	memzero_explicit(s, sizeof(*s));
 	kmem_cache_free(session_cache, s);
@@ -348,6 +350,7 @@ static struct secmsg_key *rx_pick(struct secmsg_session *s, u32 epoch,
 				  int *err)
 {
 	struct secmsg_key *k = rcu_dereference(s->rx), *prev;
+	int i;
 
 	*err = 0;
 	if (!k) {
@@ -360,10 +363,12 @@ static struct secmsg_key *rx_pick(struct secmsg_session *s, u32 epoch,
 		*err = -EKEYREJECTED;
 		return NULL;
 	}
-	prev = rcu_dereference(s->rx_prev);
-	if (prev && epoch == prev->epoch &&
-	    time_before(jiffies, READ_ONCE(prev->grace_until)))
-		return prev;
+	for (i = 0; i < SECMSG_RX_PREV; i++) {
+		prev = rcu_dereference(s->rx_prev[i]);
+		if (prev && epoch == prev->epoch &&
+		    time_before(jiffies, READ_ONCE(prev->grace_until)))
+			return prev;
+	}
 	*err = -EKEYEXPIRED;
 	return NULL;
 }
@@ -386,7 +391,7 @@ static int session_rotate_locked(struct secmsg_session *s, u32 alg)
 	u8 next[2][SECMSG_KEY_LEN];
 	struct secmsg_key *tx, *rx, *old_tx, *old_rx, *old_prev;
 	u32 epoch = s->epoch + 1;
-	int err;
+	int i, err;
 
 	lockdep_assert_held(&s->rekey_lock);
 	old_tx = rcu_dereference_protected(s->tx,
@@ -416,8 +421,14 @@ static int session_rotate_locked(struct secmsg_session *s, u32 alg)
 					   lockdep_is_held(&s->rekey_lock));
 	WRITE_ONCE(old_rx->grace_until,
 		   jiffies + READ_ONCE(s->pol.rekey_grace) * HZ);
-	old_prev = rcu_replace_pointer(s->rx_prev, old_rx,
-				       lockdep_is_held(&s->rekey_lock));
+	/* shift the previous epochs down; the oldest goes */
+	old_prev = rcu_dereference_protected(s->rx_prev[SECMSG_RX_PREV - 1],
+					     lockdep_is_held(&s->rekey_lock));
+	for (i = SECMSG_RX_PREV - 1; i > 0; i--)
+		rcu_assign_pointer(s->rx_prev[i],
+				   rcu_dereference_protected(s->rx_prev[i - 1],
+					lockdep_is_held(&s->rekey_lock)));
+	rcu_assign_pointer(s->rx_prev[0], old_rx);
 	rcu_assign_pointer(s->rx, rx);
 	old_tx = rcu_replace_pointer(s->tx, tx,
 				     lockdep_is_held(&s->rekey_lock));
@@ -488,13 +499,17 @@ static bool session_needs_upkeep(struct secmsg_session *s, u64 now)
 {
 	u64 rekey_at = secmsg_session_rekey_at(s);
 	struct secmsg_key *prev;
-	bool stale_prev;
+	bool stale_prev = false;
+	int i;
 
 	if (rekey_at && now >= rekey_at)
 		return true;
 	rcu_read_lock();
-	prev = rcu_dereference(s->rx_prev);
-	stale_prev = prev && time_after_eq(jiffies, READ_ONCE(prev->grace_until));
+	for (i = 0; i < SECMSG_RX_PREV && !stale_prev; i++) {
+		prev = rcu_dereference(s->rx_prev[i]);
+		stale_prev = prev && time_after_eq(jiffies,
+						   READ_ONCE(prev->grace_until));
+	}
 	rcu_read_unlock();
 	return stale_prev;
 }
@@ -503,16 +518,20 @@ static void session_upkeep(struct secmsg_session *s, u64 now)
 {
 	struct secmsg_key *prev;
 	u64 rekey_at;
+	int i;
 
 	mutex_lock(&s->rekey_lock);
 	rekey_at = secmsg_session_rekey_at(s);
 	if (rekey_at && now >= rekey_at)
 		session_rotate_locked(s, 0);
-	prev = rcu_dereference_protected(s->rx_prev,
-					 lockdep_is_held(&s->rekey_lock));
-	if (prev && time_after_eq(jiffies, READ_ONCE(prev->grace_until))) {
-		RCU_INIT_POINTER(s->rx_prev, NULL);
-		secmsg_key_put(prev);
+	for (i = 0; i < SECMSG_RX_PREV; i++) {
+		prev = rcu_dereference_protected(s->rx_prev[i],
+					lockdep_is_held(&s->rekey_lock));
+		if (prev &&
+		    time_after_eq(jiffies, READ_ONCE(prev->grace_until))) {
+			RCU_INIT_POINTER(s->rx_prev[i], NULL);
+			secmsg_key_put(prev);
+		}
 	}
 	mutex_unlock(&s->rekey_lock);
 }

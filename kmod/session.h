@@ -21,6 +21,9 @@
 #include "key.h"
 #include "netns.h"
 
+/* Superseded inbound epochs kept for their grace time. */
+#define SECMSG_RX_PREV	SECMSG_RX_PREV_EPOCHS
+
 struct secmsg_policy_k {
 	u32 rotate_interval;
 	u64 max_messages;
@@ -58,7 +61,9 @@ struct secmsg_session {
 	u8 secret[2][SECMSG_KEY_LEN];	/* S(epoch), by enum secmsg_dir */
 	struct secmsg_key __rcu *tx;	/* S2C, current epoch */
 	struct secmsg_key __rcu *rx;	/* C2S, current epoch */
-	struct secmsg_key __rcu *rx_prev; /* C2S, previous epoch, in grace */
+	/* C2S keys of the last epochs, newest first, each accepted until
+	 * rekey_grace after it was superseded */
+	struct secmsg_key __rcu *rx_prev[SECMSG_RX_PREV];
 	struct secmsg_policy_k pol;	/* written under rekey_lock */
 	u8 confirm[32];			/* pending: expected confirmation */
 

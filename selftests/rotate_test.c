@@ -265,10 +265,15 @@ TEST_F(rot, several_in_a_row)
 	EXPECT_EQ(0, s);
 	EXPECT_EQ(0, kopen_at(self, &c, 10, c.alg, 0, &re));
 	EXPECT_EQ(10, re);
-	/* 9 is the previous epoch (default grace 10 s), 8 and 0 are gone */
-	EXPECT_EQ(0, kopen_at(self, &c, 9, c.alg, 0, &re));
-	EXPECT_EQ(9, re);
-	EXPECT_EQ(-EKEYEXPIRED, kopen_at(self, &c, 8, c.alg, 0, NULL));
+	/*
+	 * 9..6 are the last SECMSG_RX_PREV_EPOCHS superseded epochs, in
+	 * grace (default 10 s); 5 and 0 are gone
+	 */
+	for (i = 9; i > 10 - 1 - SECMSG_RX_PREV_EPOCHS; i--) {
+		EXPECT_EQ(0, kopen_at(self, &c, i, c.alg, 0, &re));
+		EXPECT_EQ(i, re);
+	}
+	EXPECT_EQ(-EKEYEXPIRED, kopen_at(self, &c, 5, c.alg, 0, NULL));
 	EXPECT_EQ(-EKEYEXPIRED, kopen_at(self, &c, 0, c.alg, 5, NULL));
 	ASSERT_EQ(0, get_counters(self->nl, c.id, &cnt));
 	EXPECT_EQ(10, cnt.rotations);
@@ -324,9 +329,14 @@ TEST_F(rot, alg_change_under_rotation)
 	EXPECT_EQ(0, kopen_at(self, &c, 3, SECMSG_ALG_CHACHA20_POLY1305, 0,
 			      &re));
 	EXPECT_EQ(3, re);
-	/* epoch 0 is two behind */
+	/* epoch 0 is three behind: still in grace, under its own algorithm */
+	EXPECT_EQ(0, kopen_at(self, &c, 0, SECMSG_ALG_AES_256_GCM, 9, &re));
+	EXPECT_EQ(0, re);
+	/* five more rotations push it out of the kept epochs */
+	for (i = 0; i < 5; i++)
+		ASSERT_EQ(0, secmsg_session_rotate(self->nl, c.id, &info));
 	EXPECT_EQ(-EKEYEXPIRED, kopen_at(self, &c, 0, SECMSG_ALG_AES_256_GCM,
-					 9, NULL));
+					 10, NULL));
 }
 
 TEST_HARNESS_MAIN

@@ -138,7 +138,8 @@ enum secmsg_alg {
  *	produced (SEAL, RESEAL) or opened (OPEN).  Errors: ENOENT (unknown
  *	session), EBADMSG (authentication failed), EALREADY (replayed
  *	sequence number), ESTALE (sequence number behind the replay window),
- *	EKEYEXPIRED (previous epoch after its grace time, or an older one),
+ *	EKEYEXPIRED (a superseded epoch after its grace time, or older than
+ *	the last SECMSG_RX_PREV_EPOCHS),
  *	EKEYREJECTED (an epoch the session has not reached), EPROTO (bad
  *	header: version, reserved bits, session id, algorithm), EINVAL (too
  *	short, bad padding), EMSGSIZE (plaintext larger than
@@ -306,8 +307,9 @@ enum secmsg_attr {
  *	(session_timeout), default 86400
  * @SECMSG_POLICY_A_IDLE_TIMEOUT: u32 seconds without a successful
  *	operation, default 3600
- * @SECMSG_POLICY_A_REKEY_GRACE: u32 seconds the previous epoch's inbound
- *	key is accepted after a rotation, default 10, at most 600
+ * @SECMSG_POLICY_A_REKEY_GRACE: u32 seconds a superseded epoch's inbound
+ *	key is still accepted (for the last SECMSG_RX_PREV_EPOCHS epochs),
+ *	default 10, at most 600
  */
 enum secmsg_policy_attr {
 	SECMSG_POLICY_A_UNSPEC,
@@ -324,6 +326,8 @@ enum secmsg_policy_attr {
 
 #define SECMSG_MAX_MESSAGES_LIMIT	(1ULL << 48)
 #define SECMSG_REKEY_GRACE_MAX		600
+/* Superseded inbound epochs a session keeps for their grace time. */
+#define SECMSG_RX_PREV_EPOCHS		4
 
 /**
  * enum secmsg_counter_attr - per-session counters (SECMSG_A_COUNTERS),
