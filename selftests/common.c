@@ -8,6 +8,7 @@
 #include <time.h>
 #include <sys/random.h>
 #include "common.h"
+#include "secmsg/codec.h"
 
 const int test_algs[N_ALGS] = {
 	SECMSG_ALG_AES_256_GCM,
@@ -87,38 +88,22 @@ const char *vectors_dir(void)
 	return d && *d ? d : "../shared/vectors/wycheproof";
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int hex_decode(const char *hex, uint8_t **out, size_t *len)
 {
-	size_t n = strlen(hex), i;
+	size_t n = strlen(hex);
 	uint8_t *b;
+	long got;
 
-	if (n % 2)
-		return -EINVAL;
 	b = malloc(n / 2 + 1);
 	if (!b)
 		return -ENOMEM;
-	for (i = 0; i < n / 2; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			free(b);
-			return -EINVAL;
-		}
-		b[i] = hi << 4 | lo;
+	got = secmsg_hex_decode(hex, n, b, n / 2 + 1);
+	if (got < 0) {
+		free(b);
+		return -EINVAL;
 	}
 	*out = b;
-	*len = n / 2;
+	*len = (size_t)got;
 	return 0;
 }
 
