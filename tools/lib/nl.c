@@ -54,15 +54,6 @@ int secmsg_nl_open(struct secmsg_nl **out)
 	return 0;
 }
 
-/* Finish, send, wait, wipe and free a request. */
-static int run(struct secmsg_nl *nl, struct nl_msg *msg, secmsg_nl_msg_fn fn,
-	       void *arg)
-{
-	int err = secmsg_nl_transact(nl, msg, fn, arg);
-
-	secmsg_nl_req_free(msg);
-	return err;
-}
 
 int secmsg_nl_put_policy(struct nl_msg *msg, const struct secmsg_policy *p)
 {
@@ -117,12 +108,9 @@ static int session_cmd(struct secmsg_nl *nl, struct nl_msg *msg,
 		       struct secmsg_session_info *out)
 {
 	struct session_ctx c = { .out = out };
-	int err = run(nl, msg, session_reply, &c);
+	int err = secmsg_nl_run(nl, msg, session_reply, &c);
 
-	if (!err && !c.got) {
-		secmsg_nl_set_err(nl, "libsecmsg: no session in the reply");
-		err = -EIO;
-	}
+	err = secmsg_nl_need(nl, err, c.got, "session");
 	return err;
 }
 
@@ -212,7 +200,7 @@ int secmsg_session_dump(struct secmsg_nl *nl, secmsg_session_cb cb,
 	if (!msg)
 		return -ENOMEM;
 	/* a nonzero cb return stops the callbacks; the dump is drained */
-	return run(nl, msg, dump_reply, &c);
+	return secmsg_nl_run(nl, msg, dump_reply, &c);
 }
 
 int secmsg_session_del(struct secmsg_nl *nl, uint64_t id)
@@ -223,7 +211,7 @@ int secmsg_session_del(struct secmsg_nl *nl, uint64_t id)
 		return -EINVAL;
 	secmsg_nl_clear_err(nl);
 	msg = id_req(nl, SECMSG_CMD_SESSION_DEL, id, 0);
-	return msg ? run(nl, msg, NULL, NULL) : -ENOMEM;
+	return msg ? secmsg_nl_run(nl, msg, NULL, NULL) : -ENOMEM;
 }
 
 int secmsg_session_set(struct secmsg_nl *nl, uint64_t id, int alg,
@@ -341,11 +329,8 @@ int secmsg_crypt(struct secmsg_nl *nl, const struct secmsg_crypt_req *r,
 		secmsg_nl_req_free(msg);
 		return err;
 	}
-	err = run(nl, msg, crypt_reply, &c);
-	if (!err && !c.got) {
-		secmsg_nl_set_err(nl, "libsecmsg: no data in the reply");
-		err = -EIO;
-	}
+	err = secmsg_nl_run(nl, msg, crypt_reply, &c);
+	err = secmsg_nl_need(nl, err, c.got, "data");
 	return err;
 }
 
@@ -390,11 +375,8 @@ int secmsg_msg(struct secmsg_nl *nl, int op, uint64_t id, uint64_t peer_id,
 		secmsg_nl_req_free(msg);
 		return -EMSGSIZE;
 	}
-	err = run(nl, msg, msg_reply, &c);
-	if (!err && !c.got) {
-		secmsg_nl_set_err(nl, "libsecmsg: no data in the reply");
-		err = -EIO;
-	}
+	err = secmsg_nl_run(nl, msg, msg_reply, &c);
+	err = secmsg_nl_need(nl, err, c.got, "data");
 	if (err) {
 		secmsg_msg_result_free(res);
 		res->status = -err;
@@ -479,11 +461,8 @@ int secmsg_msg_batch(struct secmsg_nl *nl, const struct secmsg_batch_op *ops,
 			return err;
 		}
 	}
-	err = run(nl, msg, batch_reply, &c);
-	if (!err && !c.got) {
-		secmsg_nl_set_err(nl, "libsecmsg: no results in the reply");
-		err = -EIO;
-	}
+	err = secmsg_nl_run(nl, msg, batch_reply, &c);
+	err = secmsg_nl_need(nl, err, c.got, "results");
 	if (err && c.got)
 		for (i = 0; i < n; i++)
 			secmsg_msg_result_free(&res[i]);
@@ -518,11 +497,8 @@ int secmsg_stats_get(struct secmsg_nl *nl, struct secmsg_stats *out)
 	msg = secmsg_nl_req(nl, SECMSG_CMD_STATS_GET, 0, 0);
 	if (!msg)
 		return -ENOMEM;
-	err = run(nl, msg, stats_reply, &c);
-	if (!err && !c.got) {
-		secmsg_nl_set_err(nl, "libsecmsg: no stats in the reply");
-		err = -EIO;
-	}
+	err = secmsg_nl_run(nl, msg, stats_reply, &c);
+	err = secmsg_nl_need(nl, err, c.got, "stats");
 	return err;
 }
 

@@ -65,15 +65,6 @@ static int get_pub(struct secmsg_nl *nl, struct nlattr *a, uint8_t *out)
 	return 0;
 }
 
-/* Send msg, wait for the answer, wipe and free msg. */
-static int run(struct secmsg_nl *nl, struct nl_msg *msg, secmsg_nl_msg_fn fn,
-	       void *arg)
-{
-	int err = secmsg_nl_transact(nl, msg, fn, arg);
-
-	secmsg_nl_req_free(msg);
-	return err;
-}
 
 /* ---- identity ---- */
 
@@ -98,12 +89,9 @@ static int pub_reply(struct secmsg_nl *nl, const struct nlmsghdr *h,
 static int pub_cmd(struct secmsg_nl *nl, struct nl_msg *msg, uint8_t *out)
 {
 	struct pub_ctx c = { .out = out };
-	int err = run(nl, msg, pub_reply, &c);
+	int err = secmsg_nl_run(nl, msg, pub_reply, &c);
 
-	if (!err && !c.got) {
-		secmsg_nl_set_err(nl, "libsecmsg: no public key in the reply");
-		err = -EIO;
-	}
+	err = secmsg_nl_need(nl, err, c.got, "public key");
 	return err;
 }
 
@@ -205,7 +193,7 @@ int secmsg_user_add(struct secmsg_nl *nl, const char *user_id,
 		secmsg_nl_req_free(msg);
 		return -EMSGSIZE;
 	}
-	return run(nl, msg, NULL, NULL);
+	return secmsg_nl_run(nl, msg, NULL, NULL);
 }
 
 int secmsg_user_del(struct secmsg_nl *nl, const char *user_id)
@@ -216,7 +204,7 @@ int secmsg_user_del(struct secmsg_nl *nl, const char *user_id)
 		return -EINVAL;
 	secmsg_nl_clear_err(nl);
 	msg = user_req(nl, SECMSG_CMD_USER_DEL, user_id, 0);
-	return msg ? run(nl, msg, NULL, NULL) : -ENOMEM;
+	return msg ? secmsg_nl_run(nl, msg, NULL, NULL) : -ENOMEM;
 }
 
 struct user_ctx {
@@ -251,11 +239,8 @@ int secmsg_user_get(struct secmsg_nl *nl, const char *user_id,
 	msg = user_req(nl, SECMSG_CMD_USER_GET, user_id, 0);
 	if (!msg)
 		return -ENOMEM;
-	err = run(nl, msg, user_reply, &c);
-	if (!err && !c.got) {
-		secmsg_nl_set_err(nl, "libsecmsg: no user in the reply");
-		err = -EIO;
-	}
+	err = secmsg_nl_run(nl, msg, user_reply, &c);
+	err = secmsg_nl_need(nl, err, c.got, "user");
 	return err;
 }
 
@@ -282,7 +267,7 @@ int secmsg_user_dump(struct secmsg_nl *nl, secmsg_user_cb cb, void *arg)
 	if (!msg)
 		return -ENOMEM;
 	/* a nonzero cb return stops the callbacks; the dump is drained */
-	return run(nl, msg, user_dump_reply, &c);
+	return secmsg_nl_run(nl, msg, user_dump_reply, &c);
 }
 
 /* ---- handshake ---- */
@@ -348,11 +333,8 @@ int secmsg_handshake(struct secmsg_nl *nl, const uint8_t *msg1, size_t len,
 		secmsg_nl_req_free(msg);
 		return -EMSGSIZE;
 	}
-	err = run(nl, msg, hs_reply, &c);
-	if (!err && !c.got) {
-		secmsg_nl_set_err(nl, "libsecmsg: no message 2 in the reply");
-		err = -EIO;
-	}
+	err = secmsg_nl_run(nl, msg, hs_reply, &c);
+	err = secmsg_nl_need(nl, err, c.got, "message 2");
 	return err;
 }
 
@@ -397,7 +379,7 @@ int secmsg_handshake_confirm(struct secmsg_nl *nl, uint64_t session_id,
 		secmsg_nl_req_free(msg);
 		return -EMSGSIZE;
 	}
-	err = run(nl, msg, confirm_reply, &c);
+	err = secmsg_nl_run(nl, msg, confirm_reply, &c);
 	/* the uapi documents no reply: fetch the session when asked */
 	if (!err && !c.got && out)
 		err = secmsg_session_get(nl, session_id, out);
@@ -438,12 +420,9 @@ static int data_cmd(struct secmsg_nl *nl, struct nl_msg *msg, uint8_t *out,
 		    size_t len)
 {
 	struct data_ctx c = { .out = out, .len = len };
-	int err = run(nl, msg, data_reply, &c);
+	int err = secmsg_nl_run(nl, msg, data_reply, &c);
 
-	if (!err && !c.got) {
-		secmsg_nl_set_err(nl, "libsecmsg: no data in the reply");
-		err = -EIO;
-	}
+	err = secmsg_nl_need(nl, err, c.got, "data");
 	return err;
 }
 

@@ -64,6 +64,15 @@ typedef int (*secmsg_nl_msg_fn)(struct secmsg_nl *nl,
 /* Send msg and wait for its answer: ACK, error or end of dump. */
 int secmsg_nl_transact(struct secmsg_nl *nl, struct nl_msg *msg,
 		       secmsg_nl_msg_fn fn, void *arg);
+/* secmsg_nl_transact, then wipe and free msg. */
+int secmsg_nl_run(struct secmsg_nl *nl, struct nl_msg *msg,
+		  secmsg_nl_msg_fn fn, void *arg);
+/*
+ * A request that succeeded must have had its reply: err, or -EIO with
+ * "libsecmsg: no WHAT in the reply" when !got.
+ */
+int secmsg_nl_need(struct secmsg_nl *nl, int err, bool got,
+		   const char *what);
 /* Next event message of the socket's groups into *h (pointing into nl). */
 int secmsg_nl_recv_event(struct secmsg_nl *nl, const struct nlmsghdr **h);
 /*

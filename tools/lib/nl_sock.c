@@ -468,3 +468,21 @@ int secmsg_nl_recv_event(struct secmsg_nl *nl, const struct nlmsghdr **out)
 		nl->ev_len = (size_t)n;
 	}
 }
+
+int secmsg_nl_run(struct secmsg_nl *nl, struct nl_msg *msg,
+		  secmsg_nl_msg_fn fn, void *arg)
+{
+	int err = secmsg_nl_transact(nl, msg, fn, arg);
+
+	secmsg_nl_req_free(msg);
+	return err;
+}
+
+int secmsg_nl_need(struct secmsg_nl *nl, int err, bool got,
+		   const char *what)
+{
+	if (err || got)
+		return err;
+	secmsg_nl_set_err(nl, "libsecmsg: no %s in the reply", what);
+	return -EIO;
+}
