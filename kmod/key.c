@@ -18,24 +18,35 @@ static const char *const labels[][3] = {
 			     "secmsg v1 s2c ratchet" },
 };
 
-static struct kmem_cache *key_cache;
+/* by inbound: outbound keys need no replay window */
+static struct kmem_cache *key_cache[2];
 
 int secmsg_key_init(void)
 {
-	key_cache = KMEM_CACHE(secmsg_key, 0);
-	return key_cache ? 0 : -ENOMEM;
+	key_cache[0] = kmem_cache_create("secmsg_key_out",
+					 sizeof(struct secmsg_key), 0, 0, NULL);
+	key_cache[1] = kmem_cache_create("secmsg_key_in",
+					 struct_size((struct secmsg_key *)NULL,
+						     replay, 1), 0, 0, NULL);
+	if (key_cache[0] && key_cache[1])
+		return 0;
+	secmsg_key_exit();
+	return -ENOMEM;
 }
 
 void secmsg_key_exit(void)
 {
-	kmem_cache_destroy(key_cache);
+	kmem_cache_destroy(key_cache[0]);
+	kmem_cache_destroy(key_cache[1]);
 }
 
 static void key_free(struct secmsg_key *k)
 {
+	bool in = k->inbound;
+
 	secmsg_aead_free(k->tfm);
-	memzero_explicit(k, sizeof(*k));
-	kmem_cache_free(key_cache, k);
+	memzero_explicit(k, in ? struct_size(k, replay, 1) : sizeof(*k));
+	kmem_cache_free(key_cache[in], k);
 }
 
 struct secmsg_key *secmsg_key_new(u32 alg, u32 epoch, enum secmsg_dir dir,
@@ -44,15 +55,17 @@ struct secmsg_key *secmsg_key_new(u32 alg, u32 epoch, enum secmsg_dir dir,
 	struct secmsg_key *k;
 	int err;
 
-	k = kmem_cache_zalloc(key_cache, GFP_KERNEL);
+	k = kmem_cache_zalloc(key_cache[dir == SECMSG_DIR_C2S], GFP_KERNEL);
 	if (!k)
 		return ERR_PTR(-ENOMEM);
+	k->inbound = dir == SECMSG_DIR_C2S;
+	if (k->inbound)
+		secmsg_replay_init(k->replay);
 	refcount_set(&k->ref, 1);
 	k->alg = alg;
 	k->desc = secmsg_alg(alg);
 	k->epoch = epoch;
 	atomic64_set(&k->next_seq, 0);
-	secmsg_replay_init(&k->replay);
 
 	err = secmsg_hkdf_label(secret, labels[dir][0], k->key,
 				 sizeof(k->key)) ?:

@@ -35,7 +35,9 @@ struct secmsg_key {
 	atomic64_t next_seq;
 	/* inbound: accepted until (jiffies) once superseded */
 	unsigned long grace_until;
-	struct secmsg_replay replay;
+	bool inbound;
+	/* inbound keys only: outbound ones are allocated without it */
+	struct secmsg_replay replay[];
 };
 
 /*

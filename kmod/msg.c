@@ -210,7 +210,7 @@ static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
 		}
 		secmsg_key_nonce(k, seq, r->iv);
 	}
-	err = secmsg_replay_check(&k->replay, seq);
+	err = secmsg_replay_check(k->replay, seq);
 	if (err) {
 		if (err == -EALREADY)
 			NL_SET_ERR_MSG(extack, "replayed message");
@@ -239,7 +239,7 @@ static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
 		err = -EMSGSIZE;
 		goto out;
 	}
-	err = secmsg_replay_update(&k->replay, seq);
+	err = secmsg_replay_update(k->replay, seq);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "replayed message");
 		goto out;
