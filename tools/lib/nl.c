@@ -85,16 +85,10 @@ int secmsg_nl_put_policy(struct nl_msg *msg, const struct secmsg_policy *p)
 
 #define POLICY_SIZE	(NLA_HDRLEN + 4 * attr_size(4) + attr_size(8))
 
-/* Reply of the session commands: one session. */
-struct session_ctx {
-	struct secmsg_session_info *out;
-	bool got;
-};
-
-static int session_reply(struct secmsg_nl *nl, const struct nlmsghdr *h,
-			 void *arg)
+int secmsg_nl_session_reply(struct secmsg_nl *nl, const struct nlmsghdr *h,
+			    void *arg)
 {
-	struct session_ctx *c = arg;
+	struct secmsg_nl_session_ctx *c = arg;
 	struct secmsg_session_info tmp;
 	int err;
 
@@ -107,8 +101,8 @@ static int session_reply(struct secmsg_nl *nl, const struct nlmsghdr *h,
 static int session_cmd(struct secmsg_nl *nl, struct nl_msg *msg,
 		       struct secmsg_session_info *out)
 {
-	struct session_ctx c = { .out = out };
-	int err = secmsg_nl_run(nl, msg, session_reply, &c);
+	struct secmsg_nl_session_ctx c = { .out = out };
+	int err = secmsg_nl_run(nl, msg, secmsg_nl_session_reply, &c);
 
 	err = secmsg_nl_need(nl, err, c.got, "session");
 	return err;

@@ -338,29 +338,11 @@ int secmsg_handshake(struct secmsg_nl *nl, const uint8_t *msg1, size_t len,
 	return err;
 }
 
-struct confirm_ctx {
-	struct secmsg_session_info *out;
-	bool got;
-};
-
-static int confirm_reply(struct secmsg_nl *nl, const struct nlmsghdr *h,
-			 void *arg)
-{
-	struct confirm_ctx *c = arg;
-	struct secmsg_session_info tmp;
-	int err;
-
-	err = secmsg_parse_session(h, c->out ? c->out : &tmp, nl->errmsg,
-				   sizeof(nl->errmsg));
-	c->got = !err;
-	return err;
-}
-
 int secmsg_handshake_confirm(struct secmsg_nl *nl, uint64_t session_id,
 			     const uint8_t *msg3, size_t len,
 			     struct secmsg_session_info *out)
 {
-	struct confirm_ctx c = { .out = out };
+	struct secmsg_nl_session_ctx c = { .out = out };
 	struct nl_msg *msg;
 	int err;
 
@@ -379,7 +361,7 @@ int secmsg_handshake_confirm(struct secmsg_nl *nl, uint64_t session_id,
 		secmsg_nl_req_free(msg);
 		return -EMSGSIZE;
 	}
-	err = secmsg_nl_run(nl, msg, confirm_reply, &c);
+	err = secmsg_nl_run(nl, msg, secmsg_nl_session_reply, &c);
 	/* the uapi documents no reply: fetch the session when asked */
 	if (!err && !c.got && out)
 		err = secmsg_session_get(nl, session_id, out);

@@ -64,6 +64,13 @@ typedef int (*secmsg_nl_msg_fn)(struct secmsg_nl *nl,
 /* Send msg and wait for its answer: ACK, error or end of dump. */
 int secmsg_nl_transact(struct secmsg_nl *nl, struct nl_msg *msg,
 		       secmsg_nl_msg_fn fn, void *arg);
+/* Reply of the commands that answer with one session. */
+struct secmsg_nl_session_ctx {
+	struct secmsg_session_info *out;	/* may be NULL */
+	bool got;
+};
+int secmsg_nl_session_reply(struct secmsg_nl *nl, const struct nlmsghdr *h,
+			    void *arg);
 /* secmsg_nl_transact, then wipe and free msg. */
 int secmsg_nl_run(struct secmsg_nl *nl, struct nl_msg *msg,
 		  secmsg_nl_msg_fn fn, void *arg);
