@@ -24,6 +24,9 @@ CLIENT_TEST_CFLAGS := $(USER_CFLAGS) $(LWS_CFLAGS) \
 # fakesrv: linked into test_client_e2e, and a program for scripted tests
 FAKESRV := tools/secmsg-client/tests/fakesrv
 FAKESRV_SRCS := tools/secmsg-client/tests/fakesrv.c
+# recorder: a client with every callback recorded (test_client_e2e and
+# selftests/client/api_test)
+CLIENT_REC_SRCS := tools/secmsg-client/tests/recorder.c
 
 USER_PROGS += $(SECMSG_CLIENT) $(FAKESRV)
 HOST_TESTS += $(CLIENT_TESTS) $(CLIENT_CLI_TEST)
@@ -59,15 +62,16 @@ $(CLIENT_CLI_TEST) $(CLIENT_CLI_TEST)-san: tools/secmsg-client/tests/test_cli.sh
 	chmod +x $@
 
 $(CLIENT_TESTS): tools/secmsg-client/tests/%: \
-		tools/secmsg-client/tests/%.c $(FAKESRV_SRCS) \
+		tools/secmsg-client/tests/%.c $(FAKESRV_SRCS) $(CLIENT_REC_SRCS) \
 		$(CLIENT_TEST_HDRS) $(LIBSECMSG_CLIENT) $(LIBSECMSG)
-	$(CC) $(CLIENT_TEST_CFLAGS) -o $@ $< $(FAKESRV_SRCS) \
+	$(CC) $(CLIENT_TEST_CFLAGS) -o $@ $< $(FAKESRV_SRCS) $(CLIENT_REC_SRCS) \
 		$(LIBSECMSG_CLIENT_LDLIBS) -lpthread
 
 $(CLIENT_TESTS:=-san): tools/secmsg-client/tests/%-san: \
-		tools/secmsg-client/tests/%.c $(FAKESRV_SRCS) \
+		tools/secmsg-client/tests/%.c $(FAKESRV_SRCS) $(CLIENT_REC_SRCS) \
 		$(CLIENT_TEST_HDRS) $(LIBSECMSG_CLIENT_SAN) $(LIBSECMSG_SAN)
 	$(CC) $(CLIENT_TEST_CFLAGS) $(SAN_CFLAGS) -o $@ $< $(FAKESRV_SRCS) \
+		$(CLIENT_REC_SRCS) \
 		$(LIBSECMSG_CLIENT_SAN_LDLIBS) -lpthread
 
 $(FAKESRV): tools/secmsg-client/tests/fakesrv_main.c $(FAKESRV_SRCS) \

@@ -16,125 +16,10 @@
 
 #include "client_int.h"
 #include "fakesrv.h"
+#include "recorder.h"
 #include "secmsg/keyfile.h"
 #include "secmsg/nl.h"
 #include "tap.h"
-
-struct rec {
-	const char *name;
-	int states[16], n_states, last_state_err;
-	int received;
-	int decrypted;
-	char text[256];
-	char from[65];
-	char alg[32];
-	uint32_t epoch;
-	int deliveries, delivered, last_delivery_err;
-	uint64_t last_id;
-	char last_to[65];
-	int presence_on, presence_off;
-	int online_calls;
-	size_t online_n;
-	int epochs;
-	uint32_t last_epoch;
-	char epoch_alg[32];
-	int errors, last_err;
-};
-
-static void on_state(struct secmsg_client *c, enum secmsg_client_state st,
-		     int err, void *ud)
-{
-	struct rec *r = ud;
-
-	(void)c;
-	if (r->n_states < 16)
-		r->states[r->n_states++] = st;
-	r->last_state_err = err;
-}
-
-static void on_received(struct secmsg_client *c, const char *from,
-			const uint8_t *sealed, size_t len, void *ud)
-{
-	struct rec *r = ud;
-
-	(void)c;
-	(void)from;
-	if (len >= SECMSG_HDR_LEN && sealed[0] == 1)
-		r->received++;
-}
-
-static void on_decrypted(struct secmsg_client *c,
-			 const struct secmsg_client_message *m, void *ud)
-{
-	struct rec *r = ud;
-
-	(void)c;
-	r->decrypted++;
-	snprintf(r->text, sizeof(r->text), "%.*s", (int)m->len, m->text);
-	snprintf(r->from, sizeof(r->from), "%s", m->from);
-	snprintf(r->alg, sizeof(r->alg), "%s", m->alg);
-	r->epoch = m->epoch;
-}
-
-static void on_delivery(struct secmsg_client *c,
-			const struct secmsg_client_delivery *d, void *ud)
-{
-	struct rec *r = ud;
-
-	(void)c;
-	r->deliveries++;
-	r->delivered += d->delivered;
-	r->last_delivery_err = d->err;
-	r->last_id = d->id;
-	snprintf(r->last_to, sizeof(r->last_to), "%s", d->to ? d->to : "");
-}
-
-static void on_presence(struct secmsg_client *c, const char *user,
-			bool online, void *ud)
-{
-	struct rec *r = ud;
-
-	(void)c;
-	(void)user;
-	if (online)
-		r->presence_on++;
-	else
-		r->presence_off++;
-}
-
-static void on_online(struct secmsg_client *c, const char *const *users,
-		      size_t n, void *ud)
-{
-	struct rec *r = ud;
-
-	(void)c;
-	(void)users;
-	r->online_calls++;
-	r->online_n = n;
-}
-
-static void on_epoch(struct secmsg_client *c, uint32_t epoch,
-		     const char *alg, void *ud)
-{
-	struct rec *r = ud;
-
-	(void)c;
-	r->epochs++;
-	r->last_epoch = epoch;
-	snprintf(r->epoch_alg, sizeof(r->epoch_alg), "%s", alg);
-}
-
-static void on_error(struct secmsg_client *c, int err, const char *detail,
-		     void *ud)
-{
-	struct rec *r = ud;
-
-	(void)c;
-	if (getenv("TEST_VERBOSE"))
-		diag("%s: error %d: %s", r->name, err, detail);
-	r->errors++;
-	r->last_err = err;
-}
 
 static uint8_t server_priv[32], server_pub[32];
 static uint8_t keys[3][32], pubs[3][32];
@@ -144,20 +29,7 @@ static struct fakesrv_opts opts;
 
 static struct secmsg_client *client(struct rec *r, const char *name)
 {
-	struct secmsg_client *c = secmsg_client_new(url);
-
-	memset(r, 0, sizeof(*r));
-	r->name = name;
-	secmsg_client_on_state(c, on_state, r);
-	secmsg_client_on_message_received(c, on_received, r);
-	secmsg_client_on_message_decrypted(c, on_decrypted, r);
-	secmsg_client_on_delivery(c, on_delivery, r);
-	secmsg_client_on_presence(c, on_presence, r);
-	secmsg_client_on_online(c, on_online, r);
-	secmsg_client_on_epoch(c, on_epoch, r);
-	secmsg_client_on_error(c, on_error, r);
-	secmsg_client_set_timeout(c, 5000);
-	return c;
+	return rec_client(r, name, url);
 }
 
 static int connect_raw(struct secmsg_client *c, int who, const char *alg)
@@ -166,19 +38,6 @@ static int connect_raw(struct secmsg_client *c, int who, const char *alg)
 
 	return secmsg_client_connect(c, names[who], alg, &k, server_pub);
 }
-
-/* Service a and b until cond holds or 3 s pass. */
-#define PUMP3(a, b, c, cond)					\
-	({								\
-		int64_t _end = client_now_ms() + 3000;			\
-		while (!(cond) && client_now_ms() < _end) {		\
-			if (a) secmsg_client_service(a, 10);		\
-			if (b) secmsg_client_service(b, 10);		\
-			if (c) secmsg_client_service(c, 10);		\
-		}							\
-		(cond);							\
-	})
-#define PUMP(a, b, cond) PUMP3(a, b, NULL, cond)
 
 static void start_server(struct fakesrv **s)
 {
@@ -245,8 +104,8 @@ static void basic(void)
 		   PUMP(a, NULL, ra.deliveries == 2) &&
 		   ra.last_delivery_err == SECMSG_CLIENT_E_RECIPIENT_OFFLINE,
 		   "%s: to an offline user: recipient_offline", alg);
-		secmsg_client_free(a);
-		secmsg_client_free(b);
+		rec_free(a, &ra);
+		rec_free(b, &rb);
 	}
 
 	a = client(&ra, "alice");
@@ -311,11 +170,11 @@ static void basic(void)
 	/* event loop form */
 	{
 		struct pollfd p = { .fd = secmsg_client_fd(b), .events = POLLIN };
-		int64_t end = client_now_ms() + 3000;
+		int64_t end = rec_now_ms() + 3000;
 
 		n = rb.decrypted;
 		secmsg_client_send(a, "bob", "poll", 4, NULL);
-		while (rb.decrypted == n && client_now_ms() < end) {
+		while (rb.decrypted == n && rec_now_ms() < end) {
 			secmsg_client_service(a, 0);
 			if (poll(&p, 1, 100) > 0)
 				secmsg_client_service(b, 0);
@@ -346,8 +205,8 @@ static void basic(void)
 	   !strcmp(rb.text, "again"),
 	   "messages flow again");
 	ok(secmsg_client_wait(a, 50) == 0, "wait times out with nothing to do");
-	secmsg_client_free(a);
-	secmsg_client_free(b);
+	rec_free(a, &ra);
+	rec_free(b, &rb);
 	fakesrv_stop(s);
 }
 
@@ -391,9 +250,9 @@ static void count_rotation(bool silent)
 	   "%s: rotation every 3 messages followed (epochs %u %u %u)",
 	   silent ? "headers" : "frames", secmsg_client_epoch(a),
 	   secmsg_client_epoch(b), secmsg_client_epoch(c));
-	secmsg_client_free(a);
-	secmsg_client_free(b);
-	secmsg_client_free(c);
+	rec_free(a, &ra);
+	rec_free(b, &rb);
+	rec_free(c, &rc);
 	fakesrv_stop(s);
 	opts.rotate_every = 0;
 	opts.silent_rotation = false;
@@ -440,7 +299,7 @@ static void refusals(void)
 	ok(!secmsg_client_connect(a, "carol", NULL, &raw, server_pub) &&
 	   secmsg_client_connect(a, "carol", NULL, &raw, server_pub) ==
 	   SECMSG_CLIENT_E_STATE, "then the right one; connect twice: E_STATE");
-	secmsg_client_free(a);
+	rec_free(a, &ra);
 	fakesrv_stop(s);
 
 	/* registration on first use */
@@ -455,7 +314,7 @@ static void refusals(void)
 	secmsg_client_set_register(a, true);
 	ok(!secmsg_client_connect(a, "dave", NULL, &raw, server_pub),
 	   "with secmsg_client_set_register: registered and connected");
-	secmsg_client_free(a);
+	rec_free(a, &ra);
 	fakesrv_stop(s);
 	opts.register_on_first_use = false;
 
