@@ -277,6 +277,16 @@ static void on_error_frame(struct secmsg_client *c,
 	}
 }
 
+/* What a bye's reason means for the caller (docs/protocol.md 5). */
+static int bye_err(const char *reason)
+{
+	if (reason && !strcmp(reason, "session_expired"))
+		return SECMSG_CLIENT_E_EXPIRED;
+	if (reason && !strcmp(reason, "shutdown"))
+		return SECMSG_CLIENT_E_SHUTDOWN;
+	return SECMSG_CLIENT_E_CLOSED;
+}
+
 static void dispatch(struct secmsg_client *c, const struct client_frame *f)
 {
 	bool ready = c->state == SECMSG_CLIENT_READY ||
@@ -294,10 +304,7 @@ static void dispatch(struct secmsg_client *c, const struct client_frame *f)
 		return;
 	case CF_BYE:
 		if (!c->close_err)
-			c->close_err = f->reason &&
-				       !strcmp(f->reason, "session_expired") ?
-				       SECMSG_CLIENT_E_EXPIRED :
-				       SECMSG_CLIENT_E_CLOSED;
+			c->close_err = bye_err(f->reason);
 		return;
 	case CF_UNKNOWN:
 		return;			/* newer server: ignore */

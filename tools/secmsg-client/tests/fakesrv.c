@@ -88,6 +88,17 @@ static void send_error(struct conn *c, const char *code, const char *msg,
 		c->close_status = close_status;
 }
 
+/* As secmsgd's conn_close(): a bye frame with the reason, then a close. */
+static void send_bye(struct conn *c, const char *reason, int close_status)
+{
+	cJSON *o = frame("bye");
+
+	cJSON_AddStringToObject(o, "reason", reason);
+	send_json(c, o);
+	c->close_status = close_status;
+	lws_callback_on_writable(c->wsi);
+}
+
 static long b64_member(cJSON *root, const char *name, uint8_t *out,
 		       size_t room)
 {
@@ -126,13 +137,15 @@ static int find_user(struct fakesrv *s, const char *name)
 	return -1;
 }
 
-static cJSON *online_list(struct fakesrv *s)
+/* The users online, less except's (NULL: all), as in secmsgd. */
+static cJSON *online_list(struct fakesrv *s, const struct conn *except)
 {
 	cJSON *a = cJSON_CreateArray();
 	struct conn *c;
 
 	for (c = s->conns; c; c = c->next)
-		if (c->state == 2)
+		if (c->state == 2 &&
+		    !(except && c->user == except->user))
 			cJSON_AddItemToArray(a, cJSON_CreateString(
 				s->o.users[c->user].name));
 	return a;
@@ -250,8 +263,7 @@ static void on_confirm(struct fakesrv *s, struct conn *c, cJSON *root)
 	old = find_active(s, c->user);
 	if (old) {			/* the newer connection wins */
 		old->state = 3;
-		old->close_status = 1000;
-		lws_callback_on_writable(old->wsi);
+		send_bye(old, "replaced", 1000);
 	}
 	secmsg_dir_init(&c->rx, SECMSG_DIR_C2S, c->hs.secret_c2s);
 	secmsg_dir_init(&c->tx, SECMSG_DIR_S2C, c->hs.secret_s2c);
@@ -262,7 +274,7 @@ static void on_confirm(struct fakesrv *s, struct conn *c, cJSON *root)
 	cJSON_AddStringToObject(o, "user", s->o.users[c->user].name);
 	cJSON_AddStringToObject(o, "alg", secmsg_alg_name(c->alg));
 	cJSON_AddNumberToObject(o, "epoch", 0);
-	cJSON_AddItemToObject(o, "online", online_list(s));
+	cJSON_AddItemToObject(o, "online", online_list(s, c));
 	send_json(c, o);
 	presence(s, c, true);
 }
@@ -361,7 +373,7 @@ static void on_frame(struct fakesrv *s, struct conn *c)
 		rotate(c, alg ? secmsg_alg_from_name(alg) : 0, true);
 	} else if (!strcmp(type, "who")) {
 		o = frame("online");
-		cJSON_AddItemToObject(o, "users", online_list(s));
+		cJSON_AddItemToObject(o, "users", online_list(s, NULL));
 		send_json(c, o);
 	} else if (!strcmp(type, "bye")) {
 		c->close_status = 1000;
@@ -441,10 +453,9 @@ static int srv_cb(struct lws *wsi, enum lws_callback_reasons reason,
 		break;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		if (s && atomic_load(&s->stop))
-			for (c = s->conns; c; c = c->next) {
-				c->close_status = 1001;
-				lws_callback_on_writable(c->wsi);
-			}
+			for (c = s->conns; c; c = c->next)
+				if (!c->close_status)
+					send_bye(c, "shutdown", 1001);
 		break;
 	default:
 		break;
