@@ -262,7 +262,10 @@ typedef void (*secmsg_client_delivery_cb)(
 typedef void (*secmsg_client_presence_cb)(struct secmsg_client *c,
 					  const char *user, bool online,
 					  void *ud);
-/* The users online, on ready and in answer to secmsg_client_who(). */
+/*
+ * The users online: on ready, the others (not this client's user); in
+ * answer to secmsg_client_who(), everyone, this user included.
+ */
 typedef void (*secmsg_client_online_cb)(struct secmsg_client *c,
 					const char *const *users, size_t n,
 					void *ud);
