@@ -696,6 +696,14 @@ TEST_F_TIMEOUT(api, refusals, 120)
 	EXPECT_EQ(0, ksessions_of(w, "alice"));
 	EXPECT_EQ(0, ksessions_of(w, "carol"));
 
+	/* words for every code and state; a bad URL: E_URL, no client */
+	for (err = SECMSG_CLIENT_E_MAX; err < 0; err++)
+		EXPECT_LT(5, strlen(secmsg_client_strerror(err)));
+	EXPECT_STREQ("ready", secmsg_client_state_name(SECMSG_CLIENT_READY));
+	EXPECT_STREQ("idle", secmsg_client_state_name(secmsg_client_state(a)));
+	EXPECT_EQ(NULL, secmsg_client_new_err("http://127.0.0.1:8765", &err));
+	EXPECT_EQ(SECMSG_CLIENT_E_URL, err);
+
 	/* nothing listening */
 	snprintf(url, sizeof(url), "ws://127.0.0.1:%d", free_port());
 	{
