@@ -20,7 +20,7 @@ static const struct err_desc errs[] = {
 	{ SECMSG_CLIENT_E_CONNECT, NULL, "cannot connect to the server" },
 	{ SECMSG_CLIENT_E_TIMEOUT, NULL, "timed out" },
 	{ SECMSG_CLIENT_E_CLOSED, NULL, "connection closed" },
-	{ SECMSG_CLIENT_E_SHUTDOWN, NULL, "the server is shutting down" },
+	{ SECMSG_CLIENT_E_SHUTDOWN, "shutdown", "the server is shutting down" },
 	{ SECMSG_CLIENT_E_EXPIRED, "session_expired", "session expired" },
 	{ SECMSG_CLIENT_E_PROTOCOL, NULL, "protocol error from the server" },
 	{ SECMSG_CLIENT_E_KEYFILE, NULL, "cannot read the key file" },
@@ -51,6 +51,12 @@ static const struct err_desc errs[] = {
 	{ SECMSG_CLIENT_E_BAD_MESSAGE, "bad_message",
 	  "the server refused the sealed message" },
 	{ SECMSG_CLIENT_E_INTERNAL, "internal", "internal server error" },
+	{ SECMSG_CLIENT_E_REPLACED, "replaced",
+	  "logged in elsewhere: a newer login of this user took over" },
+	{ SECMSG_CLIENT_E_ALREADY_ONLINE, "already_online",
+	  "this user is already online and the server allows one login" },
+	{ SECMSG_CLIENT_E_REVOKED, "revoked",
+	  "the user was removed or its key changed on the server" },
 };
 
 static const struct err_desc *find(int err)

@@ -277,14 +277,25 @@ static void on_error_frame(struct secmsg_client *c,
 	}
 }
 
-/* What a bye's reason means for the caller (docs/protocol.md 5). */
+/*
+ * What a bye's reason means for the caller (docs/protocol.md 5):
+ * session_expired, shutdown, replaced, already_online and revoked have
+ * codes of their own; any other reason is E_CLOSED.
+ */
 static int bye_err(const char *reason)
 {
-	if (reason && !strcmp(reason, "session_expired"))
-		return SECMSG_CLIENT_E_EXPIRED;
-	if (reason && !strcmp(reason, "shutdown"))
-		return SECMSG_CLIENT_E_SHUTDOWN;
-	return SECMSG_CLIENT_E_CLOSED;
+	int err = client_err_from_code(reason);
+
+	switch (err) {
+	case SECMSG_CLIENT_E_EXPIRED:
+	case SECMSG_CLIENT_E_SHUTDOWN:
+	case SECMSG_CLIENT_E_REPLACED:
+	case SECMSG_CLIENT_E_ALREADY_ONLINE:
+	case SECMSG_CLIENT_E_REVOKED:
+		return err;
+	default:
+		return SECMSG_CLIENT_E_CLOSED;
+	}
 }
 
 static void dispatch(struct secmsg_client *c, const struct client_frame *f)

@@ -32,6 +32,8 @@ int exit_code_of(int err)
 	case SECMSG_CLIENT_E_REPLAYED:
 	case SECMSG_CLIENT_E_HANDSHAKE:
 	case SECMSG_CLIENT_E_SERVER_AUTH:
+	case SECMSG_CLIENT_E_ALREADY_ONLINE:
+	case SECMSG_CLIENT_E_REVOKED:
 		return EX_AUTH;
 	case SECMSG_CLIENT_E_KEYFILE:
 	case SECMSG_CLIENT_E_PASSPHRASE:
@@ -39,10 +41,24 @@ int exit_code_of(int err)
 	case SECMSG_CLIENT_E_CLOSED:
 	case SECMSG_CLIENT_E_SHUTDOWN:
 	case SECMSG_CLIENT_E_EXPIRED:
+	case SECMSG_CLIENT_E_REPLACED:
 		return EX_LOST;
 	default:
 		return EX_ERROR;
 	}
+}
+
+/*
+ * The interactive client reconnects after a lost connection or a server
+ * restart, not when another login took over, the user was revoked or
+ * the server refuses the user (that would only repeat).
+ */
+static bool reconnectable(int err)
+{
+	int ex = exit_code_of(err);
+
+	return (ex == EX_LOST || ex == EX_CONNECT) &&
+	       err != SECMSG_CLIENT_E_REPLACED;
 }
 
 static void cb_decrypted(struct secmsg_client *c,
@@ -302,8 +318,12 @@ static int loop(struct cli *k, struct input *in)
 	while (!done(k, in)) {
 		if (secmsg_client_state(k->c) == SECMSG_CLIENT_IDLE) {
 			err = secmsg_client_last_error(k->c);
-			if (!k->interactive)
-				return exit_code_of(err ? err : SECMSG_CLIENT_E_CLOSED);
+			if (!err)
+				err = SECMSG_CLIENT_E_CLOSED;
+			if (!k->interactive || !reconnectable(err)) {
+				out_error(k, err, secmsg_client_strerror(err));
+				return exit_code_of(err);
+			}
 			if (now_ms() >= retry_at) {
 				out_note(k, "connection lost (%s); reconnecting",
 					 secmsg_client_strerror(err));

@@ -95,7 +95,10 @@ enum secmsg_client_err {
 	SECMSG_CLIENT_E_RECIPIENT_UNKNOWN = -27,
 	SECMSG_CLIENT_E_BAD_MESSAGE	= -28,
 	SECMSG_CLIENT_E_INTERNAL	= -29,
-	SECMSG_CLIENT_E_MAX		= -29,
+	SECMSG_CLIENT_E_REPLACED	= -30,	/* a newer login took over */
+	SECMSG_CLIENT_E_ALREADY_ONLINE	= -31,	/* one login per user: refused */
+	SECMSG_CLIENT_E_REVOKED		= -32,	/* user removed or key changed */
+	SECMSG_CLIENT_E_MAX		= -32,
 };
 
 /* A static message for any return value of this library. */

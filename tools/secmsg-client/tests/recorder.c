@@ -63,6 +63,8 @@ static void on_delivery(struct secmsg_client *c,
 	r->deliveries++;
 	r->delivered += d->delivered;
 	r->last_delivery_err = d->err;
+	if (!d->delivered && d->err <= 0 && d->err >= SECMSG_CLIENT_E_MAX)
+		r->failed_by[-d->err]++;
 	r->last_id = d->id;
 	COPY(r->last_to, d->to);
 	COPY(r->last_code, d->code);

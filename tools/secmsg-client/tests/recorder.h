@@ -40,6 +40,7 @@ struct rec {
 	uint64_t last_id;
 	char last_to[REC_USER_LEN];
 	char last_code[32];
+	int failed_by[1 - SECMSG_CLIENT_E_MAX];	/* failures, by -err */
 	/* presence and online callbacks */
 	int presence_on, presence_off;
 	char presence_user[REC_USER_LEN];

@@ -109,6 +109,15 @@ ok $(($? != 5)) "wrong passphrase: exit 5"
 ok $(($? != 4)) "wrong pinned server key: exit 4"
 "${C[@]}" -k "$T/bob.key" -u ws://127.0.0.1:1 --send alice hi bob >/dev/null 2>&1
 ok $(($? != 3)) "nothing listening: exit 3"
+# a second login of bob takes over: the first exits 7 and says why
+"${C[@]}" -k "$T/bob.key" --recv 1 bob </dev/null >/dev/null 2>"$T/first.err" &
+b_pid=$!
+for _ in $(seq 100); do grep -q . "$T/first.err" && break; sleep 0.1; done
+"${C[@]}" -k "$T/bob.key" --send carol hi bob >/dev/null 2>&1
+wait $b_pid
+rc=$?
+grep -q "logged in elsewhere" "$T/first.err"
+ok $((rc != 7 || $?)) "a second login of the same user: the first exits 7, logged in elsewhere"
 "$CLI" --recv x bob >/dev/null 2>&1
 ok $(($? != 2)) "bad option: exit 2"
 "${C[@]}" -k "$T/bob.key" --recv 1 -T 1 bob </dev/null >/dev/null 2>&1

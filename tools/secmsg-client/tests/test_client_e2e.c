@@ -261,6 +261,34 @@ static void count_rotation(bool silent)
 	opts.silent_rotation = false;
 }
 
+/* A second login of alice: the first gets bye replaced, E_REPLACED. */
+static void replaced(void)
+{
+	struct secmsg_client *a1, *a2;
+	struct rec r1, r2;
+	struct fakesrv *s;
+
+	start_server(&s);
+	a1 = client(&r1, "alice1");
+	a2 = client(&r2, "alice2");
+	ok(!connect_raw(a1, 0, NULL) && !connect_raw(a2, 0, NULL) &&
+	   PUMP(a1, a2, secmsg_client_state(a1) == SECMSG_CLIENT_IDLE) &&
+	   secmsg_client_last_error(a1) == SECMSG_CLIENT_E_REPLACED &&
+	   r1.last_state_err == SECMSG_CLIENT_E_REPLACED &&
+	   secmsg_client_state(a2) == SECMSG_CLIENT_READY,
+	   "a newer login takes over: E_REPLACED (%d)",
+	   secmsg_client_last_error(a1));
+	ok(!strcmp(secmsg_client_err_code(SECMSG_CLIENT_E_REPLACED),
+		   "replaced") &&
+	   !strcmp(secmsg_client_err_code(SECMSG_CLIENT_E_SHUTDOWN),
+		   "shutdown") &&
+	   !strcmp(secmsg_client_err_code(SECMSG_CLIENT_E_REVOKED),
+		   "revoked"), "bye reasons have their codes");
+	rec_free(a1, &r1);
+	rec_free(a2, &r2);
+	fakesrv_stop(s);
+}
+
 static void refusals(void)
 {
 	struct secmsg_client_key kf = { .file = keyfile, .passphrase = "nope",
@@ -358,6 +386,7 @@ int main(void)
 	basic();
 	count_rotation(false);
 	count_rotation(true);
+	replaced();
 	unlink(keyfile);
 	return done();
 }
