@@ -23,6 +23,8 @@
  *   api.event_loop     connect_start + poll(fd) + service(0), callbacks
  *                      that send, disconnect_start, the blocking wait
  *   api.replaced       a second login of the same user takes over
+ *   api.already_online ...or is refused (--on-conflict refuse)
+ *   api.revoked        the user removed from the users file + SIGHUP
  *   api.rate_limited   every message over the rate gets its failure
  *   api.expiry         the kernel expires the session: E_EXPIRED
  *
@@ -140,20 +142,30 @@ static const char *secmsgd_path(void)
 	return path;
 }
 
-/* Write the identity and users files of w (users alice, bob, carol). */
-static int world_files(struct world *w)
+/* Write secmsgd's users file with the users in mask (1 << ALICE...). */
+static int write_users(struct world *w, unsigned int mask)
 {
 	char users[512], b64[64], path[96];
 	size_t off = 0;
 	int i;
 
-	for (i = 0; i < N_USERS - 1; i++) {
+	for (i = 0; i < N_USERS; i++) {
+		if (!(mask & 1U << i))
+			continue;
 		secmsg_base64_encode(w->pub[i], KLEN, b64);
 		off += snprintf(users + off, sizeof(users) - off, "%s %s\n",
 				names[i], b64);
 	}
 	snprintf(path, sizeof(path), "%s/users", w->dir);
-	if (write_file(path, users, off))
+	return write_file(path, users, off);
+}
+
+/* Write the identity and users files of w (users alice, bob, carol). */
+static int world_files(struct world *w)
+{
+	char path[96];
+
+	if (write_users(w, 1U << ALICE | 1U << BOB | 1U << CAROL))
 		return -1;
 	snprintf(path, sizeof(path), "%s/server.key", w->dir);
 	return write_file(path, w->spriv, KLEN);
@@ -512,6 +524,8 @@ static const char *const *api_options(const char *test)
 					    NULL };
 	static const char *const expiry[] = { "--session-timeout", "3s",
 					      NULL };
+	static const char *const refuse[] = { "--on-conflict", "refuse",
+					      NULL };
 
 	if (!strcmp(test, "count_rotation"))
 		return count;
@@ -521,6 +535,8 @@ static const char *const *api_options(const char *test)
 		return rate;
 	if (!strcmp(test, "expiry"))
 		return expiry;
+	if (!strcmp(test, "already_online"))
+		return refuse;
 	return NULL;
 }
 
@@ -914,7 +930,9 @@ TEST_F_TIMEOUT(api, replaced, 60)
 	ASSERT_EQ(0, connect_raw(w, a2, ALICE, NULL));
 	ASSERT_TRUE(PUMP3(a1, a2, b,
 			  secmsg_client_state(a1) == SECMSG_CLIENT_IDLE));
-	EXPECT_EQ(SECMSG_CLIENT_E_CLOSED, secmsg_client_last_error(a1));
+	EXPECT_EQ(SECMSG_CLIENT_E_REPLACED, secmsg_client_last_error(a1));
+	EXPECT_EQ(SECMSG_CLIENT_E_REPLACED, r1.last_state_err);
+	EXPECT_EQ(SECMSG_CLIENT_READY, secmsg_client_state(a2));
 	EXPECT_TRUE(ksessions_become(w, "alice", 1));
 	ASSERT_EQ(0, secmsg_client_send(b, "alice", "to the newest", 13,
 					NULL));
@@ -923,6 +941,59 @@ TEST_F_TIMEOUT(api, replaced, 60)
 	EXPECT_EQ(0, r1.decrypted);
 	rec_free(a1, &r1);
 	rec_free(a2, &r2);
+	rec_free(b, &rb);
+}
+
+TEST_F_TIMEOUT(api, already_online, 60)
+{
+	struct world *w = &self->w;
+	struct secmsg_client *a1, *a2, *b;
+	struct rec r1, r2, rb;
+
+	a1 = rec_client(&r1, "alice1", w->url);
+	a2 = rec_client(&r2, "alice2", w->url);
+	b = rec_client(&rb, "bob", w->url);
+	ASSERT_EQ(0, connect_raw(w, a1, ALICE, NULL));
+	ASSERT_EQ(0, connect_raw(w, b, BOB, NULL));
+	EXPECT_EQ(SECMSG_CLIENT_E_ALREADY_ONLINE,
+		  connect_raw(w, a2, ALICE, NULL));
+	EXPECT_EQ(SECMSG_CLIENT_IDLE, secmsg_client_state(a2));
+	EXPECT_STREQ("already_online",
+		     secmsg_client_err_code(secmsg_client_last_error(a2)));
+	/* the first login keeps its session and its messages */
+	EXPECT_EQ(1, ksessions_of(w, "alice"));
+	ASSERT_EQ(0, secmsg_client_send(b, "alice", "still you", 9, NULL));
+	ASSERT_TRUE(PUMP3(a1, a2, b, r1.decrypted == 1 && rb.deliveries == 1));
+	EXPECT_STREQ("still you", r1.text);
+	EXPECT_EQ(SECMSG_CLIENT_READY, secmsg_client_state(a1));
+	rec_free(a1, &r1);
+	rec_free(a2, &r2);
+	rec_free(b, &rb);
+}
+
+TEST_F_TIMEOUT(api, revoked, 60)
+{
+	struct world *w = &self->w;
+	struct secmsg_user_info ui;
+	struct secmsg_client *a, *b;
+	struct rec ra, rb;
+
+	a = rec_client(&ra, "alice", w->url);
+	b = rec_client(&rb, "bob", w->url);
+	ASSERT_EQ(0, connect_raw(w, a, ALICE, NULL));
+	ASSERT_EQ(0, connect_raw(w, b, BOB, NULL));
+	/* bob leaves the users file; secmsgd reloads it on SIGHUP */
+	ASSERT_EQ(0, write_users(w, 1U << ALICE | 1U << CAROL));
+	ASSERT_EQ(0, kill(w->pid, SIGHUP));
+	ASSERT_TRUE(PUMP(a, b, secmsg_client_state(b) == SECMSG_CLIENT_IDLE &&
+			 ra.presence_off == 1));
+	EXPECT_EQ(SECMSG_CLIENT_E_REVOKED, secmsg_client_last_error(b));
+	EXPECT_EQ(-ENOENT, secmsg_user_get(w->nl, "bob", &ui));
+	EXPECT_EQ(0, ksessions_of(w, "bob"));
+	EXPECT_EQ(SECMSG_CLIENT_E_UNKNOWN_USER, secmsg_client_reconnect(b));
+	EXPECT_EQ(SECMSG_CLIENT_READY, secmsg_client_state(a));
+	EXPECT_STREQ("bob", ra.presence_user);
+	rec_free(a, &ra);
 	rec_free(b, &rb);
 }
 
@@ -944,9 +1015,9 @@ TEST_F_TIMEOUT(api, rate_limited, 60)
 	ASSERT_TRUE(PUMP(a, b, ra.deliveries == 6));
 	EXPECT_LE(2, ra.delivered);
 	EXPECT_GE(3, ra.delivered);	/* perhaps a token refilled */
-	EXPECT_EQ(ids[5], ra.last_id);
-	EXPECT_EQ(SECMSG_CLIENT_E_RATE_LIMITED, ra.last_delivery_err);
-	EXPECT_STREQ("rate_limited", ra.last_code);
+	EXPECT_EQ(ids[5], ra.last_id);		/* in order */
+	EXPECT_EQ(6 - ra.delivered,
+		  ra.failed_by[-SECMSG_CLIENT_E_RATE_LIMITED]);
 	EXPECT_TRUE(PUMP(a, b, rb.decrypted == ra.delivered));
 	EXPECT_EQ(0, secmsg_client_pending(a));
 	EXPECT_EQ(SECMSG_CLIENT_READY, secmsg_client_state(a));
