@@ -317,6 +317,35 @@ static int do_open(struct secmsg_req *r, struct secmsg_session *s,
 	return len;
 }
 
+/*
+ * A RESEAL whose own destination failed (dest_err) still opens the
+ * message for its RESEAL_ALSO copies: in the reply, wiped at once.
+ */
+static int open_keep(struct secmsg_req *r, struct secmsg_session *from,
+		     const struct secmsg_msg_in *in, struct sk_buff *skb,
+		     int attrtype, struct secmsg_msg_out *out, int dest_err)
+{
+	unsigned char *mark = skb_tail_pointer(skb);
+	struct secmsg_msg_out ignored;
+	unsigned int pt_off;
+	struct nlattr *nla;
+	int len;
+
+	nla = reserve(skb, attrtype, in->len, NULL);
+	if (!nla) {
+		out->kept = -EMSGSIZE;
+		return dest_err;
+	}
+	memcpy(nla_data(nla), in->data, in->len);
+	len = open_buf(r, from, nla_data(nla), in->len, &pt_off, &ignored,
+		       NULL);
+	if (len >= 0)
+		memcpy(in->keep, (u8 *)nla_data(nla) + pt_off, len);
+	out->kept = len;
+	skb_wipe_to(skb, mark);
+	return dest_err;
+}
+
 static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 		     struct secmsg_session *to,
 		     const struct secmsg_msg_in *in, struct sk_buff *skb,
@@ -333,7 +362,8 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 	k = tx_key(to, &err);
 	if (!k) {
 		NL_SET_ERR_MSG(extack, "destination session has no key");
-		return err;
+		return in->keep ? open_keep(r, from, in, skb, attrtype, out,
+					    err) : err;
 	}
 	nla = reserve(skb, attrtype, in->len + SECMSG_MAX_OVERHEAD, extack);
 	if (!nla) {
@@ -343,6 +373,11 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 	buf = nla_data(nla);
 	memcpy(buf, in->data, in->len);
 	len = open_buf(r, from, buf, in->len, &pt_off, &ignored, extack);
+	if (in->keep) {
+		out->kept = len;
+		if (len >= 0)
+			memcpy(in->keep, buf + pt_off, len);
+	}
 	if (len < 0) {
 		err = len;
 		goto out;
@@ -393,14 +428,18 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 	unsigned char *mark = skb_tail_pointer(skb);
 	int err;
 
+	out->kept = -ECANCELED;
 	if (in->op == SECMSG_MSG_SEAL ? in->len > SECMSG_MAX_PLAINTEXT :
 	    in->len > SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD) {
 		NL_SET_ERR_MSG(extack, "message larger than SECMSG_MAX_PLAINTEXT");
+		out->kept = -EMSGSIZE;
 		return -EMSGSIZE;
 	}
 	s = find(sn, in->id, extack);
-	if (IS_ERR(s))
+	if (IS_ERR(s)) {
+		out->kept = PTR_ERR(s);
 		return PTR_ERR(s);
+	}
 	switch (in->op) {
 	case SECMSG_MSG_SEAL:
 		err = do_seal(r, s, in, skb, attrtype, out, extack);
@@ -413,6 +452,8 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 		if (IS_ERR(peer)) {
 			err = PTR_ERR(peer);
 			peer = NULL;
+			if (in->keep)
+				open_keep(r, s, in, skb, attrtype, out, err);
 			break;
 		}
 		err = do_reseal(r, s, peer, in, skb, attrtype, out, extack);
@@ -423,6 +464,8 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 	}
 	if (err < 0) {
 		skb_wipe_to(skb, mark);
+		if (in->keep && out->kept >= 0)
+			rotate_if_due(s);	/* opened for the copies */
 	} else {
 		rotate_if_due(s);
 		if (peer)
@@ -431,5 +474,19 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 	}
 	secmsg_session_put(peer);
 	secmsg_session_put(s);
+	return err;
+}
+
+int secmsg_msg_also(struct secmsg_net *sn, struct secmsg_req *r, u64 peer_id,
+		    const u8 *pt, unsigned int len, struct sk_buff *skb,
+		    int attrtype, struct secmsg_msg_out *out)
+{
+	const struct secmsg_msg_in in = {
+		.op = SECMSG_MSG_SEAL, .id = peer_id, .data = pt, .len = len,
+	};
+	int err = secmsg_msg_do(sn, r, &in, skb, attrtype, out, NULL);
+
+	if (!err)
+		secmsg_stat_inc(sn, SECMSG_STATS_A_RESEALED);
 	return err;
 }

@@ -20,11 +20,19 @@ struct secmsg_msg_in {
 	u64 peer_id;		/* RESEAL */
 	const u8 *data;
 	unsigned int len;
+	/*
+	 * RESEAL followed by RESEAL_ALSO ops: the plaintext is copied here
+	 * (SECMSG_MAX_PLAINTEXT bytes of room), even when the RESEAL's own
+	 * destination fails.
+	 */
+	u8 *keep;
 };
 
 struct secmsg_msg_out {
 	u32 epoch;
 	u64 seq;
+	/* with in->keep: bytes kept, or why the message was not opened */
+	int kept;
 };
 
 /* Reply room an op needs for its output attribute. */
@@ -37,5 +45,9 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 		  const struct secmsg_msg_in *in, struct sk_buff *skb,
 		  int attrtype, struct secmsg_msg_out *out,
 		  struct netlink_ext_ack *extack);
+/* RESEAL_ALSO: seal len kept bytes of plaintext to session peer_id. */
+int secmsg_msg_also(struct secmsg_net *sn, struct secmsg_req *r, u64 peer_id,
+		    const u8 *pt, unsigned int len, struct sk_buff *skb,
+		    int attrtype, struct secmsg_msg_out *out);
 
 #endif

@@ -16,7 +16,8 @@ static const struct nla_policy policy_nl_policy[SECMSG_POLICY_A_MAX + 1] = {
 
 const struct nla_policy secmsg_op_nl_policy[SECMSG_OP_A_MAX + 1] = {
 	[SECMSG_OP_A_MSG_OP] =
-		NLA_POLICY_RANGE(NLA_U8, SECMSG_MSG_SEAL, SECMSG_MSG_RESEAL),
+		NLA_POLICY_RANGE(NLA_U8, SECMSG_MSG_SEAL,
+				 SECMSG_MSG_RESEAL_ALSO),
 	[SECMSG_OP_A_SESSION_ID] = { .type = NLA_U64 },
 	[SECMSG_OP_A_PEER_SESSION_ID] = { .type = NLA_U64 },
 	[SECMSG_OP_A_DATA] = { .type = NLA_BINARY },

@@ -80,6 +80,21 @@ static int parse_op(struct nlattr *nest, struct secmsg_msg_in *in,
 			       extack);
 	if (err)
 		return err;
+	memset(in, 0, sizeof(*in));
+	*cookie = tb[SECMSG_OP_A_COOKIE] ?
+		  nla_get_u64(tb[SECMSG_OP_A_COOKIE]) : 0;
+	if (tb[SECMSG_OP_A_MSG_OP] &&
+	    nla_get_u8(tb[SECMSG_OP_A_MSG_OP]) == SECMSG_MSG_RESEAL_ALSO) {
+		in->op = SECMSG_MSG_RESEAL_ALSO;
+		if (!tb[SECMSG_OP_A_PEER_SESSION_ID] ||
+		    tb[SECMSG_OP_A_SESSION_ID] || tb[SECMSG_OP_A_DATA]) {
+			NL_SET_ERR_MSG_ATTR(extack, nest,
+					    "RESEAL_ALSO takes PEER_SESSION_ID only");
+			return -EINVAL;
+		}
+		in->peer_id = nla_get_u64(tb[SECMSG_OP_A_PEER_SESSION_ID]);
+		return 0;
+	}
 	if (!tb[SECMSG_OP_A_MSG_OP] || !tb[SECMSG_OP_A_SESSION_ID] ||
 	    !tb[SECMSG_OP_A_DATA]) {
 		NL_SET_ERR_MSG_ATTR(extack, nest,
@@ -90,7 +105,6 @@ static int parse_op(struct nlattr *nest, struct secmsg_msg_in *in,
 	in->id = nla_get_u64(tb[SECMSG_OP_A_SESSION_ID]);
 	in->data = nla_data(tb[SECMSG_OP_A_DATA]);
 	in->len = nla_len(tb[SECMSG_OP_A_DATA]);
-	in->peer_id = 0;
 	if (in->op == SECMSG_MSG_RESEAL) {
 		if (!tb[SECMSG_OP_A_PEER_SESSION_ID]) {
 			NL_SET_ERR_MSG_ATTR(extack, nest,
@@ -99,22 +113,25 @@ static int parse_op(struct nlattr *nest, struct secmsg_msg_in *in,
 		}
 		in->peer_id = nla_get_u64(tb[SECMSG_OP_A_PEER_SESSION_ID]);
 	}
-	*cookie = tb[SECMSG_OP_A_COOKIE] ?
-		  nla_get_u64(tb[SECMSG_OP_A_COOKIE]) : 0;
 	return 0;
 }
 
-/* Validate the whole batch before doing anything; return the reply size. */
-static int batch_size(struct genl_info *info, size_t *size)
+/*
+ * Validate the whole batch before doing anything; return the reply size
+ * and whether it has RESEAL_ALSO ops.
+ */
+static int batch_size(struct genl_info *info, size_t *size, bool *also)
 {
+	unsigned int n = 0, head_len = 0;
 	struct secmsg_msg_in in;
-	unsigned int n = 0;
 	size_t bytes = 0;
+	u8 prev = 0;
 	struct nlattr *a;
 	u64 cookie;
 	int rem, err;
 
 	*size = 0;
+	*also = false;
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(a) != SECMSG_A_OP)
 			continue;
@@ -126,6 +143,19 @@ static int batch_size(struct genl_info *info, size_t *size)
 		err = parse_op(a, &in, &cookie, info->extack);
 		if (err)
 			return err;
+		if (in.op == SECMSG_MSG_RESEAL_ALSO) {
+			if (prev != SECMSG_MSG_RESEAL &&
+			    prev != SECMSG_MSG_RESEAL_ALSO) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "RESEAL_ALSO must follow a RESEAL");
+				return -EINVAL;
+			}
+			in.len = head_len;	/* its reply is as large */
+			*also = true;
+		} else if (in.op == SECMSG_MSG_RESEAL) {
+			head_len = in.len;
+		}
+		prev = in.op;
 		bytes += in.len;
 		if (bytes > SECMSG_BATCH_MAX_BYTES) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a,
@@ -141,8 +171,44 @@ static int batch_size(struct genl_info *info, size_t *size)
 	return 0;
 }
 
+/*
+ * A RESEAL and its RESEAL_ALSO copies: the plaintext kept for the copies
+ * (kept bytes of keep, or why it could not be opened).
+ */
+struct batch_group {
+	u8 *keep;		/* SECMSG_MAX_PLAINTEXT bytes, or NULL */
+	int kept;
+};
+
+static void group_end(struct batch_group *g)
+{
+	if (g->keep && g->kept > 0)
+		memzero_explicit(g->keep, g->kept);
+	g->kept = -ECANCELED;
+}
+
+static int group_op(struct secmsg_net *sn, struct secmsg_req *r,
+		    struct secmsg_msg_in *in, struct sk_buff *msg,
+		    struct secmsg_msg_out *out, struct batch_group *g)
+{
+	int err;
+
+	if (in->op == SECMSG_MSG_RESEAL_ALSO)
+		return g->kept < 0 ? g->kept :
+		       secmsg_msg_also(sn, r, in->peer_id, g->keep, g->kept,
+				       msg, SECMSG_RESULT_A_DATA, out);
+	group_end(g);
+	if (in->op == SECMSG_MSG_RESEAL)
+		in->keep = g->keep;
+	err = secmsg_msg_do(sn, r, in, msg, SECMSG_RESULT_A_DATA, out, NULL);
+	if (in->keep)
+		g->kept = out->kept;
+	return err;
+}
+
 static int batch_one(struct secmsg_net *sn, struct secmsg_req *r,
-		     struct nlattr *a, struct sk_buff *msg)
+		     struct nlattr *a, struct sk_buff *msg,
+		     struct batch_group *g)
 {
 	struct secmsg_msg_out out = {};
 	struct secmsg_msg_in in;
@@ -157,8 +223,7 @@ static int batch_one(struct secmsg_net *sn, struct secmsg_req *r,
 	    nla_put_u64_64bit(msg, SECMSG_RESULT_A_COOKIE, cookie,
 			      SECMSG_RESULT_A_PAD))
 		return -EMSGSIZE;
-	status = -secmsg_msg_do(sn, r, &in, msg, SECMSG_RESULT_A_DATA, &out,
-				NULL);
+	status = -group_op(sn, r, &in, msg, &out, g);
 	if (nla_put_u32(msg, SECMSG_RESULT_A_STATUS, status) ||
 	    (!status &&
 	     (nla_put_u32(msg, SECMSG_RESULT_A_EPOCH, out.epoch) ||
@@ -172,26 +237,30 @@ static int batch_one(struct secmsg_net *sn, struct secmsg_req *r,
 int secmsg_nl_msg_batch(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_net *sn = secmsg_info_net(info);
+	struct batch_group g = { .kept = -ECANCELED };
 	struct secmsg_req *r = NULL;
 	struct sk_buff *msg = NULL;
 	struct nlattr *a;
 	size_t size;
+	bool also;
 	void *hdr;
 	int rem, err;
 
-	err = batch_size(info, &size);
+	err = batch_size(info, &size, &also);
 	if (err)
 		return err;
 	r = secmsg_req_alloc();
 	msg = reply_new(info, size, &hdr);
-	if (!r || !msg) {
+	if (also)
+		g.keep = kvmalloc(SECMSG_MAX_PLAINTEXT, GFP_KERNEL);
+	if (!r || !msg || (also && !g.keep)) {
 		err = -ENOMEM;
 		goto out;
 	}
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(a) != SECMSG_A_OP)
 			continue;
-		err = batch_one(sn, r, a, msg);
+		err = batch_one(sn, r, a, msg, &g);
 		if (err) {
 			GENL_SET_ERR_MSG(info, "batch reply overflow");
 			goto out;
@@ -203,5 +272,7 @@ int secmsg_nl_msg_batch(struct sk_buff *skb, struct genl_info *info)
 out:
 	nlmsg_free(msg);
 	secmsg_req_free(r);
+	if (g.keep)
+		kvfree_sensitive(g.keep, SECMSG_MAX_PLAINTEXT);
 	return err;
 }

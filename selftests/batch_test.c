@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SECMSG_CMD_MSG_BATCH: mixed ops with cookies and per-op statuses, the
- * op-count and byte limits (rejected whole, with an extack message).
+ * op-count and byte limits (rejected whole, with an extack message),
+ * RESEAL_ALSO fan-out (one open, a copy per session, each with its own
+ * status, replays refused for every copy) and its rules.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -287,6 +289,215 @@ TEST_F(batch, malformed)
 	EXPECT_TRUE(err == -EINVAL || err == -ERANGE);
 	EXPECT_TRUE(rep.has_extack && rep.extack[0]);
 	rawnl_reply_free(&rep);
+}
+
+/* A RESEAL of a's message m to `to`, then RESEAL_ALSO to each of also[]. */
+static int fanout(FIXTURE_DATA(batch) *self, const uint8_t *m, size_t len,
+		  uint64_t to, const uint64_t *also, int n_also,
+		  struct secmsg_msg_result *res)
+{
+	struct secmsg_batch_op ops[8];
+	int i;
+
+	memset(ops, 0, sizeof(ops));
+	ops[0] = (struct secmsg_batch_op){ SECMSG_MSG_RESEAL, self->a.id, to,
+					   1, m, len };
+	for (i = 0; i < n_also && i < 7; i++)
+		ops[i + 1] = (struct secmsg_batch_op){
+			SECMSG_MSG_RESEAL_ALSO, 0, also[i], i + 2, NULL, 0 };
+	return secmsg_msg_batch(self->nl, ops, n_also + 1, res);
+}
+
+TEST_F(batch, reseal_also_fanout)
+{
+	struct client c, d;
+	struct secmsg_msg_result res[4];
+	struct secmsg_counters ca, cc;
+	struct secmsg_stats s0, s1;
+	struct secmsg_hdr h;
+	uint64_t also[3];
+	uint8_t m[128], out[128];
+	long n;
+	int i;
+
+	ASSERT_EQ(0, client_new(self->nl, &c, SECMSG_ALG_CHACHA20_POLY1305,
+				NULL, 0, NULL));
+	ASSERT_EQ(0, client_new(self->nl, &d, SECMSG_ALG_AES_256_GCM, NULL,
+				0, NULL));
+	also[0] = c.id;
+	also[1] = rand_u64() | 1;	/* no such session */
+	also[2] = d.id;
+	ASSERT_EQ(0, secmsg_stats_get(self->nl, &s0));
+	n = client_seal(&self->a, "fan me out", 10, m);
+	ASSERT_EQ(0, fanout(self, m, n, self->b.id, also, 3, res));
+	for (i = 0; i < 4; i++) {
+		TH_LOG("copy %d: cookie %llu status %s", i,
+		       (unsigned long long)res[i].cookie,
+		       errname(res[i].status));
+		EXPECT_EQ(i + 1, res[i].cookie);
+	}
+	EXPECT_EQ(0, res[0].status);
+	EXPECT_EQ(0, res[1].status);
+	EXPECT_EQ(ENOENT, res[2].status);
+	EXPECT_EQ(0, res[3].status);
+	EXPECT_EQ(0, res[2].len);
+	/* each copy under its own session's keys, the same text */
+	ASSERT_EQ(10, client_open(&self->b, res[0].data, res[0].len, &h, out));
+	EXPECT_EQ(0, memcmp(out, "fan me out", 10));
+	EXPECT_EQ(SECMSG_ALG_TWOFISH_CBC, h.alg);
+	ASSERT_EQ(10, client_open(&c, res[1].data, res[1].len, &h, out));
+	EXPECT_EQ(0, memcmp(out, "fan me out", 10));
+	EXPECT_EQ(SECMSG_ALG_CHACHA20_POLY1305, h.alg);
+	EXPECT_EQ(c.id, h.session_id);
+	ASSERT_EQ(10, client_open(&d, res[3].data, res[3].len, &h, out));
+	EXPECT_EQ(0, memcmp(out, "fan me out", 10));
+	for (i = 0; i < 4; i++)
+		secmsg_msg_result_free(&res[i]);
+	/* opened once, sealed three times */
+	ASSERT_EQ(0, get_counters(self->nl, self->a.id, &ca));
+	ASSERT_EQ(0, get_counters(self->nl, c.id, &cc));
+	EXPECT_EQ(1, ca.rx_messages);
+	EXPECT_EQ(1, cc.tx_messages);
+	ASSERT_EQ(0, secmsg_stats_get(self->nl, &s1));
+	EXPECT_EQ(3, s1.v[SECMSG_STATS_A_RESEALED] -
+		     s0.v[SECMSG_STATS_A_RESEALED]);
+	EXPECT_EQ(1, s1.v[SECMSG_STATS_A_OPENED] -
+		     s0.v[SECMSG_STATS_A_OPENED]);
+
+	/* the same message again: refused for every copy */
+	ASSERT_EQ(0, fanout(self, m, n, self->b.id, also, 3, res));
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(EALREADY, res[i].status);
+		EXPECT_EQ(0, res[i].len);
+		secmsg_msg_result_free(&res[i]);
+	}
+	/* a tampered one: refused for every copy */
+	n = client_seal(&self->a, "forged", 6, m);
+	m[n - 1] ^= 1;
+	ASSERT_EQ(0, fanout(self, m, n, self->b.id, also, 1, res));
+	EXPECT_EQ(EBADMSG, res[0].status);
+	EXPECT_EQ(EBADMSG, res[1].status);
+	for (i = 0; i < 2; i++)
+		secmsg_msg_result_free(&res[i]);
+	ASSERT_EQ(0, get_counters(self->nl, c.id, &cc));
+	EXPECT_EQ(1, cc.tx_messages);
+	del_quiet(self->nl, c.id);
+	del_quiet(self->nl, d.id);
+	client_wipe(&c);
+	client_wipe(&d);
+}
+
+TEST_F(batch, reseal_also_when_the_first_copy_fails)
+{
+	struct secmsg_msg_result res[2];
+	struct secmsg_hdr h;
+	uint64_t also = self->b.id;
+	uint8_t m[128], out[128];
+	long n;
+
+	/* the RESEAL's own destination is gone; the copy still goes */
+	n = client_seal(&self->a, "still", 5, m);
+	ASSERT_EQ(0, fanout(self, m, n, rand_u64() | 1, &also, 1, res));
+	EXPECT_EQ(ENOENT, res[0].status);
+	EXPECT_EQ(0, res[0].len);
+	ASSERT_EQ(0, res[1].status);
+	ASSERT_EQ(5, client_open(&self->b, res[1].data, res[1].len, &h, out));
+	EXPECT_EQ(0, memcmp(out, "still", 5));
+	secmsg_msg_result_free(&res[0]);
+	secmsg_msg_result_free(&res[1]);
+	/* and the message was spent */
+	ASSERT_EQ(0, fanout(self, m, n, self->b.id, &also, 1, res));
+	EXPECT_EQ(EALREADY, res[0].status);
+	EXPECT_EQ(EALREADY, res[1].status);
+}
+
+/* A raw batch of ops: kind[i], with session a, data and peer b as each needs. */
+static int raw_ops(FIXTURE_DATA(batch) *self, const int *kind, int n,
+		   bool also_data, struct rawnl_reply *rep)
+{
+	struct nl_msg *m = rawnl_msg(&self->raw, SECMSG_CMD_MSG_BATCH, 0,
+				     256 * n);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct nlattr *op = nla_nest_start(m, SECMSG_A_OP);
+
+		nla_put_u8(m, SECMSG_OP_A_MSG_OP, kind[i]);
+		if (kind[i] != SECMSG_MSG_RESEAL_ALSO || also_data) {
+			nla_put_u64(m, SECMSG_OP_A_SESSION_ID, self->a.id);
+			nla_put(m, SECMSG_OP_A_DATA, 3, "abc");
+		}
+		if (kind[i] != SECMSG_MSG_SEAL)
+			nla_put_u64(m, SECMSG_OP_A_PEER_SESSION_ID,
+				    self->b.id);
+		nla_nest_end(m, op);
+	}
+	return rawnl_xact(&self->raw, m, rep);
+}
+
+TEST_F(batch, reseal_also_rules)
+{
+	static const int first[] = { SECMSG_MSG_RESEAL_ALSO };
+	static const int after_seal[] = { SECMSG_MSG_SEAL,
+					  SECMSG_MSG_RESEAL_ALSO };
+	static const int with_data[] = { SECMSG_MSG_RESEAL,
+					 SECMSG_MSG_RESEAL_ALSO };
+	struct secmsg_msg_result res[5];
+	struct secmsg_counters c0, c1;
+	struct rawnl_reply rep;
+	uint64_t also[4];
+	size_t per = SECMSG_BATCH_MAX_BYTES / 5;
+	long n;
+	int err, i;
+
+	ASSERT_EQ(0, get_counters(self->nl, self->a.id, &c0));
+	err = raw_ops(self, first, 1, false, &rep);
+	TH_LOG("RESEAL_ALSO first: %s \"%s\"", errname(err), rep.extack);
+	EXPECT_EQ(-EINVAL, err);
+	EXPECT_TRUE(rep.has_extack && strstr(rep.extack, "follow"));
+	rawnl_reply_free(&rep);
+	err = raw_ops(self, after_seal, 2, false, &rep);
+	TH_LOG("RESEAL_ALSO after SEAL: %s \"%s\"", errname(err),
+	       rep.extack);
+	EXPECT_EQ(-EINVAL, err);
+	EXPECT_TRUE(rep.has_extack && strstr(rep.extack, "follow"));
+	rawnl_reply_free(&rep);
+	err = raw_ops(self, with_data, 2, true, &rep);
+	TH_LOG("RESEAL_ALSO with DATA: %s \"%s\"", errname(err), rep.extack);
+	EXPECT_EQ(-EINVAL, err);
+	EXPECT_TRUE(rep.has_extack && rep.extack[0]);
+	rawnl_reply_free(&rep);
+	/* not a single-message op */
+	err = secmsg_msg(self->nl, SECMSG_MSG_RESEAL_ALSO, self->a.id,
+			 self->b.id, (const uint8_t *)"abc", 3, &res[0]);
+	TH_LOG("SECMSG_CMD_MSG with RESEAL_ALSO: %s \"%s\"", errname(err),
+	       secmsg_nl_errmsg(self->nl));
+	EXPECT_GT(0, err);
+	EXPECT_NE(0, secmsg_nl_errmsg(self->nl)[0]);
+	/* nothing of those was done */
+	ASSERT_EQ(0, get_counters(self->nl, self->a.id, &c1));
+	EXPECT_EQ(c0.rx_messages, c1.rx_messages);
+
+	/* each copy counts as much as the message: 5 x per fits ... */
+	for (i = 0; i < 4; i++)
+		also[i] = self->b.id;
+	fill_pattern(self->big, per, 3);
+	n = client_seal(&self->a, self->big, per - SECMSG_HDR_LEN - 16,
+			self->big + per + 64);
+	ASSERT_EQ(per, n);
+	ASSERT_EQ(0, fanout(self, self->big + per + 64, n, self->b.id, also,
+			    4, res));
+	for (i = 0; i < 5; i++) {
+		EXPECT_EQ(0, res[i].status);
+		secmsg_msg_result_free(&res[i]);
+	}
+	/* ... one byte more does not */
+	n = client_seal(&self->a, self->big, per + 1 - SECMSG_HDR_LEN - 16,
+			self->big + per + 64);
+	EXPECT_EQ(-E2BIG, fanout(self, self->big + per + 64, n, self->b.id,
+				 also, 4, res));
+	EXPECT_NE(NULL, strstr(secmsg_nl_errmsg(self->nl),
+			       "SECMSG_BATCH_MAX_BYTES"));
 }
 
 TEST_HARNESS_MAIN

@@ -389,17 +389,19 @@ static size_t op_size(const struct secmsg_batch_op *o)
 	return n > 0xffff ? 0 : n;
 }
 
+/* RESEAL_ALSO carries only its destination (and a cookie). */
 static int put_op(struct nl_msg *msg, const struct secmsg_batch_op *o)
 {
 	struct nlattr *nest = nla_nest_start(msg, SECMSG_A_OP | NLA_F_NESTED);
+	bool also = o->op == SECMSG_MSG_RESEAL_ALSO;
 
 	if (!nest ||
 	    nla_put_u8(msg, SECMSG_OP_A_MSG_OP, (uint8_t)o->op) ||
-	    nla_put_u64(msg, SECMSG_OP_A_SESSION_ID, o->id) ||
+	    (!also && nla_put_u64(msg, SECMSG_OP_A_SESSION_ID, o->id)) ||
 	    (o->peer_id &&
 	     nla_put_u64(msg, SECMSG_OP_A_PEER_SESSION_ID, o->peer_id)) ||
-	    nla_put(msg, SECMSG_OP_A_DATA, (int)o->len,
-		    o->len ? o->data : (const void *)"") ||
+	    (!also && nla_put(msg, SECMSG_OP_A_DATA, (int)o->len,
+			      o->len ? o->data : (const void *)"")) ||
 	    (o->cookie && nla_put_u64(msg, SECMSG_OP_A_COOKIE, o->cookie)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);

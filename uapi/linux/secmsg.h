@@ -363,7 +363,7 @@ enum secmsg_counter_attr {
  * enum secmsg_op_attr - one operation of a batch (SECMSG_A_OP)
  * @SECMSG_OP_A_MSG_OP: u8, enum secmsg_msg_op
  * @SECMSG_OP_A_SESSION_ID: u64
- * @SECMSG_OP_A_PEER_SESSION_ID: u64, RESEAL destination
+ * @SECMSG_OP_A_PEER_SESSION_ID: u64, RESEAL and RESEAL_ALSO destination
  * @SECMSG_OP_A_DATA: binary
  * @SECMSG_OP_A_COOKIE: u64, optional, echoed in the result
  */
@@ -411,7 +411,7 @@ enum secmsg_result_attr {
  * @SECMSG_STATS_A_SESSIONS_TWOFISH_CBC: ditto
  * @SECMSG_STATS_A_SEALED: messages sealed (SEAL and the seal of RESEAL)
  * @SECMSG_STATS_A_OPENED: messages opened (OPEN and the open of RESEAL)
- * @SECMSG_STATS_A_RESEALED: RESEAL operations
+ * @SECMSG_STATS_A_RESEALED: messages re-sealed (RESEAL, RESEAL_ALSO)
  * @SECMSG_STATS_A_CRYPT_OPS: successful SECMSG_CMD_CRYPT operations
  * @SECMSG_STATS_A_AUTH_FAILURES: failures by kind, since module load
  * @SECMSG_STATS_A_REPLAYS: ditto
@@ -484,11 +484,21 @@ enum secmsg_crypt_op {
  * @SECMSG_MSG_RESEAL: open a client-to-server message of the session and
  *	seal its plaintext server-to-client under the peer session; the
  *	plaintext never leaves the kernel
+ * @SECMSG_MSG_RESEAL_ALSO: batches only (SECMSG_OP_A_MSG_OP), right after
+ *	a RESEAL or another RESEAL_ALSO: seal the plaintext that RESEAL opened
+ *	to one more session, SECMSG_OP_A_PEER_SESSION_ID, as for a user
+ *	logged in several times.  The message is opened, and its sequence
+ *	number spent, once; each copy is sealed on its own.  Takes no
+ *	SESSION_ID or DATA.  Its result has its own status, unless the
+ *	message could not be opened: then the reason (EALREADY, EBADMSG,
+ *	ENOENT for the sender's session...).  Each counts against
+ *	SECMSG_BATCH_MAX_BYTES as much as its RESEAL's data.
  */
 enum secmsg_msg_op {
 	SECMSG_MSG_SEAL = 1,
 	SECMSG_MSG_OPEN = 2,
 	SECMSG_MSG_RESEAL = 3,
+	SECMSG_MSG_RESEAL_ALSO = 4,
 };
 
 /**

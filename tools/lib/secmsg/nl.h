@@ -130,7 +130,9 @@ int secmsg_msg(struct secmsg_nl *nl, int op, uint64_t id, uint64_t peer_id,
 /*
  * Batch (SECMSG_CMD_MSG_BATCH): n ops, n results in order.  (Named
  * secmsg_batch_op: struct secmsg_msg_op would clash with the uapi's
- * enum secmsg_msg_op, tags share one namespace in C.)
+ * enum secmsg_msg_op, tags share one namespace in C.)  A
+ * SECMSG_MSG_RESEAL_ALSO op after a RESEAL seals the same message to
+ * peer_id too; its id, data and len are not sent.
  */
 struct secmsg_batch_op {
 	int op;
