@@ -150,35 +150,51 @@ void conn_send(struct conn *c, char *text)
 	queue_item(c, q);
 }
 
+struct delivery *delivery_new(uint64_t sender_cid, uint64_t msg_id,
+			      uint64_t t0)
+{
+	struct delivery *d = calloc(1, sizeof(*d));
+
+	if (d) {
+		d->refs = 1;
+		d->sender_cid = sender_cid;
+		d->msg_id = msg_id;
+		d->t0 = t0;
+	}
+	return d;
+}
+
+void delivery_put(struct delivery *d, bool written, const char *code,
+		  const char *msg, const struct conn *closing)
+{
+	struct conn *s = conn_by_cid(d->sender_cid);
+
+	if (written && !d->reported) {
+		d->reported = true;
+		D.m.relayed++;
+		metrics_latency(&D.m, (double)(now_ns() - d->t0) * 1e-9);
+		if (s)
+			conn_delivery(s, d->msg_id, NULL, NULL);
+	}
+	if (--d->refs)
+		return;
+	if (!d->reported && s && s != closing)
+		conn_delivery(s, d->msg_id, code ? code : "internal", msg);
+	free(d);
+}
+
 void conn_send_msg(struct conn *c, char *text, size_t len,
-		   uint64_t sender_cid, uint64_t msg_id, uint64_t t0)
+		   struct delivery *d)
 {
 	struct outq *q = item_new(text, len);
-	struct conn *s;
 
 	explicit_bzero(text, len);
 	free(text);
-	if (!q) {
-		s = conn_by_cid(sender_cid);
-		if (s)
-			conn_delivery(s, msg_id, "internal", "out of memory");
-		return;
-	}
-	q->is_msg = true;
-	q->sender_cid = sender_cid;
-	q->msg_id = msg_id;
-	q->t0 = t0;
+	if (!q)
+		return;		/* the holder's put reports it if no copy went */
+	q->dl = d;
+	d->refs++;
 	queue_item(c, q);
-}
-
-static void msg_written(const struct outq *q)
-{
-	struct conn *s = conn_by_cid(q->sender_cid);
-
-	D.m.relayed++;
-	metrics_latency(&D.m, (double)(now_ns() - q->t0) * 1e-9);
-	if (s)
-		conn_delivery(s, q->msg_id, NULL, NULL);
 }
 
 int conn_writable(struct conn *c)
@@ -198,8 +214,8 @@ int conn_writable(struct conn *c)
 		if (!c->qhead)
 			c->qtail = NULL;
 		c->qbytes -= q->len;
-		if (q->is_msg)
-			msg_written(q);
+		if (q->dl)
+			delivery_put(q->dl, true, NULL, NULL, NULL);
 		item_free(q);
 	}
 	if (c->qhead) {
@@ -257,7 +273,6 @@ void conn_peer_close(struct conn *c, int code)
 void conn_closed(struct conn *c)
 {
 	struct outq *q, *next;
-	struct conn *s;
 	struct alog a;
 
 	relay_flush();
@@ -272,9 +287,10 @@ void conn_closed(struct conn *c)
 	/* messages re-sealed for this client but never written */
 	for (q = c->qhead; q; q = next) {
 		next = q->next;
-		if (q->is_msg && (s = conn_by_cid(q->sender_cid)) && s != c)
-			conn_delivery(s, q->msg_id, "recipient_offline",
-				      "the recipient went offline before the message was written");
+		if (q->dl)
+			delivery_put(q->dl, false, "recipient_offline",
+				     "the recipient went offline before the message was written",
+				     c);
 		item_free(q);
 	}
 	c->qhead = c->qtail = NULL;

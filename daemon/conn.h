@@ -29,11 +29,21 @@ enum conn_state {
 	CS_CLOSING,	/* bye sent or being sent; input ignored */
 };
 
+/*
+ * The delivery result of one relayed message, shared by its copies (one
+ * per login of the recipient): delivered when the first copy is written,
+ * failed when every copy was dropped unwritten.
+ */
+struct delivery {
+	unsigned int refs;		/* copies queued, + the relay's hold */
+	bool reported;
+	uint64_t sender_cid, msg_id, t0;
+};
+
 struct outq {
 	struct outq *next;
 	size_t len;
-	bool is_msg;			/* a relayed message */
-	uint64_t sender_cid, msg_id, t0;
+	struct delivery *dl;		/* a relayed message, or NULL */
 	unsigned char buf[];		/* LWS_PRE + len + 1 */
 };
 
@@ -87,8 +97,20 @@ void conn_peer_close(struct conn *c, int code);
 
 /* Queue a frame (takes text; NULL: out of memory, closes). */
 void conn_send(struct conn *c, char *text);
+/* A new delivery, held by the caller (refs 1); NULL: out of memory. */
+struct delivery *delivery_new(uint64_t sender_cid, uint64_t msg_id,
+			      uint64_t t0);
+/*
+ * Drop one reference: a copy written (written true: the sender learns
+ * "delivered" if nobody told it yet), or dropped, or the caller's hold.
+ * After the last one, a sender not told yet gets failure code and msg
+ * (unless it is the connection `closing`); d is freed.
+ */
+void delivery_put(struct delivery *d, bool written, const char *code,
+		  const char *msg, const struct conn *closing);
+/* Queue a relayed message (takes text) as one copy of delivery d. */
 void conn_send_msg(struct conn *c, char *text, size_t len,
-		   uint64_t sender_cid, uint64_t msg_id, uint64_t t0);
+		   struct delivery *d);
 /*
  * Close: optional bye with reason, then a close frame with code.  The
  * session is deleted and the user goes offline at once; queued frames

@@ -9,13 +9,21 @@
 #include "kernel.h"
 #include "relay.h"
 
+/*
+ * A message goes to every login of its recipient, newest first, up to
+ * this many: a RESEAL and a RESEAL_ALSO per further login.
+ */
+#define MAX_COPIES	16
+
 /* Messages waiting for the end of the loop iteration. */
 struct slot {
-	uint64_t sender_cid, recip_cid, msg_id, t0;
+	uint64_t sender_cid, msg_id, t0;
 	char from[SECMSG_USER_ID_MAX + 1];
-	uint8_t *data;			/* sealed message: a kernel op */
+	uint8_t *data;			/* sealed message: kernel ops */
 	size_t len;
-	uint64_t from_session, to_session;
+	uint64_t from_session;
+	unsigned int ncopies;
+	uint64_t recip_cid[MAX_COPIES], to_session[MAX_COPIES];
 	const char *code;		/* decided failure, or NULL */
 	char msg[160];
 };
@@ -72,15 +80,37 @@ static void fail(struct slot *s, const char *code, const char *fmt,
 	snprintf(s->msg, sizeof(s->msg), fmt, arg);
 }
 
+/* The logins of u a message goes to (all that keep up), newest first. */
+static void add_copies(struct slot *s, const struct user *u,
+		       const struct conn *sender)
+{
+	const struct conn *r;
+
+	for (r = u->conns; r && s->ncopies < MAX_COPIES; r = r->unext) {
+		if (r->qbytes > D.cfg.max_queue || !r->session)
+			continue;
+		s->recip_cid[s->ncopies] = r->cid;
+		s->to_session[s->ncopies] = r->session;
+		s->ncopies++;
+	}
+	if (!s->ncopies)
+		return;
+	s->from_session = sender->session;
+}
+
 void relay_message(struct conn *c, struct frame *f, uint64_t t0)
 {
-	struct conn *r = NULL;
+	const struct user *to = f->to_valid ? table_get_str(&D.users, f->to) :
+				NULL;
+	size_t copies = to && to->nconns ? to->nconns : 1;
 	struct user *u;
 	struct slot *s;
 	int rc;
 
-	if (f->data && (nops == SECMSG_BATCH_MAX_OPS ||
-			bytes + f->data_len > SECMSG_BATCH_MAX_BYTES))
+	if (copies > MAX_COPIES)
+		copies = MAX_COPIES;
+	if (f->data && (nops + copies > SECMSG_BATCH_MAX_OPS ||
+			bytes + copies * f->data_len > SECMSG_BATCH_MAX_BYTES))
 		relay_flush();
 	if (nslots >= MAX_SLOTS)
 		relay_flush();
@@ -109,21 +139,17 @@ void relay_message(struct conn *c, struct frame *f, uint64_t t0)
 		else
 			fail(s, "recipient_offline", "%s is not online", f->to);
 	} else {
-		/* the newest login of the recipient gets it */
-		r = u->conns;
-		if (r->qbytes > D.cfg.max_queue) {
+		add_copies(s, u, c);
+		if (!s->ncopies) {
 			fail(s, "rate_limited",
 			     "%s is not reading fast enough: slow down", f->to);
 		} else {
-			s->recip_cid = r->cid;
-			s->from_session = c->session;
-			s->to_session = r->session;
 			s->data = f->data;
 			s->len = f->data_len;
 			f->data = NULL;
 			f->data_len = 0;
-			nops++;
-			bytes += s->len;
+			nops += s->ncopies;
+			bytes += s->ncopies * s->len;
 		}
 	}
 }
@@ -141,13 +167,10 @@ static const char *bad_message_text(int status)
 	}
 }
 
-static void result(struct slot *s, const struct secmsg_msg_result *res,
-		   int batch_rc)
+/* Why the copy for r with kernel result res cannot go (why->code). */
+static void result(struct slot *s, const struct conn *r,
+		   const struct secmsg_msg_result *res, int batch_rc)
 {
-	struct conn *r = conn_by_cid(s->recip_cid);
-	size_t len;
-	char *text;
-
 	if (batch_rc) {
 		s->code = "internal";
 		snprintf(s->msg, sizeof(s->msg), "the relay failed: %s",
@@ -160,15 +183,7 @@ static void result(struct slot *s, const struct secmsg_msg_result *res,
 			s->code = "recipient_offline";
 			snprintf(s->msg, sizeof(s->msg),
 				 "the recipient went offline");
-			return;
 		}
-		text = proto_message(s->from, res->data, res->len, &len);
-		if (!text) {
-			s->code = "internal";
-			snprintf(s->msg, sizeof(s->msg), "out of memory");
-			return;
-		}
-		conn_send_msg(r, text, len, s->sender_cid, s->msg_id, s->t0);
 		return;
 	case EBADMSG: case EALREADY: case ESTALE: case EKEYEXPIRED:
 	case EKEYREJECTED: case EPROTO: case EINVAL:
@@ -197,13 +212,49 @@ static void result(struct slot *s, const struct secmsg_msg_result *res,
 	}
 }
 
+/*
+ * The result of copy j: queued for its recipient as part of delivery *d
+ * (made on the first copy queued; true), or why not in s->code and
+ * s->msg (the first reason wins; false).
+ */
+static bool copy_result(struct slot *s, unsigned int j,
+			const struct secmsg_msg_result *res, int batch_rc,
+			struct delivery **d)
+{
+	struct conn *r = conn_by_cid(s->recip_cid[j]);
+	struct slot why = { .code = NULL };
+	size_t len;
+	char *text;
+
+	result(&why, r, res, batch_rc);
+	if (!why.code) {
+		text = proto_message(s->from, res->data, res->len, &len);
+		if (!*d)
+			*d = delivery_new(s->sender_cid, s->msg_id, s->t0);
+		if (text && *d) {
+			conn_send_msg(r, text, len, *d);
+			return true;
+		}
+		free(text);
+		fail(&why, "internal", "%s", "out of memory");
+	}
+	if (!s->code) {
+		s->code = why.code;
+		memcpy(s->msg, why.msg, sizeof(s->msg));
+	}
+	return false;
+}
+
 void relay_flush(void)
 {
 	struct secmsg_batch_op *ops = NULL;
 	struct secmsg_msg_result *res = NULL;
 	size_t i, k = 0, n = nslots, want = nops;
 	struct slot *v = slots;
+	struct delivery *d;
+	unsigned int j;
 	struct conn *c;
+	bool queued;
 	int rc = 0;
 
 	if (!n)
@@ -220,13 +271,16 @@ void relay_flush(void)
 			for (i = 0; i < n; i++) {
 				if (!v[i].data)
 					continue;
-				ops[k].op = SECMSG_MSG_RESEAL;
-				ops[k].id = v[i].from_session;
-				ops[k].peer_id = v[i].to_session;
-				ops[k].cookie = i;
-				ops[k].data = v[i].data;
-				ops[k].len = v[i].len;
-				k++;
+				/* a RESEAL, then a RESEAL_ALSO per login */
+				for (j = 0; j < v[i].ncopies; j++, k++) {
+					ops[k].op = j ? SECMSG_MSG_RESEAL_ALSO :
+						    SECMSG_MSG_RESEAL;
+					ops[k].id = v[i].from_session;
+					ops[k].peer_id = v[i].to_session[j];
+					ops[k].cookie = i;
+					ops[k].data = v[i].data;
+					ops[k].len = v[i].len;
+				}
 			}
 			rc = kern_batch(ops, k, res);
 			D.m.batches++;
@@ -237,10 +291,21 @@ void relay_flush(void)
 		struct slot *s = &v[i];
 
 		if (s->data) {
-			result(s, res ? &res[k] : NULL, res ? rc : -ENOMEM);
-			if (res)
-				secmsg_msg_result_free(&res[k]);
-			k++;
+			d = NULL;
+			queued = false;
+			for (j = 0; j < s->ncopies; j++, k++) {
+				queued |= copy_result(s, j, res ? &res[k] : NULL,
+						      res ? rc : -ENOMEM, &d);
+				if (res)
+					secmsg_msg_result_free(&res[k]);
+			}
+			if (queued)
+				s->code = NULL;		/* d reports it */
+			else if (d)
+				d->reported = true;	/* s->code does */
+			if (d)
+				delivery_put(d, false, "internal",
+					     "out of memory", NULL);
 			explicit_bzero(s->data, s->len);
 			free(s->data);
 			s->data = NULL;

@@ -24,6 +24,8 @@
  *                      that send, disconnect_start, the blocking wait
  *   api.replaced       a second login of the same user takes over
  *   api.already_online ...or is refused (--on-conflict refuse)
+ *   api.every_login    --max-user-connections 3: a message reaches every
+ *                      login of its recipient, one delivery for the sender
  *   api.revoked        the user removed from the users file + SIGHUP
  *   api.rate_limited   every message over the rate gets its failure
  *   api.expiry         the kernel expires the session: E_EXPIRED
@@ -526,6 +528,8 @@ static const char *const *api_options(const char *test)
 					      NULL };
 	static const char *const refuse[] = { "--on-conflict", "refuse",
 					      NULL };
+	static const char *const logins[] = { "--max-user-connections", "3",
+					      NULL };
 
 	if (!strcmp(test, "count_rotation"))
 		return count;
@@ -537,6 +541,8 @@ static const char *const *api_options(const char *test)
 		return expiry;
 	if (!strcmp(test, "already_online"))
 		return refuse;
+	if (!strcmp(test, "every_login"))
+		return logins;
 	return NULL;
 }
 
@@ -968,6 +974,57 @@ TEST_F_TIMEOUT(api, already_online, 60)
 	EXPECT_EQ(SECMSG_CLIENT_READY, secmsg_client_state(a1));
 	rec_free(a1, &r1);
 	rec_free(a2, &r2);
+	rec_free(b, &rb);
+}
+
+TEST_F_TIMEOUT(api, every_login, 90)
+{
+	static const char *const algs[3] = { "aes_256_gcm", "twofish_cbc",
+					     "chacha20_poly1305" };
+	struct world *w = &self->w;
+	struct secmsg_client *v[4], *b;	/* alice three times, bob */
+	struct rec r[3], rb;
+	int k, d;
+
+	b = v[3] = rec_client(&rb, "bob", w->url);
+	ASSERT_EQ(0, connect_raw(w, b, BOB, NULL));
+	for (k = 0; k < 3; k++) {
+		v[k] = rec_client(&r[k], "alice", w->url);
+		ASSERT_EQ(0, connect_raw(w, v[k], ALICE, algs[k]));
+	}
+	EXPECT_EQ(3, ksessions_of(w, "alice"));
+	/* each login gets it, sealed under its own session */
+	ASSERT_EQ(0, secmsg_client_send(b, "alice", "to all of you", 13, NULL));
+	ASSERT_TRUE(PUMPV(v, 4, r[0].decrypted == 1 && r[1].decrypted == 1 &&
+			  r[2].decrypted == 1 && rb.deliveries == 1));
+	for (k = 0; k < 3; k++) {
+		EXPECT_STREQ("to all of you", r[k].text);
+		EXPECT_STREQ(algs[k], r[k].alg);
+		EXPECT_STREQ("bob", r[k].from);
+	}
+	/* and the sender hears once */
+	EXPECT_FALSE(PUMPV(v, 4, rb.deliveries > 1 || r[0].decrypted > 1));
+	EXPECT_EQ(1, rb.delivered);
+	/* one login leaves: the others still get messages */
+	ASSERT_EQ(0, secmsg_client_disconnect(v[1]));
+	ASSERT_EQ(0, secmsg_client_send(b, "alice", "two left", 8, NULL));
+	ASSERT_TRUE(PUMPV(v, 4, r[0].decrypted == 2 && r[2].decrypted == 2 &&
+			  rb.deliveries == 2));
+	EXPECT_STREQ("two left", r[2].text);
+	EXPECT_EQ(1, r[1].decrypted);
+	EXPECT_EQ(2, rb.delivered);
+	/* a login sending to its own user: every login gets it */
+	d = r[2].decrypted;
+	ASSERT_EQ(0, secmsg_client_send(v[0], "alice", "note to self", 12,
+					NULL));
+	ASSERT_TRUE(PUMPV(v, 4, r[2].decrypted == d + 1 &&
+			  r[0].deliveries == 1));
+	EXPECT_STREQ("note to self", r[2].text);
+	EXPECT_EQ(1, r[0].delivered);
+	for (k = 0; k < 3; k++) {
+		EXPECT_EQ(0, r[k].errors);
+		rec_free(v[k], &r[k]);
+	}
 	rec_free(b, &rb);
 }
 

@@ -70,7 +70,7 @@ bool rec_online_has(const struct rec *r, const char *user);
 
 int64_t rec_now_ms(void);
 
-/* Service up to three clients (NULL: none) until cond or 3 s pass. */
+/* Service up to three clients (NULL: none) until cond or ms pass. */
 #define PUMP3_MS(a, b, c, ms, cond)					\
 	({								\
 		int64_t _end = rec_now_ms() + (ms);			\
@@ -82,6 +82,16 @@ int64_t rec_now_ms(void);
 		(cond);							\
 	})
 #define PUMP3(a, b, c, cond) PUMP3_MS(a, b, c, 3000, cond)
+/* The same for the n clients of array v (NULL entries skipped). */
+#define PUMPV(v, n, cond)						\
+	({								\
+		int64_t _end = rec_now_ms() + 3000;			\
+		while (!(cond) && rec_now_ms() < _end)			\
+			for (size_t _i = 0; _i < (size_t)(n); _i++)	\
+				if ((v)[_i])				\
+					secmsg_client_service((v)[_i], 10); \
+		(cond);							\
+	})
 #define PUMP(a, b, cond) PUMP3(a, b, NULL, cond)
 
 #endif
