@@ -107,6 +107,10 @@ void relay_message(struct conn *c, struct frame *f, uint64_t t0)
 	struct slot *s;
 	int rc;
 
+	/*
+	 * Room for the copies first.  `to` is only an estimate: a flush can
+	 * take users offline, so the recipient is looked up again below.
+	 */
 	if (copies > MAX_COPIES)
 		copies = MAX_COPIES;
 	if (f->data && (nops + copies > SECMSG_BATCH_MAX_OPS ||
