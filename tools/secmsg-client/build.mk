@@ -85,6 +85,7 @@ $(FAKESRV)-san: tools/secmsg-client/tests/fakesrv_main.c $(FAKESRV_SRCS) \
 		$(LIBSECMSG_CLIENT_SAN_LDLIBS) -lpthread
 
 -include selftests/client/build.mk
+-include tools/lib/examples/build.mk
 
 # make install [DESTDIR=...] [PREFIX=/usr/local]
 BINDIR ?= $(PREFIX)/bin
