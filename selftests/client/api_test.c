@@ -922,59 +922,75 @@ TEST_F_TIMEOUT(api, event_loop, 120)
 		rec_free(c[k], &r[k]);
 }
 
+/* Clients alice1, alice2 and bob; alice1 and bob logged in. */
+struct second_login {
+	struct secmsg_client *a1, *a2, *b;
+	struct rec r1, r2, rb;
+};
+
+static int second_login_setup(struct world *w, struct second_login *t)
+{
+	t->a1 = rec_client(&t->r1, "alice1", w->url);
+	t->a2 = rec_client(&t->r2, "alice2", w->url);
+	t->b = rec_client(&t->rb, "bob", w->url);
+	if (!t->a1 || !t->a2 || !t->b)
+		return -1;
+	return connect_raw(w, t->a1, ALICE, NULL) ?:
+	       connect_raw(w, t->b, BOB, NULL);
+}
+
+static void second_login_free(struct second_login *t)
+{
+	rec_free(t->a1, &t->r1);
+	rec_free(t->a2, &t->r2);
+	rec_free(t->b, &t->rb);
+}
+
 TEST_F_TIMEOUT(api, replaced, 60)
 {
 	struct world *w = &self->w;
+	struct second_login t;
 	struct secmsg_client *a1, *a2, *b;
-	struct rec r1, r2, rb;
 
-	a1 = rec_client(&r1, "alice1", w->url);
-	a2 = rec_client(&r2, "alice2", w->url);
-	b = rec_client(&rb, "bob", w->url);
-	ASSERT_EQ(0, connect_raw(w, a1, ALICE, NULL));
-	ASSERT_EQ(0, connect_raw(w, b, BOB, NULL));
+	ASSERT_EQ(0, second_login_setup(w, &t));
+	a1 = t.a1;
+	a2 = t.a2;
+	b = t.b;
 	ASSERT_EQ(0, connect_raw(w, a2, ALICE, NULL));
 	ASSERT_TRUE(PUMP3(a1, a2, b,
 			  secmsg_client_state(a1) == SECMSG_CLIENT_IDLE));
 	EXPECT_EQ(SECMSG_CLIENT_E_REPLACED, secmsg_client_last_error(a1));
-	EXPECT_EQ(SECMSG_CLIENT_E_REPLACED, r1.last_state_err);
+	EXPECT_EQ(SECMSG_CLIENT_E_REPLACED, t.r1.last_state_err);
 	EXPECT_EQ(SECMSG_CLIENT_READY, secmsg_client_state(a2));
 	EXPECT_TRUE(ksessions_become(w, "alice", 1));
 	ASSERT_EQ(0, secmsg_client_send(b, "alice", "to the newest", 13,
 					NULL));
-	ASSERT_TRUE(PUMP3(a1, a2, b, r2.decrypted == 1 && rb.deliveries == 1));
-	EXPECT_STREQ("to the newest", r2.text);
-	EXPECT_EQ(0, r1.decrypted);
-	rec_free(a1, &r1);
-	rec_free(a2, &r2);
-	rec_free(b, &rb);
+	ASSERT_TRUE(PUMP3(a1, a2, b, t.r2.decrypted == 1 &&
+			  t.rb.deliveries == 1));
+	EXPECT_STREQ("to the newest", t.r2.text);
+	EXPECT_EQ(0, t.r1.decrypted);
+	second_login_free(&t);
 }
 
 TEST_F_TIMEOUT(api, already_online, 60)
 {
 	struct world *w = &self->w;
-	struct secmsg_client *a1, *a2, *b;
-	struct rec r1, r2, rb;
+	struct second_login t;
 
-	a1 = rec_client(&r1, "alice1", w->url);
-	a2 = rec_client(&r2, "alice2", w->url);
-	b = rec_client(&rb, "bob", w->url);
-	ASSERT_EQ(0, connect_raw(w, a1, ALICE, NULL));
-	ASSERT_EQ(0, connect_raw(w, b, BOB, NULL));
+	ASSERT_EQ(0, second_login_setup(w, &t));
 	EXPECT_EQ(SECMSG_CLIENT_E_ALREADY_ONLINE,
-		  connect_raw(w, a2, ALICE, NULL));
-	EXPECT_EQ(SECMSG_CLIENT_IDLE, secmsg_client_state(a2));
+		  connect_raw(w, t.a2, ALICE, NULL));
+	EXPECT_EQ(SECMSG_CLIENT_IDLE, secmsg_client_state(t.a2));
 	EXPECT_STREQ("already_online",
-		     secmsg_client_err_code(secmsg_client_last_error(a2)));
+		     secmsg_client_err_code(secmsg_client_last_error(t.a2)));
 	/* the first login keeps its session and its messages */
 	EXPECT_EQ(1, ksessions_of(w, "alice"));
-	ASSERT_EQ(0, secmsg_client_send(b, "alice", "still you", 9, NULL));
-	ASSERT_TRUE(PUMP3(a1, a2, b, r1.decrypted == 1 && rb.deliveries == 1));
-	EXPECT_STREQ("still you", r1.text);
-	EXPECT_EQ(SECMSG_CLIENT_READY, secmsg_client_state(a1));
-	rec_free(a1, &r1);
-	rec_free(a2, &r2);
-	rec_free(b, &rb);
+	ASSERT_EQ(0, secmsg_client_send(t.b, "alice", "still you", 9, NULL));
+	ASSERT_TRUE(PUMP3(t.a1, t.a2, t.b, t.r1.decrypted == 1 &&
+			  t.rb.deliveries == 1));
+	EXPECT_STREQ("still you", t.r1.text);
+	EXPECT_EQ(SECMSG_CLIENT_READY, secmsg_client_state(t.a1));
+	second_login_free(&t);
 }
 
 TEST_F_TIMEOUT(api, every_login, 90)
