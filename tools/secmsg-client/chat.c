@@ -127,7 +127,7 @@ static void help(void)
 		"  /to USER      change the recipient\n"
 		"  /rotate [ALG] rotate the session's keys (to ALG)\n"
 		"  /who          who is online\n"
-		"  /quit         leave\n");
+		"  /quit         leave (after the delivery results)\n");
 }
 
 static void send_text(struct cli *k, const char *to, const char *text,
@@ -212,6 +212,12 @@ static void read_stdin(struct cli *k, struct input *in)
 		line_in(k, in->buf, n);
 		memmove(in->buf, nl + 1, in->len - n - 1);
 		in->len -= n + 1;
+		if (k->quit) {		/* /quit: nothing after it is read */
+			explicit_bzero(in->buf, in->len);
+			in->len = 0;
+			in->open = false;
+			return;
+		}
 	}
 	if (in->len == LINE_MAX_) {
 		out_error(k, SECMSG_CLIENT_E_TOO_LARGE, "line too long");
@@ -229,10 +235,14 @@ static int64_t now_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/*
+ * Done: after /quit or at the end of piped input once every message sent
+ * has its delivery result, or once --recv N messages came.
+ */
 static bool done(struct cli *k, const struct input *in)
 {
 	if (k->quit)
-		return true;
+		return !secmsg_client_pending(k->c);
 	if (k->recv_n && k->received >= k->recv_n &&
 	    (!k->interactive || !in->open) && !secmsg_client_pending(k->c))
 		return true;
@@ -332,7 +342,8 @@ static int loop(struct cli *k, struct input *in)
 				retry_at = now_ms() + 3000;
 			}
 		}
-		if (!in->open && !k->interactive && !deadline && k->timeout)
+		if (!in->open && (!k->interactive || k->quit) && !deadline &&
+		    k->timeout)
 			deadline = now_ms() + (int64_t)k->timeout * 1000;
 		if (deadline && now_ms() >= deadline)
 			return EX_TIMEOUT;

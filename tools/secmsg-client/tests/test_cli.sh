@@ -97,6 +97,27 @@ ok $? "alice got one, two, three as JSON messages"
 grep '"event":"message"' "$T/alice.json" | head -1 | grep -q '"from":"carol","text":"one","alg":"aes_256_gcm","epoch":0'
 ok $? "JSON: from, text, alg (of alice's session), epoch"
 
+# the chat commands and the plain output: carol prints what she gets as
+# "[HH:MM:SS] FROM (ALG, epoch N): TEXT"; dave types /who, /to, /rotate
+# and /quit (nothing after /quit is sent)
+"${C[@]}" -k "$T/carol.key" --recv 2 carol </dev/null >"$T/carol.out" 2>"$T/carol.log" &
+c_pid=$!
+printf '/who\n/to carol\nfirst\n/rotate twofish_cbc\nsecond\n/quit\nnever\n' |
+	"${C[@]}" -k "$T/dave.key" --wait-online carol dave >"$T/dave.out" 2>"$T/dave.log"
+rc=$?
+wait $c_pid
+ok $((rc || $?)) "dave: /who, /to carol, two lines, /rotate, /quit; carol gets two (exit $rc)"
+grep -Eq '^\[[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\] dave \(aes_256_gcm, epoch 0\): first$' "$T/carol.out" &&
+	grep -Eq '\] dave \(aes_256_gcm, epoch 0\): second$' "$T/carol.out" &&
+	[[ $(wc -l <"$T/carol.out") == 2 ]]
+ok $? "plain output: time, sender, algorithm and epoch of carol's session, text"
+grep -q '^\* online:.* carol' "$T/dave.log" && grep -q 'sending to carol' "$T/dave.log"
+ok $? "/who lists carol; /to says who gets the next lines"
+"${C[@]}" -k "$T/dave.key" --send nobody hi dave >/dev/null 2>"$T/fail.log"
+rc=$?
+grep -q '^! message 1 to nobody not delivered: ' "$T/fail.log"
+ok $((rc != 6 || $?)) "a delivery failure is shown: ! message 1 to nobody not delivered (exit $rc)"
+
 "${C[@]}" -k "$T/bob.key" --send alice "hi" bob >/dev/null 2>&1
 ok $(($? != 6)) "--send to an offline user: exit 6"
 "${C[@]}" -k "$T/bob.key" --send nobody "hi" --json bob >"$T/nobody.json" 2>&1
