@@ -11,9 +11,14 @@
 
 /*
  * A message goes to every login of its recipient, newest first, up to
- * this many: a RESEAL and a RESEAL_ALSO per further login.
+ * this many: a RESEAL and a RESEAL_ALSO per further login.  Copies count
+ * against SECMSG_BATCH_MAX_BYTES, and this many copies of the largest
+ * message fit in one batch (4).
  */
-#define MAX_COPIES	16
+#define MAX_COPIES	(SECMSG_BATCH_MAX_BYTES / \
+			 (SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD))
+_Static_assert(MAX_COPIES >= 1 && MAX_COPIES <= SECMSG_BATCH_MAX_OPS,
+	       "one message's copies must fit in one batch");
 
 /* Messages waiting for the end of the loop iteration. */
 struct slot {

@@ -1000,6 +1000,7 @@ TEST_F_TIMEOUT(api, every_login, 90)
 	struct world *w = &self->w;
 	struct secmsg_client *v[4], *b;	/* alice three times, bob */
 	struct rec r[3], rb;
+	uint8_t *big;
 	int k, d;
 
 	b = v[3] = rec_client(&rb, "bob", w->url);
@@ -1021,14 +1022,27 @@ TEST_F_TIMEOUT(api, every_login, 90)
 	/* and the sender hears once */
 	EXPECT_FALSE(PUMPV(v, 4, rb.deliveries > 1 || r[0].decrypted > 1));
 	EXPECT_EQ(1, rb.delivered);
+	/* the largest message, three copies in one batch */
+	big = malloc(SECMSG_CLIENT_MAX_TEXT);
+	ASSERT_NE(NULL, big);
+	fill_pattern(big, SECMSG_CLIENT_MAX_TEXT, 7);
+	ASSERT_EQ(0, secmsg_client_send(b, "alice", big,
+					SECMSG_CLIENT_MAX_TEXT, NULL));
+	ASSERT_TRUE(PUMPV(v, 4, r[0].decrypted == 2 && r[1].decrypted == 2 &&
+			  r[2].decrypted == 2 && rb.deliveries == 2));
+	for (k = 0; k < 3; k++) {
+		ASSERT_EQ(SECMSG_CLIENT_MAX_TEXT, r[k].msg_len);
+		EXPECT_EQ(0, memcmp(big, r[k].msg, r[k].msg_len));
+	}
+	free(big);
 	/* one login leaves: the others still get messages */
 	ASSERT_EQ(0, secmsg_client_disconnect(v[1]));
 	ASSERT_EQ(0, secmsg_client_send(b, "alice", "two left", 8, NULL));
-	ASSERT_TRUE(PUMPV(v, 4, r[0].decrypted == 2 && r[2].decrypted == 2 &&
-			  rb.deliveries == 2));
+	ASSERT_TRUE(PUMPV(v, 4, r[0].decrypted == 3 && r[2].decrypted == 3 &&
+			  rb.deliveries == 3));
 	EXPECT_STREQ("two left", r[2].text);
-	EXPECT_EQ(1, r[1].decrypted);
-	EXPECT_EQ(2, rb.delivered);
+	EXPECT_EQ(2, r[1].decrypted);
+	EXPECT_EQ(3, rb.delivered);
 	/* a login sending to its own user: every login gets it */
 	d = r[2].decrypted;
 	ASSERT_EQ(0, secmsg_client_send(v[0], "alice", "note to self", 12,
