@@ -44,6 +44,7 @@ include tools/lib/build.mk
 -include selftests/build.mk
 -include bench/build.mk
 -include tools/secmsg-client/build.mk
+-include uapi/build.mk
 
 user: $(USER_LIBS) $(USER_PROGS)
 

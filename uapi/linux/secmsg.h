@@ -7,6 +7,8 @@
  * CAP_NET_ADMIN in the user namespace that owns the caller's network
  * namespace; all state is per network namespace.
  *
+ * The YNL spec is uapi/secmsg.yaml, kept in sync by uapi/tests/test_spec.
+ *
  * Attributes are validated strictly: unknown attributes, wrong lengths and
  * out-of-range values are rejected with EINVAL (or ERANGE) and an extack
  * message.  New attributes and commands are only ever appended.
