@@ -24,7 +24,10 @@ const struct nla_policy secmsg_op_nl_policy[SECMSG_OP_A_MAX + 1] = {
 	[SECMSG_OP_A_COOKIE] = { .type = NLA_U64 },
 };
 
-/* Reply-only attributes are NLA_REJECT (the zero default) in requests. */
+/*
+ * Reply-only attributes have no entry (NLA_UNSPEC): strict validation
+ * rejects them in requests.
+ */
 static const struct nla_policy secmsg_nl_policy[SECMSG_A_MAX + 1] = {
 	[SECMSG_A_SESSION_ID] = { .type = NLA_U64 },
 	[SECMSG_A_USER_ID] = { .type = NLA_NUL_STRING,
@@ -101,7 +104,6 @@ struct genl_family secmsg_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = secmsg_ops,
 	.n_small_ops = ARRAY_SIZE(secmsg_ops),
-	.resv_start_op = SECMSG_CMD_HANDSHAKE_CONFIRM + 1,
 	.mcgrps = secmsg_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(secmsg_mcgrps),
 };

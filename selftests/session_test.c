@@ -492,6 +492,49 @@ TEST_F(sess, missing_and_bad_attrs)
 	}
 }
 
+/*
+ * Every command checks the generic netlink header strictly: a nonzero
+ * reserved field, or nlmsg_flags the core does not consume, is EINVAL
+ * with an extack message; the same request with a clean header works.
+ */
+TEST_F(sess, strict_header)
+{
+	static const uint8_t cmds[] = { SECMSG_CMD_STATS_GET,
+					SECMSG_CMD_SESSION_GET,
+					SECMSG_CMD_IDENTITY_GET,
+					SECMSG_CMD_HANDSHAKE_CONFIRM };
+	struct rawnl_reply rep;
+	struct nl_msg *m;
+	size_t i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		m = rawnl_msg(&self->raw, cmds[i], 0, 64);
+		ASSERT_NE(NULL, m);
+		((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(m)))->reserved = 1;
+		err = rawnl_xact(&self->raw, m, &rep);
+		TH_LOG("cmd %u, reserved 1: %s \"%s\"", cmds[i], errname(err),
+		       rep.extack);
+		EXPECT_EQ(-EINVAL, err);
+		EXPECT_NE(NULL, strstr(rep.extack, "reserved"));
+		rawnl_reply_free(&rep);
+
+		m = rawnl_msg(&self->raw, cmds[i], NLM_F_CREATE, 64);
+		ASSERT_NE(NULL, m);
+		err = rawnl_xact(&self->raw, m, &rep);
+		TH_LOG("cmd %u, NLM_F_CREATE: %s \"%s\"", cmds[i], errname(err),
+		       rep.extack);
+		EXPECT_EQ(-EINVAL, err);
+		EXPECT_NE(NULL, strstr(rep.extack, "nlmsg_flags"));
+		rawnl_reply_free(&rep);
+	}
+	m = rawnl_msg(&self->raw, SECMSG_CMD_STATS_GET, 0, 64);
+	ASSERT_NE(NULL, m);
+	EXPECT_EQ(0, rawnl_xact(&self->raw, m, &rep));
+	EXPECT_EQ(1, rep.nmsgs);
+	rawnl_reply_free(&rep);
+}
+
 /* ---------------------------------------------------------------- */
 /* max_sessions */
 

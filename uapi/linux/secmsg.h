@@ -116,6 +116,9 @@ enum secmsg_alg {
  *	optional SECMSG_A_AAD, SECMSG_A_DATA.
  *	Reply: SECMSG_A_NONCE (the one used), SECMSG_A_DATA.
  *	Open failures: EBADMSG (authentication), EINVAL (bad padding).
+ *	The known-answer ops SECMSG_CRYPT_X25519 and SECMSG_CRYPT_HKDF take
+ *	the attributes listed with them in enum secmsg_crypt_op (SECMSG_A_KEY,
+ *	SECMSG_A_DATA; SECMSG_A_SALT, SECMSG_A_INFO, SECMSG_A_LENGTH).
  * @SECMSG_CMD_SESSION_NEW: create a session with manual keying.
  *	Request: SECMSG_A_USER_ID, SECMSG_A_ALG, SECMSG_A_SECRET_C2S,
  *	SECMSG_A_SECRET_S2C, optional SECMSG_A_POLICY, SECMSG_A_FLAGS.
@@ -153,7 +156,7 @@ enum secmsg_alg {
  * @SECMSG_CMD_STATS_GET: namespace totals.  Reply: SECMSG_A_STATS.
  * @SECMSG_CMD_SESSION_NTF: event on SECMSG_MCGRP_EVENTS: SECMSG_A_EVENT,
  *	SECMSG_A_SESSION_ID, SECMSG_A_USER_ID, SECMSG_A_ALG, SECMSG_A_EPOCH,
- *	and SECMSG_A_REASON for SECMSG_EVENT_DELETED.
+ *	and SECMSG_A_REASON for SECMSG_EVENT_EXPIRED and SECMSG_EVENT_DELETED.
  *
  * Session establishment (docs/protocol.md, "Handshake"):
  * @SECMSG_CMD_IDENTITY_SET: load the namespace's static X25519 identity
@@ -213,7 +216,7 @@ enum secmsg_cmd {
 /**
  * enum secmsg_attr - top-level attributes
  * @SECMSG_A_PAD: padding for 64-bit attributes
- * @SECMSG_A_SESSION_ID: u64, nonzero
+ * @SECMSG_A_SESSION_ID: u64; sessions get random nonzero ids
  * @SECMSG_A_USER_ID: NUL-terminated string, see SECMSG_USER_ID_MAX
  * @SECMSG_A_ALG: u32, enum secmsg_alg
  * @SECMSG_A_KEY: binary, SECMSG_KEY_LEN; SECMSG_CMD_CRYPT key.  Write-only.
@@ -227,7 +230,8 @@ enum secmsg_cmd {
  * @SECMSG_A_CRYPT_OP: u8, enum secmsg_crypt_op
  * @SECMSG_A_POLICY: nest, enum secmsg_policy_attr
  * @SECMSG_A_FLAGS: u32, SECMSG_SESSION_F_*
- * @SECMSG_A_MSG_OP: u8, enum secmsg_msg_op
+ * @SECMSG_A_MSG_OP: u8, enum secmsg_msg_op, SEAL..RESEAL (RESEAL_ALSO
+ *	only in a batch, as SECMSG_OP_A_MSG_OP)
  * @SECMSG_A_PEER_SESSION_ID: u64, destination session of a RESEAL
  * @SECMSG_A_OP: nest, enum secmsg_op_attr (batch request, repeated)
  * @SECMSG_A_RESULT: nest, enum secmsg_result_attr (batch reply, repeated)
@@ -543,7 +547,8 @@ enum secmsg_del_reason {
 	SECMSG_REASON_TIMEOUT = 2,	/* session_timeout reached */
 	SECMSG_REASON_IDLE = 3,		/* idle timeout reached */
 	SECMSG_REASON_OWNER_GONE = 4,	/* owning socket closed */
-	SECMSG_REASON_NETNS_EXIT = 5,	/* namespace or module going away */
+	SECMSG_REASON_NETNS_EXIT = 5,	/* namespace or module going away:
+					 * no event is sent for it */
 	SECMSG_REASON_HANDSHAKE = 6,	/* pending: not confirmed in time,
 					 * or wrong confirmation */
 };
