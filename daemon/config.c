@@ -494,5 +494,11 @@ int config_check(const struct config *c, char *err, size_t errlen)
 		seterr(err, errlen, "max_frame must be at least 1K");
 		return -EINVAL;
 	}
+	if (c->max_user_connections > SECMSGD_MAX_LOGINS) {
+		seterr(err, errlen,
+		       "max_user_connections must be at most %d (every login gets a copy of each message)",
+		       SECMSGD_MAX_LOGINS);
+		return -EINVAL;
+	}
 	return 0;
 }

@@ -10,6 +10,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/secmsg.h>
+
+/*
+ * Logins per user at most: each login gets its own copy of every
+ * message, and one kernel batch must hold every copy of the largest
+ * message (copies count against SECMSG_BATCH_MAX_BYTES): 4.
+ */
+#define SECMSGD_MAX_LOGINS	(SECMSG_BATCH_MAX_BYTES / \
+				 (SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD))
 
 enum conflict_policy {
 	CONFLICT_REPLACE,	/* a new login replaces the oldest one */

@@ -68,7 +68,7 @@ static void usage(FILE *f)
 "      --max-frame SIZE          largest accepted frame (256K)\n"
 "      --max-queue SIZE          bytes queued to one client (4M)\n"
 "      --max-connections N       (10000)\n"
-"      --max-user-connections N  logins per user (1)\n"
+"      --max-user-connections N  logins per user (1, at most 4)\n"
 "      --on-conflict replace|refuse   a login over that limit (replace)\n"
 "      --handshake-timeout DUR   connect to ready (10s)\n"
 "      --presence / --no-presence     send presence frames (yes)\n"

@@ -10,13 +10,11 @@
 #include "relay.h"
 
 /*
- * A message goes to every login of its recipient, newest first, up to
- * this many: a RESEAL and a RESEAL_ALSO per further login.  Copies count
- * against SECMSG_BATCH_MAX_BYTES, and this many copies of the largest
- * message fit in one batch (4).
+ * A message goes to every login of its recipient (config_check() keeps
+ * max_user_connections within this): a RESEAL and a RESEAL_ALSO per
+ * further login, all in one batch.
  */
-#define MAX_COPIES	(SECMSG_BATCH_MAX_BYTES / \
-			 (SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD))
+#define MAX_COPIES	SECMSGD_MAX_LOGINS
 _Static_assert(MAX_COPIES >= 1 && MAX_COPIES <= SECMSG_BATCH_MAX_OPS,
 	       "one message's copies must fit in one batch");
 

@@ -159,6 +159,13 @@ static void test_text(void)
 	c.metrics_port = c.port;
 	ok(config_check(&c, err, sizeof(err)) == -EINVAL,
 	   "check: metrics port equal to port");
+	c.metrics_port = 0;
+	c.max_user_connections = SECMSGD_MAX_LOGINS;
+	ok(SECMSGD_MAX_LOGINS == 4 && !config_check(&c, err, sizeof(err)),
+	   "check: 4 logins per user");
+	c.max_user_connections = SECMSGD_MAX_LOGINS + 1;
+	ok(config_check(&c, err, sizeof(err)) == -EINVAL &&
+	   strstr(err, "at most 4"), "check: 5 logins per user: %s", err);
 	config_free(&c);
 }
 
