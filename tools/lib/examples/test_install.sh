@@ -12,15 +12,14 @@ set -u
 DIR=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$DIR/../../.." && pwd)
 SAN_FLAGS=
-SAN=
 if [[ $0 == *-san ]]; then
-	SAN=-san
 	SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 fi
 T=$(mktemp -d /tmp/test_install.XXXXXX)
 PORT=$((30000 + ($$ + 7) % 20000))
 n=0 failed=0
-srv_pid= echo_pid=
+srv_pid='' echo_pid=''
+# shellcheck disable=SC2317 # called from the trap
 cleanup() {
 	for p in $srv_pid $echo_pid; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
 	rm -rf "$T"
@@ -81,7 +80,8 @@ head -c 32 /dev/urandom >"$T/server.key"
 	alice="$(cat "$T/alice.pub")" bob="$(cat "$T/bob.pub")" >"$T/srvpub" &
 srv_pid=$!
 for _ in $(seq 50); do [[ -s $T/srvpub ]] && break; sleep 0.1; done
-export SECMSG_SERVER_KEY=$(cat "$T/srvpub")
+SECMSG_SERVER_KEY=$(cat "$T/srvpub")
+export SECMSG_SERVER_KEY
 SECMSG_PASSPHRASE=pw "$T/secmsg-echo" -u "ws://127.0.0.1:$PORT" -n 2 \
 	"$T/bob.key" bob 2>"$T/echo.log" &
 echo_pid=$!

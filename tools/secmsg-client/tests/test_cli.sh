@@ -18,6 +18,7 @@ PORT=$((30000 + $$ % 20000))
 URL=ws://127.0.0.1:$PORT
 n=0 failed=0
 srv_pid=
+# shellcheck disable=SC2317 # called from the trap
 cleanup() {
 	[[ -n $srv_pid ]] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
 	rm -rf "$T"
@@ -68,7 +69,8 @@ else
 fi
 [[ -s $T/srvpub ]]
 ok $? "${SERVER:-fakesrv} started; its public key is known"
-export SECMSG_SERVER_KEY=$(cat "$T/srvpub")
+SECMSG_SERVER_KEY=$(cat "$T/srvpub")
+export SECMSG_SERVER_KEY
 C=("$CLI" -u "$URL" --passphrase-file "$T/pass" -T 20)
 
 # dave sends 3 lines to bob; bob prints them as raw lines into a pipe;
