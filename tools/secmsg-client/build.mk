@@ -92,7 +92,10 @@ BINDIR ?= $(PREFIX)/bin
 .PHONY: install-secmsg-client
 install: install-secmsg-client
 install-secmsg-client: $(SECMSG_CLIENT)
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR)
 	$(INSTALL) -m 0755 $(SECMSG_CLIENT) $(DESTDIR)$(BINDIR)/secmsg-client
 	$(INSTALL) -m 0644 tools/secmsg-client.1 \
 		$(DESTDIR)$(MANDIR)/man1/secmsg-client.1
+	$(INSTALL) -m 0644 tools/completion/secmsg-client \
+		$(DESTDIR)$(BASHCOMPDIR)/secmsg-client

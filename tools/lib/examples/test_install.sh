@@ -43,11 +43,32 @@ for f in usr/lib/libsecmsg.so usr/lib/pkgconfig/secmsg.pc \
 	usr/sbin/secmsgd usr/sbin/secmsgctl usr/bin/secmsg-client \
 	usr/share/man/man8/secmsgd.8 usr/share/man/man8/secmsgctl.8 \
 	usr/share/man/man1/secmsg-client.1 \
+	usr/share/bash-completion/completions/secmsgctl \
+	usr/share/bash-completion/completions/secmsg-client \
 	usr/lib/systemd/system/secmsgd.service; do
 	[[ -e $D/$f ]] || missing+=" $f"
 done
 [[ -z $missing ]]
-ok $? "library, headers, pkg-config file, programs, man pages, unit installed${missing:+ (missing:$missing)}"
+ok $? "library, headers, pkg-config file, programs, man pages, completions, unit installed${missing:+ (missing:$missing)}"
+
+# the installed bash completion of secmsg-client, as bash-completion runs it
+comp() { # comp WORD...: what completes the last word, one a line
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	bash -c 'source /usr/share/bash-completion/bash_completion
+		source "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_secmsg_client secmsg-client "${COMP_WORDS[COMP_CWORD]}" \
+			"${COMP_WORDS[COMP_CWORD - 1]}"
+		printf "%s\n" "${COMPREPLY[@]}"' _ \
+		"$D/usr/share/bash-completion/completions/secmsg-client" "$@" |
+		paste -sd' '
+}
+[[ $(comp secmsg-client -a '') == "aes_256_gcm chacha20_poly1305 twofish_cbc" &&
+	$(comp secmsg-client --re) == "--recv --register" &&
+	$(comp secmsg-client k) == keygen &&
+	$(comp secmsg-client keygen --f) == --force ]]
+ok $? "bash completion: algorithms after -a, options, keygen and its options"
 
 # the .pc names /usr: a copy of it that names DESTDIR instead
 mkdir -p "$T/pc"
