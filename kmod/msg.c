@@ -318,12 +318,12 @@ static int do_open(struct secmsg_req *r, struct secmsg_session *s,
 }
 
 /*
- * A RESEAL whose own destination failed (dest_err) still opens the
- * message for its RESEAL_ALSO copies: in the reply, wiped at once.
+ * A RESEAL whose own destination failed still opens the message for its
+ * RESEAL_ALSO copies: in the reply, wiped at once.
  */
-static int open_keep(struct secmsg_req *r, struct secmsg_session *from,
-		     const struct secmsg_msg_in *in, struct sk_buff *skb,
-		     int attrtype, struct secmsg_msg_out *out, int dest_err)
+static void open_keep(struct secmsg_req *r, struct secmsg_session *from,
+		      const struct secmsg_msg_in *in, struct sk_buff *skb,
+		      int attrtype, struct secmsg_msg_out *out)
 {
 	unsigned char *mark = skb_tail_pointer(skb);
 	struct secmsg_msg_out ignored;
@@ -334,7 +334,7 @@ static int open_keep(struct secmsg_req *r, struct secmsg_session *from,
 	nla = reserve(skb, attrtype, in->len, NULL);
 	if (!nla) {
 		out->kept = -EMSGSIZE;
-		return dest_err;
+		return;
 	}
 	memcpy(nla_data(nla), in->data, in->len);
 	len = open_buf(r, from, nla_data(nla), in->len, &pt_off, &ignored,
@@ -343,7 +343,6 @@ static int open_keep(struct secmsg_req *r, struct secmsg_session *from,
 		memcpy(in->keep, (u8 *)nla_data(nla) + pt_off, len);
 	out->kept = len;
 	skb_wipe_to(skb, mark);
-	return dest_err;
 }
 
 static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
@@ -362,8 +361,9 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 	k = tx_key(to, &err);
 	if (!k) {
 		NL_SET_ERR_MSG(extack, "destination session has no key");
-		return in->keep ? open_keep(r, from, in, skb, attrtype, out,
-					    err) : err;
+		if (in->keep)
+			open_keep(r, from, in, skb, attrtype, out);
+		return err;
 	}
 	nla = reserve(skb, attrtype, in->len + SECMSG_MAX_OVERHEAD, extack);
 	if (!nla) {
@@ -428,18 +428,15 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 	unsigned char *mark = skb_tail_pointer(skb);
 	int err;
 
-	out->kept = -ECANCELED;
+	out->kept = -ECANCELED;		/* not opened: the op's error says why */
 	if (in->op == SECMSG_MSG_SEAL ? in->len > SECMSG_MAX_PLAINTEXT :
 	    in->len > SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD) {
 		NL_SET_ERR_MSG(extack, "message larger than SECMSG_MAX_PLAINTEXT");
-		out->kept = -EMSGSIZE;
 		return -EMSGSIZE;
 	}
 	s = find(sn, in->id, extack);
-	if (IS_ERR(s)) {
-		out->kept = PTR_ERR(s);
+	if (IS_ERR(s))
 		return PTR_ERR(s);
-	}
 	switch (in->op) {
 	case SECMSG_MSG_SEAL:
 		err = do_seal(r, s, in, skb, attrtype, out, extack);
@@ -453,7 +450,7 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 			err = PTR_ERR(peer);
 			peer = NULL;
 			if (in->keep)
-				open_keep(r, s, in, skb, attrtype, out, err);
+				open_keep(r, s, in, skb, attrtype, out);
 			break;
 		}
 		err = do_reseal(r, s, peer, in, skb, attrtype, out, extack);

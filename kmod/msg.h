@@ -31,7 +31,10 @@ struct secmsg_msg_in {
 struct secmsg_msg_out {
 	u32 epoch;
 	u64 seq;
-	/* with in->keep: bytes kept, or why the message was not opened */
+	/*
+	 * With in->keep: bytes kept, or why the message did not open, or
+	 * -ECANCELED when it was not opened (the op's own error says why).
+	 */
 	int kept;
 };
 

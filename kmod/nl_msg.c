@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* SECMSG_CMD_MSG and SECMSG_CMD_MSG_BATCH. */
+#include <linux/bitmap.h>
 #include <net/genetlink.h>
 
 #include "msg.h"
@@ -117,10 +118,24 @@ static int parse_op(struct nlattr *nest, struct secmsg_msg_in *in,
 }
 
 /*
- * Validate the whole batch before doing anything; return the reply size
- * and whether it has RESEAL_ALSO ops.
+ * A RESEAL and its RESEAL_ALSO copies: the plaintext kept for the copies
+ * (kept bytes of keep, or why it could not be opened).  heads: the index
+ * of every RESEAL that RESEAL_ALSO ops follow (only those keep a copy);
+ * i: the index of the op being done.
  */
-static int batch_size(struct genl_info *info, size_t *size, bool *also)
+struct batch_group {
+	DECLARE_BITMAP(heads, SECMSG_BATCH_MAX_OPS);
+	unsigned int i;
+	u8 *keep;		/* SECMSG_MAX_PLAINTEXT bytes, or NULL */
+	int kept;
+};
+
+/*
+ * Validate the whole batch before doing anything; return the reply size
+ * and mark the RESEALs that have RESEAL_ALSO copies.
+ */
+static int batch_size(struct genl_info *info, size_t *size,
+		      struct batch_group *g)
 {
 	unsigned int n = 0, head_len = 0;
 	struct secmsg_msg_in in;
@@ -131,7 +146,6 @@ static int batch_size(struct genl_info *info, size_t *size, bool *also)
 	int rem, err;
 
 	*size = 0;
-	*also = false;
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(a) != SECMSG_A_OP)
 			continue;
@@ -151,7 +165,7 @@ static int batch_size(struct genl_info *info, size_t *size, bool *also)
 				return -EINVAL;
 			}
 			in.len = head_len;	/* its reply is as large */
-			*also = true;
+			__set_bit(n - 2, g->heads);	/* the op before */
 		} else if (in.op == SECMSG_MSG_RESEAL) {
 			head_len = in.len;
 		}
@@ -171,15 +185,6 @@ static int batch_size(struct genl_info *info, size_t *size, bool *also)
 	return 0;
 }
 
-/*
- * A RESEAL and its RESEAL_ALSO copies: the plaintext kept for the copies
- * (kept bytes of keep, or why it could not be opened).
- */
-struct batch_group {
-	u8 *keep;		/* SECMSG_MAX_PLAINTEXT bytes, or NULL */
-	int kept;
-};
-
 static void group_end(struct batch_group *g)
 {
 	if (g->keep && g->kept > 0)
@@ -198,11 +203,11 @@ static int group_op(struct secmsg_net *sn, struct secmsg_req *r,
 		       secmsg_msg_also(sn, r, in->peer_id, g->keep, g->kept,
 				       msg, SECMSG_RESULT_A_DATA, out);
 	group_end(g);
-	if (in->op == SECMSG_MSG_RESEAL)
+	if (in->op == SECMSG_MSG_RESEAL && test_bit(g->i, g->heads))
 		in->keep = g->keep;
 	err = secmsg_msg_do(sn, r, in, msg, SECMSG_RESULT_A_DATA, out, NULL);
 	if (in->keep)
-		g->kept = out->kept;
+		g->kept = out->kept == -ECANCELED && err ? err : out->kept;
 	return err;
 }
 
@@ -224,6 +229,7 @@ static int batch_one(struct secmsg_net *sn, struct secmsg_req *r,
 			      SECMSG_RESULT_A_PAD))
 		return -EMSGSIZE;
 	status = -group_op(sn, r, &in, msg, &out, g);
+	g->i++;
 	if (nla_put_u32(msg, SECMSG_RESULT_A_STATUS, status) ||
 	    (!status &&
 	     (nla_put_u32(msg, SECMSG_RESULT_A_EPOCH, out.epoch) ||
@@ -246,9 +252,10 @@ int secmsg_nl_msg_batch(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int rem, err;
 
-	err = batch_size(info, &size, &also);
+	err = batch_size(info, &size, &g);
 	if (err)
 		return err;
+	also = !bitmap_empty(g.heads, SECMSG_BATCH_MAX_OPS);
 	r = secmsg_req_alloc();
 	msg = reply_new(info, size, &hdr);
 	if (also)
