@@ -183,7 +183,7 @@ void delivery_put(struct delivery *d, bool written, const char *code,
 	free(d);
 }
 
-void conn_send_msg(struct conn *c, char *text, size_t len,
+bool conn_send_msg(struct conn *c, char *text, size_t len,
 		   struct delivery *d)
 {
 	struct outq *q = item_new(text, len);
@@ -191,10 +191,11 @@ void conn_send_msg(struct conn *c, char *text, size_t len,
 	explicit_bzero(text, len);
 	free(text);
 	if (!q)
-		return;		/* the holder's put reports it if no copy went */
+		return false;
 	q->dl = d;
 	d->refs++;
 	queue_item(c, q);
+	return true;
 }
 
 int conn_writable(struct conn *c)

@@ -108,8 +108,11 @@ struct delivery *delivery_new(uint64_t sender_cid, uint64_t msg_id,
  */
 void delivery_put(struct delivery *d, bool written, const char *code,
 		  const char *msg, const struct conn *closing);
-/* Queue a relayed message (takes text) as one copy of delivery d. */
-void conn_send_msg(struct conn *c, char *text, size_t len,
+/*
+ * Queue a relayed message (takes text) as one copy of delivery d; false
+ * when out of memory.
+ */
+bool conn_send_msg(struct conn *c, char *text, size_t len,
 		   struct delivery *d);
 /*
  * Close: optional bye with reason, then a close frame with code.  The

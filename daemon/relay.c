@@ -18,6 +18,12 @@
 _Static_assert(MAX_COPIES >= 1 && MAX_COPIES <= SECMSG_BATCH_MAX_OPS,
 	       "one message's copies must fit in one batch");
 
+/* Why a message (or one copy of it) cannot go: a failure code and words. */
+struct why {
+	const char *code;		/* NULL: it can */
+	char msg[160];
+};
+
 /* Messages waiting for the end of the loop iteration. */
 struct slot {
 	uint64_t sender_cid, msg_id, t0;
@@ -27,8 +33,7 @@ struct slot {
 	uint64_t from_session;
 	unsigned int ncopies;
 	uint64_t recip_cid[MAX_COPIES], to_session[MAX_COPIES];
-	const char *code;		/* decided failure, or NULL */
-	char msg[160];
+	struct why why;			/* decided failure */
 };
 
 /* Flush before this many slots even without kernel ops (floods). */
@@ -76,16 +81,15 @@ static void log_rate_limited(struct conn *c)
 	alog_end(&a);
 }
 
-static void fail(struct slot *s, const char *code, const char *fmt,
+static void fail(struct why *w, const char *code, const char *fmt,
 		 const char *arg)
 {
-	s->code = code;
-	snprintf(s->msg, sizeof(s->msg), fmt, arg);
+	w->code = code;
+	snprintf(w->msg, sizeof(w->msg), fmt, arg);
 }
 
 /* The logins of u a message goes to (all that keep up), newest first. */
-static void add_copies(struct slot *s, const struct user *u,
-		       const struct conn *sender)
+static void add_copies(struct slot *s, const struct user *u)
 {
 	const struct conn *r;
 
@@ -96,9 +100,6 @@ static void add_copies(struct slot *s, const struct user *u,
 		s->to_session[s->ncopies] = r->session;
 		s->ncopies++;
 	}
-	if (!s->ncopies)
-		return;
-	s->from_session = sender->session;
 }
 
 void relay_message(struct conn *c, struct frame *f, uint64_t t0)
@@ -131,26 +132,27 @@ void relay_message(struct conn *c, struct frame *f, uint64_t t0)
 	s->t0 = t0;
 	snprintf(s->from, sizeof(s->from), "%s", c->user_name);
 	if (f->too_large) {
-		fail(s, "message_too_large",
+		fail(&s->why, "message_too_large",
 		     "a sealed message is at most %s bytes", "65368");
 	} else if (!bucket_take2(&c->bucket, c->user ? &c->user->bucket : NULL,
 				 now_ns())) {
 		log_rate_limited(c);
-		fail(s, "rate_limited", "%s", "too many messages: slow down");
+		fail(&s->why, "rate_limited", "%s", "too many messages: slow down");
 	} else if (!f->to_valid) {
-		fail(s, "recipient_unknown", "%s", "no such user");
+		fail(&s->why, "recipient_unknown", "%s", "no such user");
 	} else if (!(u = table_get_str(&D.users, f->to))) {
 		rc = kern_user_exists(f->to);
 		if (rc == -ENOENT)
-			fail(s, "recipient_unknown", "%s is not a user", f->to);
+			fail(&s->why, "recipient_unknown", "%s is not a user", f->to);
 		else
-			fail(s, "recipient_offline", "%s is not online", f->to);
+			fail(&s->why, "recipient_offline", "%s is not online", f->to);
 	} else {
-		add_copies(s, u, c);
+		add_copies(s, u);
 		if (!s->ncopies) {
-			fail(s, "rate_limited",
+			fail(&s->why, "rate_limited",
 			     "%s is not reading fast enough: slow down", f->to);
 		} else {
+			s->from_session = c->session;
 			s->data = f->data;
 			s->len = f->data_len;
 			f->data = NULL;
@@ -174,82 +176,64 @@ static const char *bad_message_text(int status)
 	}
 }
 
-/* Why the copy for r with kernel result res cannot go (why->code). */
-static void result(struct slot *s, const struct conn *r,
+/* Why the copy for r with kernel result res cannot go (w->code), if so. */
+static void result(struct why *w, const struct conn *r,
 		   const struct secmsg_msg_result *res, int batch_rc)
 {
 	if (batch_rc) {
-		s->code = "internal";
-		snprintf(s->msg, sizeof(s->msg), "the relay failed: %s",
-			 strerror(-batch_rc));
+		fail(w, "internal", "the relay failed: %s", strerror(-batch_rc));
 		return;
 	}
 	switch (res->status) {
 	case 0:
-		if (!r || r->state != CS_READY) {
-			s->code = "recipient_offline";
-			snprintf(s->msg, sizeof(s->msg),
-				 "the recipient went offline");
-		}
+		if (!r || r->state != CS_READY)
+			fail(w, "recipient_offline", "%s",
+			     "the recipient went offline");
 		return;
 	case EBADMSG: case EALREADY: case ESTALE: case EKEYEXPIRED:
 	case EKEYREJECTED: case EPROTO: case EINVAL:
-		s->code = "bad_message";
-		snprintf(s->msg, sizeof(s->msg), "%s",
-			 bad_message_text(res->status));
+		fail(w, "bad_message", "%s", bad_message_text(res->status));
 		return;
 	case EMSGSIZE:
-		s->code = "message_too_large";
-		snprintf(s->msg, sizeof(s->msg), "the message is too large");
+		fail(w, "message_too_large", "%s", "the message is too large");
 		return;
 	case ENOENT:
 	case ENOTCONN:
 		if (!r || r->state != CS_READY || !r->session) {
-			s->code = "recipient_offline";
-			snprintf(s->msg, sizeof(s->msg),
-				 "the recipient went offline");
+			fail(w, "recipient_offline", "%s",
+			     "the recipient went offline");
 			return;
 		}
 		/* the sender's own session is gone */
 		__attribute__((fallthrough));
 	default:
-		s->code = "internal";
-		snprintf(s->msg, sizeof(s->msg), "the relay failed: %s",
-			 strerror(res->status));
+		fail(w, "internal", "the relay failed: %s",
+		     strerror(res->status));
 	}
 }
 
 /*
- * The result of copy j: queued for its recipient as part of delivery *d
- * (made on the first copy queued; true), or why not in s->code and
- * s->msg (the first reason wins; false).
+ * Copy j of s: queued for its recipient as one copy of delivery d, or
+ * why not in s->why (the first reason wins).
  */
-static bool copy_result(struct slot *s, unsigned int j,
+static void copy_result(struct slot *s, unsigned int j,
 			const struct secmsg_msg_result *res, int batch_rc,
-			struct delivery **d)
+			struct delivery *d)
 {
 	struct conn *r = conn_by_cid(s->recip_cid[j]);
-	struct slot why = { .code = NULL };
+	struct why why = { .code = NULL };
 	size_t len;
 	char *text;
 
 	result(&why, r, res, batch_rc);
 	if (!why.code) {
 		text = proto_message(s->from, res->data, res->len, &len);
-		if (!*d)
-			*d = delivery_new(s->sender_cid, s->msg_id, s->t0);
-		if (text && *d) {
-			conn_send_msg(r, text, len, *d);
-			return true;
-		}
-		free(text);
+		if (text && conn_send_msg(r, text, len, d))
+			return;
 		fail(&why, "internal", "%s", "out of memory");
 	}
-	if (!s->code) {
-		s->code = why.code;
-		memcpy(s->msg, why.msg, sizeof(s->msg));
-	}
-	return false;
+	if (!s->why.code)
+		s->why = why;
 }
 
 void relay_flush(void)
@@ -261,7 +245,6 @@ void relay_flush(void)
 	struct delivery *d;
 	unsigned int j;
 	struct conn *c;
-	bool queued;
 	int rc = 0;
 
 	if (!n)
@@ -298,27 +281,28 @@ void relay_flush(void)
 		struct slot *s = &v[i];
 
 		if (s->data) {
-			d = NULL;
-			queued = false;
+			d = delivery_new(s->sender_cid, s->msg_id, s->t0);
 			for (j = 0; j < s->ncopies; j++, k++) {
-				queued |= copy_result(s, j, res ? &res[k] : NULL,
-						      res ? rc : -ENOMEM, &d);
+				if (d)
+					copy_result(s, j, res ? &res[k] : NULL,
+						    res ? rc : -ENOMEM, d);
 				if (res)
 					secmsg_msg_result_free(&res[k]);
 			}
-			if (queued)
-				s->code = NULL;		/* d reports it */
-			else if (d)
-				d->reported = true;	/* s->code does */
-			if (d)
-				delivery_put(d, false, "internal",
-					     "out of memory", NULL);
+			if (d) {
+				/* if no copy was queued, d reports why */
+				delivery_put(d, false, s->why.code, s->why.msg,
+					     NULL);
+				s->why.code = NULL;
+			} else {
+				fail(&s->why, "internal", "%s", "out of memory");
+			}
 			explicit_bzero(s->data, s->len);
 			free(s->data);
 			s->data = NULL;
 		}
-		if (s->code && (c = conn_by_cid(s->sender_cid)))
-			conn_delivery(c, s->msg_id, s->code, s->msg);
+		if (s->why.code && (c = conn_by_cid(s->sender_cid)))
+			conn_delivery(c, s->msg_id, s->why.code, s->why.msg);
 	}
 	free(ops);
 	free(res);
