@@ -503,30 +503,34 @@ TEST_F(sess, strict_header)
 					SECMSG_CMD_SESSION_GET,
 					SECMSG_CMD_IDENTITY_GET,
 					SECMSG_CMD_HANDSHAKE_CONFIRM };
+	/* each bad header: the reserved field, or nlmsg_flags */
+	static const struct {
+		uint8_t reserved;
+		int flags;
+		const char *extack;
+	} bad[] = {
+		{ 1, 0, "reserved" },
+		{ 0, NLM_F_CREATE, "nlmsg_flags" },
+	};
 	struct rawnl_reply rep;
 	struct nl_msg *m;
-	size_t i;
+	size_t i, j;
 	int err;
 
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		m = rawnl_msg(&self->raw, cmds[i], 0, 64);
-		ASSERT_NE(NULL, m);
-		((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(m)))->reserved = 1;
-		err = rawnl_xact(&self->raw, m, &rep);
-		TH_LOG("cmd %u, reserved 1: %s \"%s\"", cmds[i], errname(err),
-		       rep.extack);
-		EXPECT_EQ(-EINVAL, err);
-		EXPECT_NE(NULL, strstr(rep.extack, "reserved"));
-		rawnl_reply_free(&rep);
-
-		m = rawnl_msg(&self->raw, cmds[i], NLM_F_CREATE, 64);
-		ASSERT_NE(NULL, m);
-		err = rawnl_xact(&self->raw, m, &rep);
-		TH_LOG("cmd %u, NLM_F_CREATE: %s \"%s\"", cmds[i], errname(err),
-		       rep.extack);
-		EXPECT_EQ(-EINVAL, err);
-		EXPECT_NE(NULL, strstr(rep.extack, "nlmsg_flags"));
-		rawnl_reply_free(&rep);
+		for (j = 0; j < ARRAY_SIZE(bad); j++) {
+			m = rawnl_msg(&self->raw, cmds[i], bad[j].flags, 64);
+			ASSERT_NE(NULL, m);
+			((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(m)))->reserved =
+				bad[j].reserved;
+			err = rawnl_xact(&self->raw, m, &rep);
+			TH_LOG("cmd %u, reserved %u, flags %#x: %s \"%s\"",
+			       cmds[i], bad[j].reserved, bad[j].flags,
+			       errname(err), rep.extack);
+			EXPECT_EQ(-EINVAL, err);
+			EXPECT_NE(NULL, strstr(rep.extack, bad[j].extack));
+			rawnl_reply_free(&rep);
+		}
 	}
 	m = rawnl_msg(&self->raw, SECMSG_CMD_STATS_GET, 0, 64);
 	ASSERT_NE(NULL, m);

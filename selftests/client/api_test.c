@@ -517,32 +517,26 @@ FIXTURE(api) {
 	struct world w;
 };
 
+/* The secmsgd options of the api tests that need some (NULL-ended). */
+static const struct {
+	const char *test;
+	const char *const args[5];
+} api_daemon_args[] = {
+	{ "count_rotation", { "--max-messages-per-key", "3" } },
+	{ "registration", { "--register" } },
+	{ "rate_limited", { "--rate", "1", "--burst", "2" } },
+	{ "expiry", { "--session-timeout", "3s" } },
+	{ "already_online", { "--on-conflict", "refuse" } },
+	{ "every_login", { "--max-user-connections", "3" } },
+};
+
 static const char *const *api_options(const char *test)
 {
-	static const char *const count[] = { "--max-messages-per-key", "3",
-					     NULL };
-	static const char *const reg[] = { "--register", NULL };
-	static const char *const rate[] = { "--rate", "1", "--burst", "2",
-					    NULL };
-	static const char *const expiry[] = { "--session-timeout", "3s",
-					      NULL };
-	static const char *const refuse[] = { "--on-conflict", "refuse",
-					      NULL };
-	static const char *const logins[] = { "--max-user-connections", "3",
-					      NULL };
+	size_t i;
 
-	if (!strcmp(test, "count_rotation"))
-		return count;
-	if (!strcmp(test, "registration"))
-		return reg;
-	if (!strcmp(test, "rate_limited"))
-		return rate;
-	if (!strcmp(test, "expiry"))
-		return expiry;
-	if (!strcmp(test, "already_online"))
-		return refuse;
-	if (!strcmp(test, "every_login"))
-		return logins;
+	for (i = 0; i < ARRAY_SIZE(api_daemon_args); i++)
+		if (!strcmp(test, api_daemon_args[i].test))
+			return api_daemon_args[i].args;
 	return NULL;
 }
 
