@@ -33,6 +33,16 @@ static void on_received(struct secmsg_client *c, const char *from,
 	}
 }
 
+/* Wipe and free the copy of the last message. */
+static void forget_msg(struct rec *r)
+{
+	if (r->msg)
+		explicit_bzero(r->msg, r->msg_len);
+	free(r->msg);
+	r->msg = NULL;
+	r->msg_len = 0;
+}
+
 static void on_decrypted(struct secmsg_client *c,
 			 const struct secmsg_client_message *m, void *ud)
 {
@@ -41,7 +51,7 @@ static void on_decrypted(struct secmsg_client *c,
 
 	r->decrypted++;
 	snprintf(r->text, sizeof(r->text), "%.*s", (int)m->len, m->text);
-	free(r->msg);
+	forget_msg(r);
 	r->msg = copy;
 	r->msg_len = copy ? m->len : 0;
 	if (copy)
@@ -145,9 +155,7 @@ struct secmsg_client *rec_client(struct rec *r, const char *name,
 void rec_free(struct secmsg_client *c, struct rec *r)
 {
 	secmsg_client_free(c);
-	free(r->msg);
-	r->msg = NULL;
-	r->msg_len = 0;
+	forget_msg(r);
 }
 
 bool rec_online_has(const struct rec *r, const char *user)
