@@ -104,24 +104,21 @@ static void add_copies(struct slot *s, const struct user *u)
 
 void relay_message(struct conn *c, struct frame *f, uint64_t t0)
 {
-	const struct user *to = f->to_valid ? table_get_str(&D.users, f->to) :
-				NULL;
-	size_t copies = to && to->nconns ? to->nconns : 1;
-	struct user *u;
+	struct user *u = f->to_valid ? table_get_str(&D.users, f->to) : NULL;
+	size_t copies = u && u->nconns ? u->nconns : 1;
 	struct slot *s;
 	int rc;
 
-	/*
-	 * Room for the copies first.  `to` is only an estimate: a flush can
-	 * take users offline, so the recipient is looked up again below.
-	 */
+	/* room in the batch for every copy, or for one more slot */
 	if (copies > MAX_COPIES)
 		copies = MAX_COPIES;
-	if (f->data && (nops + copies > SECMSG_BATCH_MAX_OPS ||
-			bytes + copies * f->data_len > SECMSG_BATCH_MAX_BYTES))
+	if ((f->data && (nops + copies > SECMSG_BATCH_MAX_OPS ||
+			 bytes + copies * f->data_len > SECMSG_BATCH_MAX_BYTES)) ||
+	    nslots >= MAX_SLOTS) {
 		relay_flush();
-	if (nslots >= MAX_SLOTS)
-		relay_flush();
+		/* results may have taken users offline: look again */
+		u = f->to_valid ? table_get_str(&D.users, f->to) : NULL;
+	}
 	s = slot_new();
 	if (!s) {
 		conn_delivery(c, f->id, "internal", "out of memory");
@@ -140,7 +137,7 @@ void relay_message(struct conn *c, struct frame *f, uint64_t t0)
 		fail(&s->why, "rate_limited", "%s", "too many messages: slow down");
 	} else if (!f->to_valid) {
 		fail(&s->why, "recipient_unknown", "%s", "no such user");
-	} else if (!(u = table_get_str(&D.users, f->to))) {
+	} else if (!u) {
 		rc = kern_user_exists(f->to);
 		if (rc == -ENOENT)
 			fail(&s->why, "recipient_unknown", "%s is not a user", f->to);
