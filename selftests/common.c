@@ -85,7 +85,7 @@ const char *vectors_dir(void)
 {
 	const char *d = getenv("SECMSG_VECTORS");
 
-	return d && *d ? d : "../shared/vectors/wycheproof";
+	return d && *d ? d : "selftests/vectors/wycheproof";
 }
 
 int hex_decode(const char *hex, uint8_t **out, size_t *len)

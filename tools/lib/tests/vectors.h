@@ -2,10 +2,9 @@
 /*
  * Test helpers: locate and load the Wycheproof vectors, decode hex.
  *
- * The vectors live outside the repository, in $SECMSG_VECTORS, by default
- * ../shared/vectors/wycheproof relative to the repository root (found from
- * this program's own path, tools/lib/tests/X).  Missing vectors are a
- * failure, not a skip.
+ * The vectors are in the repository, selftests/vectors/wycheproof (found
+ * from this program's own path, tools/lib/tests/X); $SECMSG_VECTORS
+ * overrides the directory.  Missing vectors are a failure, not a skip.
  */
 #ifndef SECMSG_TEST_VECTORS_H
 #define SECMSG_TEST_VECTORS_H
@@ -19,7 +18,7 @@
 
 #include <cjson/cJSON.h>
 
-#define VECTORS_DEFAULT	"../shared/vectors/wycheproof"
+#define VECTORS_DEFAULT	"selftests/vectors/wycheproof"
 
 /* Directory of the vectors into buf; 0 or -1. */
 static inline int vectors_dir(char *buf, size_t size)
