@@ -15,7 +15,7 @@ PKGS := libnl-genl-3.0 libnl-3.0 nettle libcjson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 	-Wno-missing-field-initializers \
-	-I$(TOP)/uapi -I$(TOP)/tools/lib $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+	-I$(TOP)/uapi -I$(TOP)/tools/lib/include -I$(TOP)/tools/lib $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libnl-3.0 2>/dev/null)
 NETTLE_LIBS := $(shell pkg-config --libs nettle hogweed 2>/dev/null)
 JSON_LIBS := $(shell pkg-config --libs libcjson 2>/dev/null)

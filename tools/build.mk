@@ -9,17 +9,15 @@ SECMSGCTL_SRCS := $(addprefix tools/secmsgctl/, \
 	main.c ctl.c output.c session.c monitor.c stats.c crypt.c \
 	identity.c keyfile.c parse.c units.c)
 SECMSGCTL_OBJS := $(SECMSGCTL_SRCS:.c=.o)
-# hex/base64 codec: tools/lib/codec.c (built here unless libsecmsg has it)
-SECMSGCTL_CODEC := tools/lib/codec.o
-SECMSGCTL_DEPS := $(SECMSGCTL_OBJS:.o=.d) tools/lib/codec.d
+SECMSGCTL_DEPS := $(SECMSGCTL_OBJS:.o=.d)
 
 # Pure functions only: no netlink, no library.
 SECMSGCTL_TEST := tools/secmsgctl/tests/test_secmsgctl
 SECMSGCTL_TEST_SRCS := tools/secmsgctl/tests/test_secmsgctl.c \
 	$(addprefix tools/secmsgctl/, parse.c units.c keyfile.c) \
-	tools/lib/codec.c
+	tools/lib/protocol/codec.c
 SECMSGCTL_TEST_HDRS := $(wildcard tools/secmsgctl/*.h \
-	tools/secmsgctl/tests/*.h) tools/lib/secmsg/codec.h
+	tools/secmsgctl/tests/*.h) tools/lib/include/secmsg/codec.h
 
 USER_PROGS += $(SECMSGCTL)
 HOST_TESTS += $(SECMSGCTL_TEST)
@@ -33,13 +31,8 @@ user: secmsgctl-tests
 $(SECMSGCTL_OBJS): tools/secmsgctl/%.o: tools/secmsgctl/%.c
 	$(CC) $(USER_CFLAGS) -MMD -MP -c -o $@ $<
 
-ifeq ($(filter tools/lib/codec.c,$(LIBSECMSG_SRCS)),)
-$(SECMSGCTL_CODEC): tools/lib/codec.c
-	$(CC) $(USER_CFLAGS) -MMD -MP -c -o $@ $<
-endif
-
-$(SECMSGCTL): $(SECMSGCTL_OBJS) $(SECMSGCTL_CODEC) $(LIBSECMSG)
-	$(CC) $(USER_CFLAGS) -o $@ $(SECMSGCTL_OBJS) $(SECMSGCTL_CODEC) \
+$(SECMSGCTL): $(SECMSGCTL_OBJS) $(LIBSECMSG)
+	$(CC) $(USER_CFLAGS) -o $@ $(SECMSGCTL_OBJS) \
 		$(LIBSECMSG_LDLIBS) $(JSON_LIBS)
 
 $(SECMSGCTL_TEST): $(SECMSGCTL_TEST_SRCS) $(SECMSGCTL_TEST_HDRS)

@@ -1,18 +1,28 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# libsecmsg: tools/lib/libsecmsg.a (netlink client and wire format),
-# tools/lib/libsecmsg-san.a (the same built with SAN_CFLAGS, for host
-# tests), and the host unit tests tools/lib/tests/X and X-san.
+# libsecmsg, in three folders, one library each:
+#   tools/lib/netlink/   the netlink client of secmsg.ko (libnl-genl-3)
+#   tools/lib/protocol/  the reference implementation of the wire format,
+#                        key schedule, handshake and key files (nettle)
+#   tools/lib/client/    the WebSocket client (libwebsockets, cJSON)
+# Their public headers are tools/lib/include/secmsg/*.h, installed as
+# <secmsg/*.h>; each folder's internal.h (or crypto.h, keys.h) is not.
+#
+# tools/lib/libsecmsg.a holds netlink/ and protocol/, libsecmsg-client.a
+# client/; libsecmsg.so all three.  The -san archives are the same built
+# with SAN_CFLAGS, for host tests; tools/lib/tests/X and X-san are the
+# host unit tests.
 #
 # Programs link with: $(LIBSECMSG_LDLIBS) (or $(LIBSECMSG_SAN_LDLIBS)).
 
-LIBSECMSG_SRCS := $(addprefix tools/lib/, \
-	alg.c crypt.c hkdf.c keys.c nl.c nl_parse.c nl_sock.c random.c \
-	replay.c wire.c) $(wildcard tools/lib/codec.c)
-# session establishment: handshake, key files, identity/user netlink
-LIBSECMSG_SRCS += $(addprefix tools/lib/, handshake.c keyfile.c nl_identity.c)
-LIBSECMSG_HDRS := $(wildcard tools/lib/*.h tools/lib/secmsg/*.h) \
-	uapi/linux/secmsg.h
+LIBSECMSG_NETLINK_SRCS := $(addprefix tools/lib/netlink/, \
+	alg.c commands.c identity.c parse.c sock.c)
+LIBSECMSG_PROTOCOL_SRCS := $(addprefix tools/lib/protocol/, \
+	codec.c crypt.c handshake.c hkdf.c keyfile.c keys.c random.c \
+	replay.c wire.c)
+LIBSECMSG_SRCS := $(LIBSECMSG_NETLINK_SRCS) $(LIBSECMSG_PROTOCOL_SRCS)
+LIBSECMSG_HDRS := $(wildcard tools/lib/include/secmsg/*.h \
+	tools/lib/netlink/*.h tools/lib/protocol/*.h) uapi/linux/secmsg.h
 LIBSECMSG_OBJS := $(LIBSECMSG_SRCS:.c=.o)
 LIBSECMSG_SAN_OBJS := $(LIBSECMSG_SRCS:.c=.san.o)
 
@@ -57,7 +67,7 @@ $(LIBSECMSG_TESTS:=-san): tools/lib/tests/%-san: tools/lib/tests/%.c \
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $< \
 		$(LIBSECMSG_SAN_LDLIBS) $(JSON_LIBS)
 
-# ---- libsecmsg client (tools/lib/client*.c) and the shared library ------
+# ---- libsecmsg client (tools/lib/client/) and the shared library --------
 # The WebSocket client (libwebsockets, cJSON) is tools/lib/libsecmsg-client.a
 # (and -san), linked in front of libsecmsg.a: $(LIBSECMSG_CLIENT_LDLIBS).
 # tools/lib/libsecmsg.so is the whole library (PIC objects of both, only
@@ -65,12 +75,11 @@ $(LIBSECMSG_TESTS:=-san): tools/lib/tests/%-san: tools/lib/tests/%.c \
 # its headers (secmsg/*.h, linux/secmsg.h) and secmsg.pc.
 LWS_CFLAGS := $(shell pkg-config --cflags libwebsockets 2>/dev/null)
 LWS_LIBS := $(shell pkg-config --libs libwebsockets 2>/dev/null)
-LIBSECMSG_CLIENT_SRCS := $(addprefix tools/lib/, client.c client_err.c \
-	client_frame.c client_proto.c client_queue.c client_session.c \
-	client_ws.c)
+LIBSECMSG_CLIENT_SRCS := $(addprefix tools/lib/client/, api.c errors.c \
+	frame.c proto.c queue.c session.c ws.c)
 LIBSECMSG_CLIENT_OBJS := $(LIBSECMSG_CLIENT_SRCS:.c=.o)
 LIBSECMSG_CLIENT_SAN_OBJS := $(LIBSECMSG_CLIENT_SRCS:.c=.san.o)
-LIBSECMSG_CLIENT_HDRS := tools/lib/client_int.h $(LIBSECMSG_HDRS)
+LIBSECMSG_CLIENT_HDRS := tools/lib/client/internal.h $(LIBSECMSG_HDRS)
 LIBSECMSG_CLIENT := tools/lib/libsecmsg-client.a
 LIBSECMSG_CLIENT_SAN := tools/lib/libsecmsg-client-san.a
 LIBSECMSG_CLIENT_LDLIBS := $(LIBSECMSG_CLIENT) $(LIBSECMSG_LDLIBS) \
@@ -88,7 +97,7 @@ LIBSECMSG_PC := build/secmsg.pc
 
 USER_LIBS += $(LIBSECMSG_CLIENT) $(LIBSECMSG_CLIENT_SAN) $(LIBSECMSG_SO) \
 	$(LIBSECMSG_PC)
-CLEAN_FILES += $(LIBSECMSG_SO_MAP) tools/lib/*.pic.o
+CLEAN_FILES += $(LIBSECMSG_SO_MAP) tools/lib/*/*.pic.o
 
 $(LIBSECMSG_CLIENT_OBJS): tools/lib/%.o: tools/lib/%.c $(LIBSECMSG_CLIENT_HDRS)
 	$(CC) $(USER_CFLAGS) $(LWS_CFLAGS) -c -o $@ $<
@@ -141,7 +150,7 @@ install-libsecmsg: $(LIBSECMSG_SO) libsecmsg-pc-force
 	$(INSTALL) -m 0755 $(LIBSECMSG_SO) \
 		$(DESTDIR)$(LIBDIR)/libsecmsg.so.$(SECMSG_SOVERSION)
 	ln -sf libsecmsg.so.$(SECMSG_SOVERSION) $(DESTDIR)$(LIBDIR)/libsecmsg.so
-	$(INSTALL) -m 0644 $(wildcard tools/lib/secmsg/*.h) \
+	$(INSTALL) -m 0644 $(wildcard tools/lib/include/secmsg/*.h) \
 		$(DESTDIR)$(INCLUDEDIR)/secmsg/
 	$(INSTALL) -m 0644 uapi/linux/secmsg.h $(DESTDIR)$(INCLUDEDIR)/linux/
 	$(INSTALL) -m 0644 $(LIBSECMSG_PC) $(DESTDIR)$(PKGCONFIGDIR)/secmsg.pc

@@ -11,7 +11,7 @@ SECMSG_CLIENT_SRCS := $(addprefix tools/secmsg-client/, \
 	main.c chat.c keygen.c output.c pass.c)
 SECMSG_CLIENT_OBJS := $(SECMSG_CLIENT_SRCS:.c=.o)
 SECMSG_CLIENT_HDRS := $(wildcard tools/secmsg-client/*.h) \
-	tools/lib/secmsg/client.h
+	tools/lib/include/secmsg/client.h
 
 CLIENT_TESTS := $(addprefix tools/secmsg-client/tests/, \
 	test_client_frame test_client_session test_client_e2e)

@@ -12,7 +12,7 @@
 #include <nettle/cbc.h>
 #include <nettle/twofish.h>
 
-#include "crypto.h"
+#include "protocol/crypto.h"
 #include "secmsg/wire.h"
 #include "tap.h"
 

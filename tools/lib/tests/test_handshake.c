@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "protocol/crypto.h"
 #include "secmsg/handshake.h"
 #include "secmsg/nl.h"
 #include "secmsg/wire.h"

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "protocol/crypto.h"
 #include "secmsg/wire.h"
 #include "tap.h"
 

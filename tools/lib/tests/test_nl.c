@@ -18,7 +18,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
-#include "nl_int.h"
+#include "netlink/internal.h"
 #include "tap.h"
 
 #define FAKE_FAMILY	0x30

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "protocol/crypto.h"
 #include "secmsg/wire.h"
 #include "tap.h"
 #include "vectors.h"

@@ -11,7 +11,7 @@
 #include <cJSON.h>
 #include <libwebsockets.h>
 
-#include "client_int.h"
+#include "client/internal.h"
 #include "fakesrv.h"
 #include "secmsg/codec.h"
 #include "secmsg/handshake.h"

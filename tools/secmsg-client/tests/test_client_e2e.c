@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client_int.h"
+#include "client/internal.h"
 #include "fakesrv.h"
 #include "recorder.h"
 #include "secmsg/keyfile.h"

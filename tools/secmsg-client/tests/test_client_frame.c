@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client_int.h"
+#include "client/internal.h"
 #include "secmsg/codec.h"
 #include "tap.h"
 

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "client_int.h"
+#include "client/internal.h"
 #include "tap.h"
 
 #define SID	0x1122334455667788ULL

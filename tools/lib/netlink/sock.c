@@ -21,7 +21,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
-#include "nl_int.h"
+#include "internal.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK	270

@@ -2,7 +2,7 @@
 /* libsecmsg client: error codes, their words and the protocol's names. */
 #include <string.h>
 
-#include "client_int.h"
+#include "internal.h"
 
 struct err_desc {
 	int err;

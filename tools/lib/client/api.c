@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client_int.h"
+#include "internal.h"
 #include "secmsg/keyfile.h"
 #include "secmsg/nl.h"
 

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * libsecmsg client internals: the pieces of client*.c and their host
+ * libsecmsg client internals: the pieces of tools/lib/client/ and their host
  * tests.  Not installed, not part of the API.
  *
- *   client_err.c      error codes and words
- *   client_session.c  session crypto: seal, open, epoch ratchet, replay
- *   client_frame.c    JSON frames (cJSON): build and parse
- *   client_queue.c    outgoing frame queue, pending deliveries
- *   client_proto.c    the protocol: handshake, frame dispatch, callbacks
- *   client_ws.c       transport: libwebsockets, the poll descriptor
- *   client.c          the public API
+ *   errors.c   error codes and words
+ *   session.c  session crypto: seal, open, epoch ratchet, replay
+ *   frame.c    JSON frames (cJSON): build and parse
+ *   queue.c    outgoing frame queue, pending deliveries
+ *   proto.c    the protocol: handshake, frame dispatch, callbacks
+ *   ws.c       transport: libwebsockets, the poll descriptor
+ *   api.c      the public API
  */
 #ifndef SECMSG_CLIENT_INT_H
 #define SECMSG_CLIENT_INT_H
@@ -25,11 +25,11 @@
 #include "secmsg/handshake.h"
 #include "secmsg/wire.h"
 
-/* ---- client_err.c ---------------------------------------------------- */
+/* ---- errors.c ----------------------------------------------------------- */
 /* An error or delivery code of the protocol -> SECMSG_CLIENT_E_*. */
 int client_err_from_code(const char *code);
 
-/* ---- client_session.c ------------------------------------------------ */
+/* ---- session.c ---------------------------------------------------------- */
 /* Seconds the previous epoch's inbound key is kept after a ratchet. */
 #define CLIENT_PREV_GRACE_SEC	10
 
@@ -86,7 +86,7 @@ long client_session_open(struct client_session *s, const uint8_t *msg,
 			 size_t len, uint8_t *out,
 			 struct client_open_info *info);
 
-/* ---- client_frame.c -------------------------------------------------- */
+/* ---- frame.c ------------------------------------------------------------ */
 enum client_frame_type {
 	CF_UNKNOWN,
 	CF_WELCOME,
@@ -147,7 +147,7 @@ char *client_frame_rotate(const char *alg);
 char *client_frame_who(void);
 char *client_frame_bye(const char *reason);
 
-/* ---- client_queue.c -------------------------------------------------- */
+/* ---- queue.c ------------------------------------------------------------ */
 struct client_out {
 	struct client_out *next;
 	size_t len;
@@ -244,7 +244,7 @@ struct secmsg_client {
 	/* Seal buffers: reused, wiped after each use. */
 };
 
-/* ---- client_proto.c -------------------------------------------------- */
+/* ---- proto.c ------------------------------------------------------------ */
 /* The WebSocket is open: send hello. */
 int client_proto_start(struct secmsg_client *c);
 /* One text frame from the server.  A fatal error sets c->close_err. */
@@ -266,7 +266,7 @@ int client_seal_queue(struct secmsg_client *c, struct client_pending *p,
 /* Seal and queue the held messages once no rotation is pending. */
 void client_flush_held(struct secmsg_client *c);
 
-/* ---- client_ws.c ----------------------------------------------------- */
+/* ---- ws.c --------------------------------------------------------------- */
 int client_ws_new(struct secmsg_client *c);
 void client_ws_free(struct secmsg_client *c);
 int client_ws_connect(struct secmsg_client *c);

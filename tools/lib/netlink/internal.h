@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * libsecmsg internal: the netlink transport (nl_sock.c) and the strict
- * reply parsers (nl_parse.c) under the commands of nl.c.  Not part of
+ * libsecmsg internal: the netlink transport (sock.c) and the strict
+ * reply parsers (parse.c) under the commands of commands.c.  Not part of
  * the API; tests use it to drive the transport against another family
  * and to feed the parsers crafted messages.
  */
@@ -39,7 +39,7 @@ struct secmsg_nl {
 	size_t ev_size, ev_len, ev_off;
 };
 
-/* nl_sock.c */
+/* sock.c */
 int secmsg_nl_open_family(struct secmsg_nl **out, const char *family,
 			  uint8_t version);
 void secmsg_nl_clear_err(struct secmsg_nl *nl);
@@ -88,7 +88,7 @@ int secmsg_nl_recv_event(struct secmsg_nl *nl, const struct nlmsghdr **h);
  */
 int secmsg_nl_msg_error(const struct nlmsghdr *h, char *msg, size_t size);
 
-/* nl_parse.c: all return 0, or -EIO with a reason in err */
+/* parse.c: all return 0, or -EIO with a reason in err */
 enum secmsg_nla_kind {
 	SECMSG_NLA_IGNORE,	/* pad, or not expected here: skipped */
 	SECMSG_NLA_U8,

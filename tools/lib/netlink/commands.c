@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * libsecmsg netlink commands (secmsg/nl.h) over the transport of
- * nl_sock.c and the parsers of nl_parse.c.
+ * sock.c and the parsers of parse.c.
  *
  * The library passes requests through as given and leaves the policy
  * (lengths, ranges, limits) to the kernel, so that tests see the
@@ -24,7 +24,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
-#include "nl_int.h"
+#include "internal.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK	270

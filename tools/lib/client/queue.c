@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client_int.h"
+#include "internal.h"
 
 int client_queue_push(struct client_queue *q, char *json)
 {

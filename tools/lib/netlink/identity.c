@@ -3,8 +3,8 @@
  * libsecmsg netlink commands of session establishment
  * (secmsg/nl_identity.h): identity, users, handshake, and the X25519 and
  * HKDF operations of SECMSG_CMD_CRYPT.  Built on the transport and the
- * parsers of nl_int.h; the replies' new attributes are parsed here with a
- * spec of their own (strict lengths, as nl_parse.c does).
+ * parsers of internal.h; the replies' new attributes are parsed here with a
+ * spec of their own (strict lengths, as parse.c does).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-#include "nl_int.h"
+#include "internal.h"
 #include "secmsg/nl_identity.h"
 
 /* Largest payload of one attribute (nla_len is 16 bits). */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client_int.h"
+#include "internal.h"
 #include "secmsg/codec.h"
 #include "secmsg/nl.h"
 

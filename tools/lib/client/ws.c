@@ -20,7 +20,7 @@
 
 #include <libwebsockets.h>
 
-#include "client_int.h"
+#include "internal.h"
 
 struct client_ws {
 	struct lws_context *ctx;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client_int.h"
+#include "internal.h"
 #include "secmsg/nl.h"
 
 static const char *alg_name(int alg)

@@ -15,7 +15,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-#include "nl_int.h"
+#include "internal.h"
 
 #define U8	{ SECMSG_NLA_U8, 0 }
 #define U32	{ SECMSG_NLA_U32, 0 }

@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "client_int.h"
+#include "internal.h"
 
 static void ts_after(struct timespec *t, int sec)
 {
