@@ -45,6 +45,7 @@ include tools/lib/build.mk
 -include bench/build.mk
 -include tools/secmsg-client/build.mk
 -include uapi/build.mk
+-include web/build.mk
 
 user: $(USER_LIBS) $(USER_PROGS)
 

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# web/: secmsg.js (the JavaScript client library) and the web page.
+# JavaScript needs no build; its dependencies come from npm
+# (web/package-lock.json, installed by npm ci --prefix web).
+#
+# Host tests: web/test/node_unit (node --test over web/test/*.test.js,
+# fed with vectors from web/test/vectors, a C program on libsecmsg and
+# nettle) and its -san twin (the same tests, vectors from the sanitizer
+# build).
+
+WEB_VECTORS := web/test/vectors
+WEB_NODE_TEST := web/test/node_unit
+WEB_VECTORS_DEPS := web/test/vectors.c tools/lib/tests/hs_kat.h \
+	$(LIBSECMSG_HDRS)
+WEB_VECTORS_CFLAGS := $(USER_CFLAGS) -Itools/lib/tests
+
+USER_PROGS += $(WEB_VECTORS)
+HOST_TESTS += $(WEB_NODE_TEST)
+CLEAN_FILES += $(WEB_VECTORS)-san $(WEB_NODE_TEST)-san
+
+.PHONY: web-tests
+web-tests: $(WEB_NODE_TEST) $(WEB_NODE_TEST)-san
+user: web-tests
+
+$(WEB_VECTORS): $(WEB_VECTORS_DEPS) $(LIBSECMSG)
+	$(CC) $(WEB_VECTORS_CFLAGS) -o $@ $< $(LIBSECMSG_LDLIBS)
+
+$(WEB_VECTORS)-san: $(WEB_VECTORS_DEPS) $(LIBSECMSG_SAN)
+	$(CC) $(WEB_VECTORS_CFLAGS) $(SAN_CFLAGS) -o $@ $< \
+		$(LIBSECMSG_SAN_LDLIBS)
+
+$(WEB_NODE_TEST) $(WEB_NODE_TEST)-san: web/test/run-node-tests \
+		$(WEB_VECTORS) $(WEB_VECTORS)-san
+	cp $< $@
+	chmod +x $@
