@@ -7,20 +7,26 @@
 # Host tests: web/test/node_unit (node --test over web/test/*.test.js,
 # fed with vectors from web/test/vectors, a C program on libsecmsg and
 # nettle) and its -san twin (the same tests, vectors from the sanitizer
-# build).
+# build); web/test/interop_fakesrv (secmsg.js against fakesrv and
+# secmsg-client, web/test/interop/) and its -san twin (against their
+# sanitizer builds).  In the VM: selftests/web/interop_test.sh (the same
+# against secmsgd and secmsg.ko).
 
 WEB_VECTORS := web/test/vectors
 WEB_NODE_TEST := web/test/node_unit
+WEB_INTEROP_TEST := web/test/interop_fakesrv
 WEB_VECTORS_DEPS := web/test/vectors.c tools/lib/tests/hs_kat.h \
 	$(LIBSECMSG_HDRS)
 WEB_VECTORS_CFLAGS := $(USER_CFLAGS) -Itools/lib/tests
 
 USER_PROGS += $(WEB_VECTORS)
-HOST_TESTS += $(WEB_NODE_TEST)
-CLEAN_FILES += $(WEB_VECTORS)-san $(WEB_NODE_TEST)-san
+HOST_TESTS += $(WEB_NODE_TEST) $(WEB_INTEROP_TEST)
+CLEAN_FILES += $(WEB_VECTORS)-san $(WEB_NODE_TEST)-san \
+	$(WEB_INTEROP_TEST)-san
 
 .PHONY: web-tests
-web-tests: $(WEB_NODE_TEST) $(WEB_NODE_TEST)-san
+web-tests: $(WEB_NODE_TEST) $(WEB_NODE_TEST)-san $(WEB_INTEROP_TEST) \
+	$(WEB_INTEROP_TEST)-san
 user: web-tests
 
 $(WEB_VECTORS): $(WEB_VECTORS_DEPS) $(LIBSECMSG)
@@ -34,3 +40,9 @@ $(WEB_NODE_TEST) $(WEB_NODE_TEST)-san: web/test/run-node-tests \
 		$(WEB_VECTORS) $(WEB_VECTORS)-san
 	cp $< $@
 	chmod +x $@
+
+$(WEB_INTEROP_TEST) $(WEB_INTEROP_TEST)-san: web/test/interop/run \
+		$(FAKESRV) $(FAKESRV)-san $(SECMSG_CLIENT) $(SECMSG_CLIENT)-san
+	cp $< $@
+	chmod +x $@
+
