@@ -11,10 +11,18 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 
 TOP := $(CURDIR)
 CC ?= cc
+# The version, kept in one place: the newest entry of debian/changelog.  It
+# is what secmsgd, secmsgctl and secmsg-client --version print, the
+# module's modinfo version, the pkg-config version and the packages'.
+SECMSG_VERSION := $(shell awk -F'[()]' 'NR == 1 { print $$2; exit }' \
+	$(TOP)/debian/changelog)
+ifeq ($(SECMSG_VERSION),)
+$(error cannot read the version from debian/changelog)
+endif
 PKGS := libnl-genl-3.0 libnl-3.0 nettle libcjson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
-	-Wno-missing-field-initializers \
+	-Wno-missing-field-initializers -DSECMSG_VERSION='"$(SECMSG_VERSION)"' \
 	-I$(TOP)/uapi -I$(TOP)/tools/lib/include -I$(TOP)/tools/lib $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libnl-3.0 2>/dev/null)
 NETTLE_LIBS := $(shell pkg-config --libs nettle hogweed 2>/dev/null)
@@ -33,10 +41,10 @@ CLEAN_FILES :=
 all: module user
 
 module:
-	$(MAKE) -C $(KDIR) M=$(TOP) modules
+	$(MAKE) -C $(KDIR) M=$(TOP) SECMSG_VERSION=$(SECMSG_VERSION) modules
 
 sparse:
-	$(MAKE) -C $(KDIR) M=$(TOP) C=2 W=1 modules
+	$(MAKE) -C $(KDIR) M=$(TOP) SECMSG_VERSION=$(SECMSG_VERSION) C=2 W=1 modules
 
 include tools/lib/build.mk
 -include tools/build.mk
@@ -48,6 +56,9 @@ include tools/lib/build.mk
 -include web/build.mk
 
 user: $(USER_LIBS) $(USER_PROGS)
+
+# The programs that print the version are rebuilt when it changes.
+daemon/main.o tools/secmsgctl/main.o tools/secmsg-client/main.o: debian/changelog
 
 # Host unit tests: each build.mk adds its test programs to HOST_TESTS and,
 # for every test X, a rule for X-san: the same test built with SAN_CFLAGS
@@ -74,6 +85,13 @@ clean:
 	rm -f $(USER_PROGS) $(USER_LIBS) $(HOST_TESTS) $(HOST_TESTS_SAN) \
 		$(CLEAN_FILES)
 	find . -name '*.o' -o -name '*.san.o' | xargs rm -f
+
+# make deb: the Debian packages (debian/), built by dpkg-buildpackage in a
+# copy of the tree under build/deb/, where the .deb files land too; then
+# lintian on them.
+.PHONY: deb
+deb:
+	@tools/mkdeb
 
 # make demo: demo/run, in the VM unless secmsg.ko is already loaded here.
 .PHONY: demo

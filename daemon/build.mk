@@ -3,7 +3,8 @@
 # secmsgd: daemon/secmsgd (libwebsockets, cJSON, libsecmsg), its host
 # unit tests daemon/tests/X and X-san (the pure parts: frames, config,
 # token bucket, files, audit lines, metrics, tables), and make install of
-# the program, its man page, systemd unit and example configuration.
+# the program, its man page, systemd unit (with its sysusers.d user and
+# modules-load.d entry) and example configuration.
 
 SECMSGD := daemon/secmsgd
 LWS_CFLAGS := $(shell pkg-config --cflags libwebsockets 2>/dev/null)
@@ -59,17 +60,24 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 INSTALL ?= install
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 DOCDIR ?= $(PREFIX)/share/doc/secmsg
 
 .PHONY: install-secmsgd
 install: install-secmsgd
 install-secmsgd: $(SECMSGD)
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DOCDIR)
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MODULESLOADDIR)
 	$(INSTALL) -m 0755 $(SECMSGD) $(DESTDIR)$(SBINDIR)/secmsgd
 	$(INSTALL) -m 0644 daemon/secmsgd.8 $(DESTDIR)$(MANDIR)/man8/secmsgd.8
 	sed 's|/usr/local/sbin/|$(SBINDIR)/|g' daemon/secmsgd.service \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/secmsgd.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/secmsgd.service
+	$(INSTALL) -m 0644 daemon/secmsgd.sysusers \
+		$(DESTDIR)$(SYSUSERSDIR)/secmsgd.conf
+	$(INSTALL) -m 0644 daemon/secmsg.modules-load \
+		$(DESTDIR)$(MODULESLOADDIR)/secmsg.conf
 	$(INSTALL) -m 0644 daemon/secmsgd.conf.example \
 		$(DESTDIR)$(DOCDIR)/secmsgd.conf.example

@@ -27,7 +27,7 @@
 #include "server.h"
 #include "users.h"
 
-#define SECMSGD_VERSION	"1.0"
+#define SECMSGD_VERSION	SECMSG_VERSION	/* from the Makefile */
 /* Seconds SIGTERM gives clients to receive their bye. */
 #define STOP_GRACE	5
 

@@ -66,7 +66,8 @@ static int __init secmsg_init(void)
 	err = secmsg_nl_init();
 	if (err)
 		goto err_netns;
-	pr_info("secmsg: loaded (max_sessions=%u)\n", secmsg_max_sessions);
+	pr_info("secmsg: version %s loaded (max_sessions=%u)\n", SECMSG_VERSION,
+		secmsg_max_sessions);
 	return 0;
 
 err_netns:
@@ -99,5 +100,6 @@ module_exit(secmsg_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("secmsg developers");
 MODULE_DESCRIPTION("Kernel-resident keys and ciphers for secure messaging");
+MODULE_VERSION(SECMSG_VERSION);
 MODULE_ALIAS_GENL_FAMILY(SECMSG_GENL_NAME);
 MODULE_SOFTDEP("pre: gcm chacha20poly1305 twofish authenc hmac sha256 cbc curve25519");

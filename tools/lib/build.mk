@@ -70,9 +70,13 @@ $(LIBSECMSG_TESTS:=-san): tools/lib/tests/%-san: tools/lib/tests/%.c \
 # ---- libsecmsg client (tools/lib/client/) and the shared library --------
 # The WebSocket client (libwebsockets, cJSON) is tools/lib/libsecmsg-client.a
 # (and -san), linked in front of libsecmsg.a: $(LIBSECMSG_CLIENT_LDLIBS).
-# tools/lib/libsecmsg.so is the whole library (PIC objects of both, only
-# secmsg_* exported), installed by make install [DESTDIR=] [PREFIX=] with
-# its headers (secmsg/*.h, linux/secmsg.h) and secmsg.pc.
+# tools/lib/libsecmsg.so is the whole library (PIC objects of both),
+# SONAME libsecmsg.so.$(SECMSG_SOVERSION), installed by make install
+# [DESTDIR=] [PREFIX=] [LIBDIR=] with its headers (secmsg/*.h,
+# linux/secmsg.h) and secmsg.pc.  It exports the public API only: its
+# version script lists the functions that the public headers
+# (tools/lib/include/secmsg/*.h) declare, and nothing of internal.h,
+# crypto.h or keys.h.
 LWS_CFLAGS := $(shell pkg-config --cflags libwebsockets 2>/dev/null)
 LWS_LIBS := $(shell pkg-config --libs libwebsockets 2>/dev/null)
 LIBSECMSG_CLIENT_SRCS := $(addprefix tools/lib/client/, api.c errors.c \
@@ -87,8 +91,7 @@ LIBSECMSG_CLIENT_LDLIBS := $(LIBSECMSG_CLIENT) $(LIBSECMSG_LDLIBS) \
 LIBSECMSG_CLIENT_SAN_LDLIBS := $(LIBSECMSG_CLIENT_SAN) \
 	$(LIBSECMSG_SAN_LDLIBS) $(JSON_LIBS) $(LWS_LIBS) -lm
 
-SECMSG_VERSION ?= 0.1.0
-SECMSG_SOVERSION := 1
+SECMSG_SOVERSION := 0
 LIBSECMSG_SO := tools/lib/libsecmsg.so
 LIBSECMSG_SO_SRCS := $(LIBSECMSG_SRCS) $(LIBSECMSG_CLIENT_SRCS)
 LIBSECMSG_PIC_OBJS := $(LIBSECMSG_SO_SRCS:.c=.pic.o)
@@ -118,14 +121,19 @@ $(LIBSECMSG_CLIENT_SAN): $(LIBSECMSG_CLIENT_SAN_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(LIBSECMSG_SO_MAP): tools/lib/build.mk
+LIBSECMSG_PUBLIC_HDRS := $(wildcard tools/lib/include/secmsg/*.h)
+$(LIBSECMSG_SO_MAP): $(LIBSECMSG_PUBLIC_HDRS) tools/lib/build.mk
 	mkdir -p build
-	printf 'SECMSG_%s {\n\tglobal: secmsg_*;\n\tlocal: *;\n};\n' \
-		$(SECMSG_SOVERSION) >$@
+	{ printf 'SECMSG_%s {\n\tglobal:\n' $(SECMSG_SOVERSION); \
+	  grep -ohE '\<secmsg_[a-z0-9_]+[[:space:]]*\(' \
+		$(LIBSECMSG_PUBLIC_HDRS) | tr -d '( \t' | sort -u | \
+		sed 's/.*/\t\t&;/'; \
+	  printf '\tlocal: *;\n};\n'; } >$@.tmp
+	mv $@.tmp $@
 
 $(LIBSECMSG_SO): $(LIBSECMSG_PIC_OBJS) $(LIBSECMSG_SO_MAP)
 	$(CC) -shared -Wl,-soname,libsecmsg.so.$(SECMSG_SOVERSION) \
-		-Wl,--version-script=$(LIBSECMSG_SO_MAP) -Wl,-z,defs \
+		-Wl,--version-script=$(LIBSECMSG_SO_MAP) -Wl,-z,defs $(LDFLAGS) \
 		-o $@ $(LIBSECMSG_PIC_OBJS) $(NL_LIBS) $(NETTLE_LIBS) \
 		$(JSON_LIBS) $(LWS_LIBS) -lm
 

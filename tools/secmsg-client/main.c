@@ -11,7 +11,7 @@
 
 #include "cli.h"
 
-#define VERSION "0.1"
+#define VERSION SECMSG_VERSION	/* from the Makefile */
 
 static void usage(FILE *f)
 {

@@ -11,9 +11,7 @@
 #include "parse.h"
 #include "secmsg/nl.h"
 
-#ifndef SECMSGCTL_VERSION
-#define SECMSGCTL_VERSION "0.1"
-#endif
+#define SECMSGCTL_VERSION SECMSG_VERSION	/* from the Makefile */
 
 /* Exit statuses */
 #define EXIT_OK		0
