@@ -78,7 +78,7 @@ run: all
 	@tools/run
 
 bench: all
-	@tools/vm-run -- bench/run $(BENCH_ARGS)
+	@tools/vm-run --timeout 5400 -- bench/run $(BENCH_ARGS)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean

@@ -63,6 +63,15 @@ void bench_session_new(struct secmsg_nl *nl, int alg, const char *user_id,
 void bench_session_wipe(struct bench_session *s);
 const char *errname(int err);	/* "EBADMSG" ... for negative errno too */
 
+/*
+ * A goal of make bench's summary: appended as "what<TAB>measured<TAB>
+ * target<TAB>met" to the file $SECMSG_BENCH_GOALS names (bench/run sets
+ * it and prints the table at the end); nothing when it is not set.
+ * met: 1 met, 0 not met, -1 no goal (reported only).
+ */
+void goal(const char *what, const char *measured, const char *target,
+	  int met);
+
 /* out.c: stdout and the --md file get the same markdown text */
 void out_open(const char *md_path);
 void out_close(void);

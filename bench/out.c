@@ -183,3 +183,20 @@ const char *fmt_ratio(double v)
 	snprintf(b, 32, v < 10 ? "%.2fx" : "%.1fx", v);
 	return b;
 }
+
+void goal(const char *what, const char *measured, const char *target,
+	  int met)
+{
+	const char *path = getenv("SECMSG_BENCH_GOALS");
+	FILE *f;
+
+	if (!path || !*path)
+		return;
+	f = fopen(path, "a");
+	if (!f)
+		fatal("cannot write %s", path);
+	fprintf(f, "%s\t%s\t%s\t%s\n", what, measured, target,
+		met > 0 ? "met" : met == 0 ? "not met" : "-");
+	if (fclose(f))
+		fatal("writing %s failed", path);
+}

@@ -41,7 +41,8 @@ static void usage(FILE *f)
 "                   round, ratios the median of the per-round ratios\n"
 "  --batch N        ops per batch request, at most (default %d)\n"
 "  --alg NAME       only this algorithm (repeatable)\n"
-"  --size BYTES     only this message size (repeatable; default 64 1024 16384)\n"
+"  --size BYTES     only this message size (repeatable; default 64 256 1024\n"
+"                   16384)\n"
 "  --sessions N     largest session count of the scale part (default %lu)\n"
 "  --threads N      session-creating threads (default: online CPUs)\n"
 "  --no-throughput  skip part 1 (throughput against AF_ALG)\n"
@@ -210,6 +211,7 @@ int main(int argc, char **argv)
 			opts.algs |= 1u << alg;
 	if (!opts.nsizes) {
 		opts.sizes[opts.nsizes++] = 64;
+		opts.sizes[opts.nsizes++] = 256;
 		opts.sizes[opts.nsizes++] = 1024;
 		opts.sizes[opts.nsizes++] = 16384;
 	}

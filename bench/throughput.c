@@ -2,9 +2,12 @@
 /*
  * Part 1: seal, open and reseal throughput per algorithm and message size,
  * through secmsg.ko one message per request (SECMSG_CMD_MSG), batched
- * (SECMSG_CMD_MSG_BATCH), and AF_ALG doing the same work from userspace.
+ * (SECMSG_CMD_MSG_BATCH), AF_ALG doing the same work from userspace, and
+ * nettle doing it in this process (libsecmsg's wire code: no boundary
+ * crossed at all, the limit any path through the kernel is measured
+ * against).
  *
- * Per (algorithm, size, op) the three modes run interleaved, round after
+ * Per (algorithm, size, op) the four modes run interleaved, round after
  * round (opts.rounds), each for opts.secs after opts.warm of warm-up; the
  * best round counts, so that a burst of load elsewhere on the host costs
  * one round, not a mode.
@@ -22,7 +25,7 @@
 
 #include "bench.h"
 
-enum { M_SINGLE, M_BATCH, M_AFALG, NMODES };
+enum { M_SINGLE, M_BATCH, M_AFALG, M_NETTLE, NMODES };
 enum { OP_SEAL, OP_OPEN, OP_RESEAL, NOPS };
 
 static const char *const op_names[NOPS] = { "seal", "open", "reseal" };
@@ -53,7 +56,9 @@ struct cell {
 	struct secmsg_msg_result *res;
 	/* AF_ALG: a's s2c key (seal), a's c2s key (open), b's s2c key */
 	struct afalg *seal_a, *open_a, *seal_b;
+	/* AF_ALG and nettle seal under their own sequence numbers */
 	uint64_t peer_seq_a, peer_seq_b;
+	size_t nettle_next;		/* nettle's place in peer_pool */
 	uint8_t *peer_out, *peer_pt;
 };
 
@@ -114,6 +119,34 @@ static void check_status(struct cell *c, int err, const char *what)
 		      msg ? ": " : "", msg ? msg : "");
 }
 
+/*
+ * The in-process limit: nettle seals, opens, or opens and seals again, in
+ * this process, on the messages the AF_ALG peer cycles through.
+ */
+static size_t step_nettle(struct cell *c)
+{
+	const struct pool *p = &c->peer_pool;
+	long n;
+
+	if (c->op == OP_SEAL)
+		n = secmsg_msg_seal(&c->a->s2c, c->a->alg, c->a->id,
+				    c->peer_seq_a++, c->pt, c->size,
+				    c->peer_out);
+	else
+		n = secmsg_msg_open(&c->a->c2s, c->a->id,
+				    p->buf + c->nettle_next * p->stride,
+				    p->len[c->nettle_next], NULL, c->peer_pt);
+	if (n >= 0 && c->op == OP_RESEAL)
+		n = secmsg_msg_seal(&c->b->s2c, c->b->alg, c->b->id,
+				    c->peer_seq_b++, c->peer_pt, (size_t)n,
+				    c->peer_out);
+	if (c->op != OP_SEAL)
+		c->nettle_next = (c->nettle_next + 1) % p->n;
+	if (n < 0)
+		check_status(c, (int)n, "nettle");
+	return 1;
+}
+
 /* One step of a mode; return the ops done, 0 when the pool is empty. */
 static size_t step(struct cell *c, int mode)
 {
@@ -155,6 +188,8 @@ static size_t step(struct cell *c, int mode)
 			secmsg_msg_result_free(&c->res[i]);
 		}
 		return k;
+	case M_NETTLE:
+		return step_nettle(c);
 	default: {
 		long n;
 
@@ -282,13 +317,15 @@ static void check_cell(struct cell *c)
 struct result {
 	double rate[NMODES];	/* best round */
 	double ratio[NMODES];	/* median over rounds of mode / AF_ALG */
+	double limit;		/* median over rounds of nettle / batched:
+				 * a batched op's cost in nettle ops */
 	bool dry[NMODES];
 	size_t batch;
 };
 
 static void run_cell(struct cell *c, struct result *r, const double *est)
 {
-	double rate, t, rr[NMODES][MAX_ROUNDS];
+	double rate, t, rr[NMODES][MAX_ROUNDS], lim[MAX_ROUNDS];
 	int round, mode;
 	size_t need;
 	bool dry;
@@ -298,7 +335,8 @@ static void run_cell(struct cell *c, struct result *r, const double *est)
 	check_cell(c);
 	for (round = 0; round < opts.rounds; round++) {
 		for (mode = 0; mode < NMODES; mode++) {
-			if (c->op != OP_SEAL && mode != M_AFALG) {
+			if (c->op != OP_SEAL &&
+			    (mode == M_SINGLE || mode == M_BATCH)) {
 				/* enough fresh messages for warm-up and run */
 				need = (size_t)(est[mode] * 1.5 *
 						(opts.warm + opts.secs)) +
@@ -318,12 +356,49 @@ static void run_cell(struct cell *c, struct result *r, const double *est)
 			}
 		}
 		/* the modes ran back to back: their ratio cancels the load */
+		lim[round] = rr[M_BATCH][round] > 0 ?
+			rr[M_NETTLE][round] / rr[M_BATCH][round] : 0;
 		for (mode = 0; mode < M_AFALG; mode++)
 			rr[mode][round] = rr[M_AFALG][round] > 0 ?
 				rr[mode][round] / rr[M_AFALG][round] : 0;
 	}
 	for (mode = 0; mode < M_AFALG; mode++)
 		r->ratio[mode] = median(rr[mode], opts.rounds);
+	r->limit = median(lim, opts.rounds);
+}
+
+static const char *size_name(size_t size);
+
+/* The goals this part measures, as rows of make bench's summary. */
+static void goals(int alg, size_t size, int op, const struct result *r)
+{
+	const char *an = secmsg_alg_name(alg);
+	double want = 0;
+	char what[128];
+
+	if (op == OP_RESEAL && (size == 64 || size == 256))
+		want = 3.0;
+	else if (op == OP_RESEAL && size == 1024)
+		want = 2.0;
+	else if (size == 16384)
+		want = 1.2;
+	if (want > 0) {
+		snprintf(what, sizeof(what), "batched %s / AF_ALG, %s, %s",
+			 op_names[op], size_name(size), an);
+		goal(what, fmt_ratio(r->ratio[M_BATCH]),
+		     want == 3.0 ? ">= 3.00x" : want == 2.0 ? ">= 2.00x" :
+		     ">= 1.20x", r->ratio[M_BATCH] >= want);
+	}
+	if (op == OP_RESEAL && (size == 64 || size == 1024 || size == 16384)) {
+		snprintf(what, sizeof(what),
+			 "batched reseal cost / nettle in-process, %s, %s",
+			 size_name(size), an);
+		if (size >= 1024)
+			goal(what, fmt_ratio(r->limit), "<= 2.00x",
+			     r->limit > 0 && r->limit <= 2.0);
+		else
+			goal(what, fmt_ratio(r->limit), "(reported)", -1);
+	}
 }
 
 static const char *size_name(size_t size)
@@ -407,8 +482,10 @@ void run_throughput(struct secmsg_nl *nl)
 		"alg", "size", "op", "batch",
 		"single msg/s", "MB/s", "batched msg/s", "MB/s",
 		"AF_ALG msg/s", "MB/s", "single/AF_ALG", "batched/AF_ALG",
+		"nettle msg/s", "batched cost/nettle",
 	};
-	static const bool right[] = { 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+	static const bool right[] = { 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+				      1 };
 	struct bench_session a, b;
 	struct table t;
 	struct cell c;
@@ -480,8 +557,11 @@ void run_throughput(struct secmsg_nl *nl)
 						  fmt_rate(v[M_AFALG]),
 						  fmt_mbs(v[M_AFALG] * mb),
 						  fmt_ratio(r.ratio[M_SINGLE]),
-						  fmt_ratio(r.ratio[M_BATCH]));
+						  fmt_ratio(r.ratio[M_BATCH]),
+						  fmt_rate(v[M_NETTLE]),
+						  fmt_ratio(r.limit));
 				}
+				goals(alg, c.size, op, &r);
 			}
 			pool_free(&c.pool);
 			pool_free(&c.peer_pool);
@@ -504,16 +584,21 @@ void run_throughput(struct secmsg_nl *nl)
 	table_print(&t);
 	table_free(&t);
 	out("msg/s: messages per second, the best of %d rounds of %.2f s "
-	    "(after %.2f s warm-up) per mode, the three modes back to back in "
+	    "(after %.2f s warm-up) per mode, the four modes back to back in "
 	    "each round; MB/s: plaintext, 10^6 bytes.  Ratio columns: the "
 	    "median over the rounds of that round's mode/AF_ALG ratio, which "
 	    "cancels host load common to a round (so they need not equal the "
-	    "ratio of the msg/s columns).  single: SECMSG_CMD_MSG, one netlink round trip per "
+	    "ratio of the msg/s columns); batched cost/nettle: the median of "
+	    "that round's nettle/batched rate ratio, what one batched op costs "
+	    "in in-process nettle ops (1.00x: no cost for the kernel boundary; "
+	    "2.00x: twice the work).  single: SECMSG_CMD_MSG, one netlink round trip per "
 	    "message; batched: SECMSG_CMD_MSG_BATCH with `batch` ops per "
 	    "request (at most %d, and at most SECMSG_BATCH_MAX_BYTES of data); "
 	    "AF_ALG: libkcapi, one handle per key set once, one "
 	    "encrypt/decrypt call per message (reseal: decrypt under key A, "
-	    "encrypt under key B, plaintext through userspace).%s\n\n",
+	    "encrypt under key B, plaintext through userspace); nettle: "
+	    "libsecmsg's userspace implementation in this process, one call "
+	    "per message (reseal: open, then seal), no boundary crossed.%s\n\n",
 	    opts.rounds, opts.secs, opts.warm, opts.batch,
 	    any_dry ? "  Some runs ended early when their pre-sealed "
 		      "messages ran out; their rate is over the shorter time." :
