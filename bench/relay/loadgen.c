@@ -503,6 +503,8 @@ int main(int argc, char **argv)
 	if (!all_ready())
 		die("%s", "not every client logged in");
 	measuring = true;
+	/* bench/relay/run -P starts its profiler on this line */
+	fprintf(stderr, "loadgen: measuring\n");
 	for (i = 0; i < nclients; i++) {
 		while (cls[i].inflight < (unsigned)window)
 			send_message(&cls[i]);
