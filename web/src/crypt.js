@@ -8,7 +8,10 @@
  *   const body = await c.seal(nonce, aad, pt);    // ct || tag
  *   const pt = await c.open(nonce, aad, body);    // SecmsgError on failure
  *
- *   aes_256_gcm        WebCrypto AES-GCM where available, else @noble/ciphers
+ *   aes_256_gcm        @noble/ciphers; WebCrypto's AES-GCM where available
+ *                      for bodies of WEBCRYPTO_MIN bytes and more (below,
+ *                      its asynchronous call costs more than it saves:
+ *                      node web/bench.js)
  *   chacha20_poly1305  @noble/ciphers (RFC 8439)
  *   twofish_cbc        Twofish-256-CBC (twofish.js) with PKCS#7 padding and
  *                      HMAC-SHA256 over AD || IV || ct (encrypt-then-MAC),
@@ -41,6 +44,8 @@ export const KEY_LEN = 32;
 const TAG_LEN = 16;
 const BLOCK = 16;
 const HMAC_LEN = 32;
+/* Smallest AES-GCM body that goes through WebCrypto when it is there. */
+export const WEBCRYPTO_MIN = 1024;
 
 /* Algorithm id of a name, or 0. */
 export function algId(name) {
@@ -114,7 +119,7 @@ class AeadCipher {
 		checkNonce(this.alg, nonce);
 		if (pt.length > MAX_PLAINTEXT)
 			throw new SecmsgError('too_large');
-		if (this.wc) {
+		if (this.wc && pt.length >= WEBCRYPTO_MIN) {
 			return new Uint8Array(await subtle().encrypt(
 				{ name: 'AES-GCM', iv: nonce, additionalData: aad,
 				  tagLength: 128 }, this.wc, pt));
@@ -128,7 +133,7 @@ class AeadCipher {
 		if (ct.length < TAG_LEN)
 			throw new SecmsgError('inval', 'body shorter than a tag');
 		try {
-			if (this.wc) {
+			if (this.wc && ct.length >= WEBCRYPTO_MIN) {
 				return new Uint8Array(await subtle().decrypt(
 					{ name: 'AES-GCM', iv: nonce,
 					  additionalData: aad, tagLength: 128 },
