@@ -10,23 +10,26 @@
 # build); web/test/interop_fakesrv (secmsg.js against fakesrv and
 # secmsg-client, web/test/interop/) and its -san twin (against their
 # sanitizer builds).  In the VM: selftests/web/interop_test.sh (the same
-# against secmsgd and secmsg.ko).
+# against secmsgd and secmsg.ko).  web/test/browser_test: the page in headless
+# Chromium against secmsgd and secmsg.ko in a VM (ports forwarded), and
+# its -san twin: the same against fakesrv-san and secmsg-client-san.
 
 WEB_VECTORS := web/test/vectors
 WEB_NODE_TEST := web/test/node_unit
 WEB_INTEROP_TEST := web/test/interop_fakesrv
+WEB_BROWSER_TEST := web/test/browser_test
 WEB_VECTORS_DEPS := web/test/vectors.c tools/lib/tests/hs_kat.h \
 	$(LIBSECMSG_HDRS)
 WEB_VECTORS_CFLAGS := $(USER_CFLAGS) -Itools/lib/tests
 
 USER_PROGS += $(WEB_VECTORS)
-HOST_TESTS += $(WEB_NODE_TEST) $(WEB_INTEROP_TEST)
+HOST_TESTS += $(WEB_NODE_TEST) $(WEB_INTEROP_TEST) $(WEB_BROWSER_TEST)
 CLEAN_FILES += $(WEB_VECTORS)-san $(WEB_NODE_TEST)-san \
-	$(WEB_INTEROP_TEST)-san
+	$(WEB_INTEROP_TEST)-san $(WEB_BROWSER_TEST)-san
 
 .PHONY: web-tests
 web-tests: $(WEB_NODE_TEST) $(WEB_NODE_TEST)-san $(WEB_INTEROP_TEST) \
-	$(WEB_INTEROP_TEST)-san
+	$(WEB_INTEROP_TEST)-san $(WEB_BROWSER_TEST) $(WEB_BROWSER_TEST)-san
 user: web-tests
 
 $(WEB_VECTORS): $(WEB_VECTORS_DEPS) $(LIBSECMSG)
@@ -46,3 +49,17 @@ $(WEB_INTEROP_TEST) $(WEB_INTEROP_TEST)-san: web/test/interop/run \
 	cp $< $@
 	chmod +x $@
 
+$(WEB_BROWSER_TEST) $(WEB_BROWSER_TEST)-san: web/test/browser/run \
+		$(FAKESRV) $(FAKESRV)-san $(SECMSG_CLIENT) $(SECMSG_CLIENT)-san \
+		$(SECMSGD)
+	cp $< $@
+	chmod +x $@
+
+# make install [DESTDIR=...] [PREFIX=/usr/local]: the page, secmsg.js and
+# the @noble modules it imports, as web/stage-www lays them out
+PREFIX ?= /usr/local
+WWWDIR ?= $(PREFIX)/share/secmsg/www
+.PHONY: install-web
+install: install-web
+install-web:
+	web/stage-www $(DESTDIR)$(WWWDIR)
