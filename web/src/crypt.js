@@ -243,20 +243,19 @@ export const Cipher = {
 };
 
 /* One-shot seal and open, as SECMSG_CMD_CRYPT and secmsg_crypt_*. */
-export async function cryptSeal(alg, key, nonce, aad, pt) {
+async function oneShot(alg, key, op, nonce, aad, data) {
 	const c = await Cipher.create(alg, key);
 	try {
-		return await c.seal(nonce, aad, pt);
+		return await c[op](nonce, aad, data);
 	} finally {
 		c.wipe();
 	}
 }
 
-export async function cryptOpen(alg, key, nonce, aad, ct) {
-	const c = await Cipher.create(alg, key);
-	try {
-		return await c.open(nonce, aad, ct);
-	} finally {
-		c.wipe();
-	}
+export function cryptSeal(alg, key, nonce, aad, pt) {
+	return oneShot(alg, key, 'seal', nonce, aad, pt);
+}
+
+export function cryptOpen(alg, key, nonce, aad, ct) {
+	return oneShot(alg, key, 'open', nonce, aad, ct);
 }

@@ -157,6 +157,7 @@ export class Twofish {
 		}
 		/* the 40 subkeys K_0 .. K_39 (paper section 4.3.3) */
 		this.K = new Uint32Array(40);
+		this.f0 = this.f1 = 0;
 		const rho = 0x01010101;
 		for (let i = 0; i < 20; i++) {
 			const A = h(Math.imul(2 * i, rho) >>> 0, Me);
@@ -182,6 +183,13 @@ export class Twofish {
 			T[2][x >>> 16 & 0xff] ^ T[3][x >>> 24]) >>> 0;
 	}
 
+	/* F(R0, R1, r) of paper section 4.3.1, into this.f0, this.f1 */
+	F(r0, r1, r) {
+		const t0 = this.g(r0), t1 = this.g(rol(r1, 8));
+		this.f0 = (t0 + t1 + this.K[2 * r + 8]) >>> 0;
+		this.f1 = (t0 + 2 * t1 + this.K[2 * r + 9]) >>> 0;
+	}
+
 	encryptBlock(src, so, dst, d) {
 		const K = this.K;
 		let r0 = getLe32(src, so) ^ K[0];
@@ -189,11 +197,9 @@ export class Twofish {
 		let r2 = getLe32(src, so + 8) ^ K[2];
 		let r3 = getLe32(src, so + 12) ^ K[3];
 		for (let r = 0; r < 16; r++) {
-			const t0 = this.g(r0), t1 = this.g(rol(r1, 8));
-			const f0 = (t0 + t1 + K[2 * r + 8]) >>> 0;
-			const f1 = (t0 + 2 * t1 + K[2 * r + 9]) >>> 0;
-			const n0 = ror((r2 ^ f0) >>> 0, 1);
-			const n1 = (rol(r3, 1) ^ f1) >>> 0;
+			this.F(r0, r1, r);
+			const n0 = ror((r2 ^ this.f0) >>> 0, 1);
+			const n1 = (rol(r3, 1) ^ this.f1) >>> 0;
 			r2 = r0;
 			r3 = r1;
 			r0 = n0;
@@ -214,11 +220,9 @@ export class Twofish {
 		let r1 = getLe32(src, so + 12) ^ K[7];
 		for (let r = 15; r >= 0; r--) {
 			/* (r0, r1) are the previous round's r2, r3 */
-			const t0 = this.g(r2), t1 = this.g(rol(r3, 8));
-			const f0 = (t0 + t1 + K[2 * r + 8]) >>> 0;
-			const f1 = (t0 + 2 * t1 + K[2 * r + 9]) >>> 0;
-			const p2 = (rol(r0, 1) ^ f0) >>> 0;
-			const p3 = ror((r1 ^ f1) >>> 0, 1);
+			this.F(r2, r3, r);
+			const p2 = (rol(r0, 1) ^ this.f0) >>> 0;
+			const p3 = ror((r1 ^ this.f1) >>> 0, 1);
 			r0 = r2;
 			r1 = r3;
 			r2 = p2;

@@ -387,7 +387,8 @@ async function login(ev) {
 	renderSession();
 	renderPeople();
 	renderConversation();
-	$('people-h').focus?.();
+	/* keyboard users land on the list of people (or "Write to") */
+	($('people').querySelector('button') || $('to')).focus();
 }
 
 function send(ev) {
