@@ -4,6 +4,7 @@
 #define _SECMSG_NETNS_H
 
 #include <linux/atomic.h>
+#include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/rhashtable-types.h>
@@ -16,13 +17,21 @@
 
 struct secmsg_net {
 	struct net *net;
-	/* serialises session insert/remove; protects by_id and count */
+	/*
+	 * Serialises session insert and remove; protects by_id, owners and
+	 * the session counts below, so that STATS_GET reads them without
+	 * walking anything.
+	 */
 	struct mutex lock;
 	struct rhashtable table;	/* id -> session, RCU lookups */
 	struct rb_root by_id;		/* ordered, for resumable dumps */
+	/* struct secmsg_owner by portid: the owned sessions of each socket */
+	DECLARE_HASHTABLE(owners, 6);
+	unsigned int n_owners;		/* entries in owners, read unlocked */
 	unsigned int count;
 	unsigned int n_pending;		/* sessions awaiting confirmation */
-	unsigned int n_owned;		/* sessions with SECMSG_SESSION_F_OWNED */
+	/* sessions by current algorithm (enum secmsg_alg) */
+	unsigned int n_alg[SECMSG_ALG_MAX + 1];
 	struct secmsg_identity __rcu *identity;
 	/* users.lock also serialises identity changes */
 	struct secmsg_users users;

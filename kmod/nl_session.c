@@ -306,22 +306,16 @@ static void count_sessions(struct secmsg_net *sn, u64 *v)
 			SECMSG_STATS_A_SESSIONS_CHACHA20_POLY1305,
 		[SECMSG_ALG_TWOFISH_CBC] = SECMSG_STATS_A_SESSIONS_TWOFISH_CBC,
 	};
-	struct secmsg_session *s;
-	struct rb_node *n;
-	u32 alg, epoch;
+	struct secmsg_session_counts c;
+	u32 alg;
 
-	mutex_lock(&sn->lock);
-	for (n = rb_first(&sn->by_id); n; n = rb_next(n)) {
-		s = rb_entry(n, struct secmsg_session, rb);
-		v[SECMSG_STATS_A_SESSIONS]++;
-		v[READ_ONCE(s->state) == SECMSG_STATE_ACTIVE ?
-		  SECMSG_STATS_A_SESSIONS_ACTIVE :
-		  SECMSG_STATS_A_SESSIONS_PENDING]++;
-		secmsg_session_alg(s, &alg, &epoch);
-		if (alg < ARRAY_SIZE(by_alg) && by_alg[alg])
-			v[by_alg[alg]]++;
-	}
-	mutex_unlock(&sn->lock);
+	secmsg_sessions_count(sn, &c);
+	v[SECMSG_STATS_A_SESSIONS] = c.sessions;
+	v[SECMSG_STATS_A_SESSIONS_ACTIVE] = c.sessions - c.pending;
+	v[SECMSG_STATS_A_SESSIONS_PENDING] = c.pending;
+	for (alg = 0; alg < ARRAY_SIZE(by_alg); alg++)
+		if (by_alg[alg])
+			v[by_alg[alg]] = c.by_alg[alg];
 }
 
 int secmsg_nl_stats_get(struct sk_buff *skb, struct genl_info *info)

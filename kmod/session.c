@@ -118,13 +118,67 @@ static void session_apply_policy(struct secmsg_policy_k *dst,
 		WRITE_ONCE(dst->rekey_grace, src->rekey_grace);
 }
 
+/*
+ * The owned sessions of one generic netlink socket, so that its close
+ * drops them without looking at any other session.  Under sn->lock; made
+ * with the socket's first owned session, freed when the socket closes (or
+ * with the namespace).
+ */
+struct secmsg_owner {
+	struct hlist_node node;		/* in sn->owners */
+	struct list_head sessions;	/* by secmsg_session.owner_node */
+	u32 portid;
+};
+
+static struct secmsg_owner *owner_find(struct secmsg_net *sn, u32 portid)
+{
+	struct secmsg_owner *o;
+
+	lockdep_assert_held(&sn->lock);
+	hash_for_each_possible(sn->owners, o, node, portid)
+		if (o->portid == portid)
+			return o;
+	return NULL;
+}
+
+/* The owner of portid, made if needed; called with sn->lock held. */
+static struct secmsg_owner *owner_get(struct secmsg_net *sn, u32 portid)
+{
+	struct secmsg_owner *o = owner_find(sn, portid);
+
+	if (o)
+		return o;
+	o = kzalloc(sizeof(*o), GFP_KERNEL);
+	if (!o)
+		return NULL;
+	o->portid = portid;
+	INIT_LIST_HEAD(&o->sessions);
+	hash_add(sn->owners, &o->node, portid);
+	WRITE_ONCE(sn->n_owners, sn->n_owners + 1);
+	return o;
+}
+
+static void owner_free(struct secmsg_net *sn, struct secmsg_owner *o)
+{
+	lockdep_assert_held(&sn->lock);
+	hash_del(&o->node);
+	WRITE_ONCE(sn->n_owners, sn->n_owners - 1);
+	kfree(o);
+}
+
 /* Insert with a fresh random id; called with sn->lock held. */
 static int session_link(struct secmsg_net *sn, struct secmsg_session *s)
 {
 	struct rb_node **p = &sn->by_id.rb_node, *parent = NULL;
+	struct secmsg_owner *owner = NULL;
 	struct secmsg_session *it;
 	int err;
 
+	if (s->flags & SECMSG_SESSION_F_OWNED) {
+		owner = owner_get(sn, s->owner_portid);
+		if (!owner)
+			return -ENOMEM;
+	}
 	do {
 		s->id = get_random_u64();
 		if (!s->id)
@@ -142,11 +196,12 @@ static int session_link(struct secmsg_net *sn, struct secmsg_session *s)
 	}
 	rb_link_node(&s->rb, parent, p);
 	rb_insert_color(&s->rb, &sn->by_id);
+	if (owner)
+		list_add_tail(&s->owner_node, &owner->sessions);
 	sn->count++;
 	if (s->state == SECMSG_STATE_PENDING)
 		sn->n_pending++;
-	if (s->flags & SECMSG_SESSION_F_OWNED)
-		WRITE_ONCE(sn->n_owned, sn->n_owned + 1);
+	sn->n_alg[s->alg]++;
 	return 0;
 }
 
@@ -155,11 +210,11 @@ static void session_unlink_locked(struct secmsg_session *s)
 	struct secmsg_net *sn = s->sn;
 
 	lockdep_assert_held(&sn->lock);
-	s->dead = true;
+	WRITE_ONCE(s->dead, true);
 	if (s->state == SECMSG_STATE_PENDING)
 		sn->n_pending--;
-	if (s->flags & SECMSG_SESSION_F_OWNED)
-		WRITE_ONCE(sn->n_owned, sn->n_owned - 1);
+	sn->n_alg[s->alg]--;
+	list_del(&s->owner_node);	/* a no-op when not owned */
 	rhashtable_remove_fast(&sn->table, &s->node, table_params);
 	rb_erase(&s->rb, &sn->by_id);
 	sn->count--;
@@ -171,12 +226,15 @@ struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
 	struct secmsg_session *s;
 	int err;
 
+	if (!secmsg_alg(p->alg))
+		return ERR_PTR(-EINVAL);
 	s = kmem_cache_zalloc(session_cache, GFP_KERNEL);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
 	s->sn = sn;
 	refcount_set(&s->ref, 2);	/* the table's and the caller's */
 	INIT_LIST_HEAD(&s->dead_node);
+	INIT_LIST_HEAD(&s->owner_node);
 	INIT_LIST_HEAD(&s->gc_node);
 	mutex_init(&s->rekey_lock);
 	s->state = p->secret[0] ? SECMSG_STATE_ACTIVE : SECMSG_STATE_PENDING;
@@ -316,17 +374,29 @@ bool secmsg_session_delete(struct secmsg_session *s, u8 reason)
 
 void secmsg_session_alg(struct secmsg_session *s, u32 *alg, u32 *epoch)
 {
-	struct secmsg_key *tx;
+	*alg = READ_ONCE(s->alg);
+	*epoch = READ_ONCE(s->epoch);
+}
 
-	*alg = s->alg;
-	*epoch = 0;
-	rcu_read_lock();
-	tx = rcu_dereference(s->tx);
-	if (tx) {
-		*alg = tx->alg;
-		*epoch = tx->epoch;
+/*
+ * The algorithm moves a session between the namespace's per-algorithm
+ * counts under sn->lock, as creation and removal do, so that the counts
+ * always add up; rotation holds rekey_lock (the lock order).
+ */
+static void session_set_alg(struct secmsg_session *s, u32 alg)
+{
+	struct secmsg_net *sn = s->sn;
+
+	lockdep_assert_held(&s->rekey_lock);
+	if (alg == s->alg)
+		return;
+	mutex_lock(&sn->lock);
+	if (!s->dead) {
+		sn->n_alg[s->alg]--;
+		sn->n_alg[alg]++;
 	}
-	rcu_read_unlock();
+	WRITE_ONCE(s->alg, alg);
+	mutex_unlock(&sn->lock);
 }
 
 /*
@@ -434,7 +504,8 @@ static int session_rotate_locked(struct secmsg_session *s, u32 alg)
 				     lockdep_is_held(&s->rekey_lock));
 	/* S(epoch) is overwritten: older keys cannot be derived again. */
 	memcpy(s->secret, next, sizeof(next));
-	s->epoch = epoch;
+	WRITE_ONCE(s->epoch, epoch);
+	session_set_alg(s, alg);
 	atomic64_set(&s->epoch_msgs, 0);
 	WRITE_ONCE(s->rotated_ns, secmsg_now());
 	secmsg_cnt_add(s, SECMSG_CNT_A_ROTATIONS, 1);
@@ -577,30 +648,18 @@ int secmsg_sessions_init(struct secmsg_net *sn)
 {
 	mutex_init(&sn->lock);
 	sn->by_id = RB_ROOT;
+	hash_init(sn->owners);
 	INIT_DELAYED_WORK(&sn->gc, secmsg_gc);
 	return rhashtable_init(&sn->table, &table_params);
 }
 
-/* Unlink every session matching (owner, portid) or all; report them. */
-static void sessions_drop(struct secmsg_net *sn, bool all, u32 portid,
-			  u8 reason)
+/* Report and put sessions unlinked onto gone (by dead_node). */
+static void sessions_gone(struct list_head *gone, u8 reason)
 {
 	struct secmsg_session *s, *tmp;
-	LIST_HEAD(gone);
-	struct rb_node *n;
 
-	mutex_lock(&sn->lock);
-	for (n = rb_first(&sn->by_id); n; ) {
-		s = rb_entry(n, struct secmsg_session, rb);
-		n = rb_next(n);
-		if (all || ((s->flags & SECMSG_SESSION_F_OWNED) &&
-			    s->owner_portid == portid)) {
-			session_unlink_locked(s);
-			list_add_tail(&s->dead_node, &gone);
-		}
-	}
-	mutex_unlock(&sn->lock);
-	list_for_each_entry_safe(s, tmp, &gone, dead_node) {
+	list_for_each_entry_safe(s, tmp, gone, dead_node) {
+		list_del_init(&s->dead_node);
 		session_report_gone(s, reason);
 		secmsg_session_put(s);
 	}
@@ -608,10 +667,54 @@ static void sessions_drop(struct secmsg_net *sn, bool all, u32 portid,
 
 void secmsg_sessions_flush_owner(struct secmsg_net *sn, u32 portid)
 {
+	struct secmsg_session *s, *tmp;
+	struct secmsg_owner *o;
+	LIST_HEAD(gone);
+
 	/* every generic netlink socket's close lands here: be cheap */
-	if (!READ_ONCE(sn->n_owned))
+	if (!READ_ONCE(sn->n_owners))
 		return;
-	sessions_drop(sn, false, portid, SECMSG_REASON_OWNER_GONE);
+	mutex_lock(&sn->lock);
+	o = owner_find(sn, portid);
+	if (o) {
+		list_for_each_entry_safe(s, tmp, &o->sessions, owner_node) {
+			session_unlink_locked(s);
+			list_add_tail(&s->dead_node, &gone);
+		}
+		owner_free(sn, o);
+	}
+	mutex_unlock(&sn->lock);
+	sessions_gone(&gone, SECMSG_REASON_OWNER_GONE);
+}
+
+/* Namespace exit: unlink and report every session, free every owner. */
+static void sessions_drop_all(struct secmsg_net *sn)
+{
+	struct secmsg_session *s, *tmp;
+	struct secmsg_owner *o;
+	struct hlist_node *n;
+	LIST_HEAD(gone);
+	int bkt;
+
+	mutex_lock(&sn->lock);
+	rbtree_postorder_for_each_entry_safe(s, tmp, &sn->by_id, rb)
+		list_add_tail(&s->dead_node, &gone);
+	list_for_each_entry(s, &gone, dead_node)
+		session_unlink_locked(s);
+	hash_for_each_safe(sn->owners, bkt, n, o, node)
+		owner_free(sn, o);
+	mutex_unlock(&sn->lock);
+	sessions_gone(&gone, SECMSG_REASON_NETNS_EXIT);
+}
+
+void secmsg_sessions_count(struct secmsg_net *sn,
+			   struct secmsg_session_counts *c)
+{
+	mutex_lock(&sn->lock);
+	c->sessions = sn->count;
+	c->pending = sn->n_pending;
+	memcpy(c->by_alg, sn->n_alg, sizeof(c->by_alg));
+	mutex_unlock(&sn->lock);
 }
 
 /* Namespace exit: nothing may be added any more; drop everything. */
@@ -619,7 +722,7 @@ void secmsg_sessions_destroy(struct secmsg_net *sn)
 {
 	WRITE_ONCE(sn->dying, true);
 	cancel_delayed_work_sync(&sn->gc);
-	sessions_drop(sn, true, 0, SECMSG_REASON_NETNS_EXIT);
+	sessions_drop_all(sn);
 	rhashtable_destroy(&sn->table);
 	mutex_destroy(&sn->lock);
 }

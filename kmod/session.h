@@ -43,6 +43,7 @@ struct secmsg_session {
 	struct rhash_head node;
 	struct rb_node rb;
 	struct list_head dead_node;	/* owned by whoever unlinked it */
+	struct list_head owner_node;	/* owned: on its socket's list */
 	struct list_head gc_node;	/* owned by the namespace's gc */
 	u64 id;
 	struct secmsg_net *sn;
@@ -50,7 +51,7 @@ struct secmsg_session {
 	struct rcu_work free_work;
 	bool dead;			/* under sn->lock */
 	u8 state;			/* enum secmsg_state */
-	u8 alg;				/* at creation; keys carry the current */
+	u8 alg;				/* current; under rekey_lock and sn->lock */
 	u32 flags;			/* SECMSG_SESSION_F_* */
 	u32 owner_portid;
 	char user_id[SECMSG_USER_ID_MAX + 1];
@@ -138,6 +139,16 @@ static inline u64 secmsg_to_unix(u64 boot_ns, u64 offset)
 /* When the session expires (boottime ns), 0 when never. */
 u64 secmsg_session_expires(const struct secmsg_session *s);
 u64 secmsg_session_rekey_at(const struct secmsg_session *s);
+
+/* What STATS_GET reports of the sessions now, kept as they change. */
+struct secmsg_session_counts {
+	unsigned int sessions;
+	unsigned int pending;
+	unsigned int by_alg[SECMSG_ALG_MAX + 1];
+};
+
+void secmsg_sessions_count(struct secmsg_net *sn,
+			   struct secmsg_session_counts *c);
 
 int secmsg_sessions_init(struct secmsg_net *sn);
 void secmsg_sessions_destroy(struct secmsg_net *sn);

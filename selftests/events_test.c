@@ -162,6 +162,80 @@ TEST_F(ev, owned_session_goes_with_socket)
 		  s1.v[SECMSG_STATS_A_SESSIONS]);
 }
 
+/*
+ * Each socket's close drops its own owned sessions and nothing else, also
+ * after some of them were deleted one by one, and with several sockets
+ * owning sessions at once.
+ */
+#define PER_OWNER 40
+TEST_F(ev, owners_apart)
+{
+	struct secmsg_nl *a = nl_open_or_null(), *b = nl_open_or_null();
+	uint64_t ida[PER_OWNER], idb[PER_OWNER];
+	struct secmsg_session_info info;
+	struct secmsg_event_info e;
+	struct secmsg_stats s0, s1;
+	struct client c, keep;
+	int i, gone;
+
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	ASSERT_EQ(0, secmsg_stats_get(self->nl, &s0));
+	/* interleaved, so that the two owners' sessions are mixed */
+	for (i = 0; i < PER_OWNER; i++) {
+		ASSERT_EQ(0, client_new(a, &c, test_algs[i % N_ALGS], NULL,
+					SECMSG_SESSION_F_OWNED, NULL));
+		ida[i] = c.id;
+		ASSERT_EQ(0, client_new(b, &c, test_algs[i % N_ALGS], NULL,
+					SECMSG_SESSION_F_OWNED, NULL));
+		idb[i] = c.id;
+	}
+	ASSERT_EQ(0, client_new(a, &keep, SECMSG_ALG_AES_256_GCM, NULL, 0,
+				NULL));
+	self->ids[self->n_ids++] = keep.id;
+	/* some of a's go one by one first: first, last, one in between */
+	ASSERT_EQ(0, secmsg_session_del(self->nl, ida[0]));
+	ASSERT_EQ(0, secmsg_session_del(self->nl, ida[PER_OWNER - 1]));
+	ASSERT_EQ(0, secmsg_session_del(self->nl, ida[PER_OWNER / 2]));
+	ASSERT_EQ(0, secmsg_stats_get(self->nl, &s1));
+	EXPECT_EQ(s0.v[SECMSG_STATS_A_SESSIONS] + 2 * PER_OWNER - 2,
+		  s1.v[SECMSG_STATS_A_SESSIONS]);
+
+	/* drain the events so far */
+	while (!event_wait(self->ev, 0, 0, &e, 300))
+		;
+	secmsg_nl_close(a);
+	for (gone = 0; !event_wait(self->ev, 0, SECMSG_EVENT_DELETED, &e,
+				   2000); ) {
+		for (i = 0; i < PER_OWNER; i++)
+			if (e.id == ida[i])
+				break;
+		EXPECT_LT(i, PER_OWNER);
+		EXPECT_EQ(SECMSG_REASON_OWNER_GONE, e.reason);
+		if (++gone == PER_OWNER - 3)
+			break;
+	}
+	EXPECT_EQ(PER_OWNER - 3, gone);
+	for (i = 0; i < PER_OWNER; i++) {
+		EXPECT_EQ(-ENOENT, secmsg_session_get(self->nl, ida[i], &info));
+		EXPECT_EQ(0, secmsg_session_get(self->nl, idb[i], &info));
+	}
+	EXPECT_EQ(0, secmsg_session_get(self->nl, keep.id, &info));
+	ASSERT_EQ(0, secmsg_stats_get(self->nl, &s1));
+	EXPECT_EQ(s0.v[SECMSG_STATS_A_SESSIONS] + PER_OWNER + 1,
+		  s1.v[SECMSG_STATS_A_SESSIONS]);
+
+	/* a socket that owns nothing closes without touching anything */
+	secmsg_nl_close(nl_open_or_null());
+	secmsg_nl_close(b);
+	for (i = 0; i < PER_OWNER; i++)
+		EXPECT_EQ(-ENOENT, wait_gone(self->nl, idb[i], 3000, NULL));
+	EXPECT_EQ(0, secmsg_session_get(self->nl, keep.id, &info));
+	ASSERT_EQ(0, secmsg_stats_get(self->nl, &s1));
+	EXPECT_EQ(s0.v[SECMSG_STATS_A_SESSIONS] + 1,
+		  s1.v[SECMSG_STATS_A_SESSIONS]);
+}
+
 /* Two subscribers both get every event; an unsubscribed handle none. */
 TEST_F(ev, every_subscriber)
 {

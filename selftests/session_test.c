@@ -240,16 +240,25 @@ TEST_F(sess, set_alg_rotates)
 {
 	struct secmsg_session_info a, b;
 	struct secmsg_msg_result r = { 0 };
+	struct secmsg_stats s0, s1;
 	uint8_t out[128];
 	struct secmsg_hdr h;
 	struct client c;
 
 	ASSERT_EQ(0, new_client(self, &c, SECMSG_ALG_AES_256_GCM, NULL, &a));
+	ASSERT_EQ(0, secmsg_stats_get(self->nl, &s0));
 	ASSERT_EQ(0, secmsg_session_set(self->nl, c.id,
 					SECMSG_ALG_TWOFISH_CBC, NULL, &b));
 	EXPECT_EQ(1, b.epoch);
 	EXPECT_EQ(SECMSG_ALG_TWOFISH_CBC, b.alg);
 	EXPECT_EQ(1, b.counters.rotations);
+	/* the session counts under its new algorithm now */
+	ASSERT_EQ(0, secmsg_stats_get(self->nl, &s1));
+	EXPECT_EQ(s0.v[SECMSG_STATS_A_SESSIONS], s1.v[SECMSG_STATS_A_SESSIONS]);
+	EXPECT_EQ(s0.v[SECMSG_STATS_A_SESSIONS_AES_256_GCM] - 1,
+		  s1.v[SECMSG_STATS_A_SESSIONS_AES_256_GCM]);
+	EXPECT_EQ(s0.v[SECMSG_STATS_A_SESSIONS_TWOFISH_CBC] + 1,
+		  s1.v[SECMSG_STATS_A_SESSIONS_TWOFISH_CBC]);
 	ASSERT_EQ(0, secmsg_session_get(self->nl, c.id, &b));
 	EXPECT_EQ(1, b.epoch);
 	EXPECT_EQ(SECMSG_ALG_TWOFISH_CBC, b.alg);
