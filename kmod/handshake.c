@@ -227,15 +227,15 @@ int secmsg_handshake(struct secmsg_net *sn, const u8 *msg1, unsigned int len,
 			NL_SET_ERR_MSG(extack, "too many sessions in this namespace (max_sessions)");
 		goto out;
 	}
-	err = write_msg2(w, s->id, res->msg2) ?:
-	      secmsg_session_install(s, m.alg, w->secret[SECMSG_DIR_C2S],
-				     w->secret[SECMSG_DIR_S2C], w->confirm);
+	err = write_msg2(w, s->id, res->msg2);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "handshake failed");
 		secmsg_session_delete(s, SECMSG_REASON_HANDSHAKE);
 		secmsg_session_put(s);
 		goto out;
 	}
+	secmsg_session_install(s, w->secret[SECMSG_DIR_C2S],
+			       w->secret[SECMSG_DIR_S2C], w->confirm);
 	res->session = s;
 out:
 	hs_work_free(w);

@@ -5,10 +5,11 @@
  * replay window); readers find it under RCU and hold a reference across
  * the crypto call.
  *
- * The keyed transform is made on first use, and the raw key erased then:
- * a session that stays idle through a rotation holds no transform, which
- * keeps idle sessions small, and no message pays for a key setup but the
- * first of its epoch.
+ * A session makes the key of an epoch and direction on its first use
+ * (session.c), and the key makes its keyed transform on its first use,
+ * erasing the raw key then: an idle session holds no key and no
+ * transform, and no message pays for a key setup but the first of its
+ * epoch and direction.
  */
 #ifndef _SECMSG_KEY_H
 #define _SECMSG_KEY_H

@@ -58,11 +58,9 @@ static struct secmsg_key *tx_key(struct secmsg_session *s, int *err)
 	int tries;
 
 	for (tries = 0; tries < 2; tries++) {
-		k = secmsg_session_tx(s);
-		if (!k) {
-			*err = -ENOTCONN;
+		k = secmsg_session_tx(s, err);
+		if (!k)
 			return NULL;
-		}
 		if (atomic64_read(&k->next_seq) < SECMSG_MAX_MESSAGES_LIMIT)
 			return k;
 		secmsg_key_put(k);

@@ -247,12 +247,9 @@ struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
 	s->created_ns = secmsg_now();
 	s->rotated_ns = s->created_ns;
 	s->last_used_ns = s->created_ns;
-	if (s->state == SECMSG_STATE_ACTIVE) {
-		err = secmsg_session_install(s, p->alg, p->secret[SECMSG_DIR_C2S],
-					     p->secret[SECMSG_DIR_S2C], NULL);
-		if (err)
-			goto err_free;
-	}
+	if (s->state == SECMSG_STATE_ACTIVE)
+		secmsg_session_install(s, p->secret[SECMSG_DIR_C2S],
+				       p->secret[SECMSG_DIR_S2C], NULL);
 
 	mutex_lock(&sn->lock);
 	if (sn->dying)
@@ -278,30 +275,17 @@ err_free:
 	return ERR_PTR(err);
 }
 
-int secmsg_session_install(struct secmsg_session *s, u32 alg,
-			   const u8 *c2s, const u8 *s2c, const u8 *confirm)
+void secmsg_session_install(struct secmsg_session *s, const u8 *c2s,
+			    const u8 *s2c, const u8 *confirm)
 {
-	struct secmsg_key *tx, *rx;
-	int err = 0;
-
 	mutex_lock(&s->rekey_lock);
 	memcpy(s->secret[SECMSG_DIR_C2S], c2s, SECMSG_KEY_LEN);
 	memcpy(s->secret[SECMSG_DIR_S2C], s2c, SECMSG_KEY_LEN);
-	tx = secmsg_key_new(alg, 0, SECMSG_DIR_S2C, s2c);
-	rx = IS_ERR(tx) ? NULL : secmsg_key_new(alg, 0, SECMSG_DIR_C2S, c2s);
-	if (IS_ERR(tx) || IS_ERR(rx)) {
-		err = IS_ERR(tx) ? PTR_ERR(tx) : PTR_ERR(rx);
-		if (!IS_ERR(tx))
-			secmsg_key_put(tx);
-		goto out;
-	}
-	rcu_assign_pointer(s->tx, tx);
-	rcu_assign_pointer(s->rx, rx);
 	if (confirm)
 		memcpy(s->confirm, confirm, sizeof(s->confirm));
-out:
+	/* the secrets and confirm before the flag: pairs with confirm's */
+	smp_store_release(&s->keyed, true);
 	mutex_unlock(&s->rekey_lock);
-	return err;
 }
 
 int secmsg_session_confirm(struct secmsg_session *s, const u8 *confirm)
@@ -314,7 +298,7 @@ int secmsg_session_confirm(struct secmsg_session *s, const u8 *confirm)
 		err = -ENOENT;
 	else if (s->state != SECMSG_STATE_PENDING)
 		err = -EALREADY;
-	else if (!rcu_access_pointer(s->tx) ||
+	else if (!smp_load_acquire(&s->keyed) ||
 		 crypto_memneq(s->confirm, confirm, sizeof(s->confirm)))
 		err = -EBADMSG;
 	if (!err) {
@@ -400,10 +384,41 @@ static void session_set_alg(struct secmsg_session *s, u32 alg)
 }
 
 /*
- * A rotation publishes the new key before it drops the old one, so a
- * reader that finds a key already dying just looks again.
+ * The current epoch's key of direction dir, made from S(epoch) if this is
+ * its first use.  Keys are made on first use so that an idle session holds
+ * none (only its two secrets); a key once made stays until the rotation,
+ * so its sequence numbers and replay window are never reset.
  */
-struct secmsg_key *secmsg_session_tx(struct secmsg_session *s)
+static struct secmsg_key *session_key_make(struct secmsg_session *s,
+					   enum secmsg_dir dir, int *err)
+{
+	struct secmsg_key __rcu **slot = dir == SECMSG_DIR_S2C ? &s->tx :
+								  &s->rx;
+	struct secmsg_key *k;
+
+	lockdep_assert_held(&s->rekey_lock);
+	k = rcu_dereference_protected(*slot, lockdep_is_held(&s->rekey_lock));
+	if (k)
+		return k;
+	if (!s->keyed) {
+		*err = -ENOTCONN;	/* pending: no secrets yet */
+		return NULL;
+	}
+	k = secmsg_key_new(s->alg, s->epoch, dir, s->secret[dir]);
+	if (IS_ERR(k)) {
+		*err = PTR_ERR(k);
+		return NULL;
+	}
+	rcu_assign_pointer(*slot, k);
+	return k;
+}
+
+/*
+ * A rotation unpublishes the old key before it drops it, so a reader that
+ * finds a key already dying just looks again (and finds the next epoch's,
+ * or makes it).
+ */
+struct secmsg_key *secmsg_session_tx(struct secmsg_session *s, int *err)
 {
 	struct secmsg_key *k;
 
@@ -412,29 +427,43 @@ struct secmsg_key *secmsg_session_tx(struct secmsg_session *s)
 		k = rcu_dereference(s->tx);
 	} while (k && !secmsg_key_get(k));
 	rcu_read_unlock();
+	if (k)
+		return k;
+	mutex_lock(&s->rekey_lock);
+	k = session_key_make(s, SECMSG_DIR_S2C, err);
+	if (k)
+		refcount_inc(&k->ref);	/* published: alive under the lock */
+	mutex_unlock(&s->rekey_lock);
 	return k;
 }
 
-/* The inbound key of epoch, or NULL and *err. */
+/*
+ * The inbound key of epoch, under RCU or rekey_lock; or NULL and *err,
+ * -EAGAIN when it is the current epoch's and not made yet.
+ */
 static struct secmsg_key *rx_pick(struct secmsg_session *s, u32 epoch,
 				  int *err)
 {
-	struct secmsg_key *k = rcu_dereference(s->rx), *prev;
+	struct secmsg_key *k, *prev;
+	u32 cur;
 	int i;
 
-	*err = 0;
-	if (!k) {
-		*err = -ENOTCONN;
-		return NULL;
-	}
-	if (epoch == k->epoch)
+	k = rcu_dereference_check(s->rx, lockdep_is_held(&s->rekey_lock));
+	if (k && epoch == k->epoch)
 		return k;
-	if (epoch > k->epoch) {
+	/* a rotation publishes rx_prev before the epoch: pairs with it */
+	cur = smp_load_acquire(&s->epoch);
+	if (epoch > cur) {
 		*err = -EKEYREJECTED;
 		return NULL;
 	}
+	if (epoch == cur) {
+		*err = -EAGAIN;
+		return NULL;
+	}
 	for (i = 0; i < SECMSG_RX_PREV; i++) {
-		prev = rcu_dereference(s->rx_prev[i]);
+		prev = rcu_dereference_check(s->rx_prev[i],
+					     lockdep_is_held(&s->rekey_lock));
 		if (prev && epoch == prev->epoch &&
 		    time_before(jiffies, READ_ONCE(prev->grace_until)))
 			return prev;
@@ -453,42 +482,42 @@ struct secmsg_key *secmsg_session_rx(struct secmsg_session *s, u32 epoch,
 		k = rx_pick(s, epoch, err);
 	} while (k && !secmsg_key_get(k));
 	rcu_read_unlock();
+	if (k || *err != -EAGAIN)
+		return k;
+	mutex_lock(&s->rekey_lock);
+	k = rx_pick(s, epoch, err);
+	if (!k && *err == -EAGAIN)
+		k = session_key_make(s, SECMSG_DIR_C2S, err);
+	if (k)
+		refcount_inc(&k->ref);
+	mutex_unlock(&s->rekey_lock);
 	return k;
 }
 
 static int session_rotate_locked(struct secmsg_session *s, u32 alg)
 {
 	u8 next[2][SECMSG_KEY_LEN];
-	struct secmsg_key *tx, *rx, *old_tx, *old_rx, *old_prev;
-	u32 epoch = s->epoch + 1;
+	struct secmsg_key *old_tx, *old_rx, *old_prev;
 	int i, err;
 
 	lockdep_assert_held(&s->rekey_lock);
-	old_tx = rcu_dereference_protected(s->tx,
-					   lockdep_is_held(&s->rekey_lock));
-	if (!old_tx)
+	if (!s->keyed)
 		return -ENOTCONN;	/* pending: no keys yet */
 	if (!alg)
-		alg = old_tx->alg;
+		alg = s->alg;
 	memcpy(next, s->secret, sizeof(next));
 	err = secmsg_key_ratchet(SECMSG_DIR_C2S, next[SECMSG_DIR_C2S]) ?:
 	      secmsg_key_ratchet(SECMSG_DIR_S2C, next[SECMSG_DIR_S2C]);
 	if (err)
 		goto out;
-	tx = secmsg_key_new(alg, epoch, SECMSG_DIR_S2C, next[SECMSG_DIR_S2C]);
-	if (IS_ERR(tx)) {
-		err = PTR_ERR(tx);
+	/*
+	 * The inbound key of the epoch that ends is accepted for its grace
+	 * time: made now if the epoch saw no inbound message yet, since one
+	 * may be on its way.
+	 */
+	old_rx = session_key_make(s, SECMSG_DIR_C2S, &err);
+	if (!old_rx)
 		goto out;
-	}
-	rx = secmsg_key_new(alg, epoch, SECMSG_DIR_C2S, next[SECMSG_DIR_C2S]);
-	if (IS_ERR(rx)) {
-		secmsg_key_put(tx);
-		err = PTR_ERR(rx);
-		goto out;
-	}
-
-	old_rx = rcu_dereference_protected(s->rx,
-					   lockdep_is_held(&s->rekey_lock));
 	WRITE_ONCE(old_rx->grace_until,
 		   jiffies + READ_ONCE(s->pol.rekey_grace) * HZ);
 	/* shift the previous epochs down; the oldest goes */
@@ -499,13 +528,16 @@ static int session_rotate_locked(struct secmsg_session *s, u32 alg)
 				   rcu_dereference_protected(s->rx_prev[i - 1],
 					lockdep_is_held(&s->rekey_lock)));
 	rcu_assign_pointer(s->rx_prev[0], old_rx);
-	rcu_assign_pointer(s->rx, rx);
-	old_tx = rcu_replace_pointer(s->tx, tx,
+	RCU_INIT_POINTER(s->rx, NULL);
+	old_tx = rcu_replace_pointer(s->tx, NULL,
 				     lockdep_is_held(&s->rekey_lock));
-	/* S(epoch) is overwritten: older keys cannot be derived again. */
+	/*
+	 * S(epoch) is overwritten: older keys cannot be derived again.  The
+	 * next epoch's keys are made on their first use.
+	 */
 	memcpy(s->secret, next, sizeof(next));
-	WRITE_ONCE(s->epoch, epoch);
 	session_set_alg(s, alg);
+	smp_store_release(&s->epoch, s->epoch + 1);
 	atomic64_set(&s->epoch_msgs, 0);
 	WRITE_ONCE(s->rotated_ns, secmsg_now());
 	secmsg_cnt_add(s, SECMSG_CNT_A_ROTATIONS, 1);

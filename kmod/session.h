@@ -56,12 +56,14 @@ struct secmsg_session {
 	u32 owner_portid;
 	char user_id[SECMSG_USER_ID_MAX + 1];
 
-	/* rotation, policy changes and the secrets below */
+	/* rotation, policy changes, the secrets and making the keys below */
 	struct mutex rekey_lock;
 	u32 epoch;
+	bool keyed;			/* secret set (pending: after install) */
 	u8 secret[2][SECMSG_KEY_LEN];	/* S(epoch), by enum secmsg_dir */
-	struct secmsg_key __rcu *tx;	/* S2C, current epoch */
-	struct secmsg_key __rcu *rx;	/* C2S, current epoch */
+	/* the current epoch's keys, made on first use (NULL until then) */
+	struct secmsg_key __rcu *tx;	/* S2C */
+	struct secmsg_key __rcu *rx;	/* C2S */
 	/* C2S keys of the last epochs, newest first, each accepted until
 	 * rekey_grace after it was superseded */
 	struct secmsg_key __rcu *rx_prev[SECMSG_RX_PREV];
@@ -108,9 +110,9 @@ void secmsg_session_put(struct secmsg_session *s);
 /* Unlink and report; false when someone else already did. */
 bool secmsg_session_delete(struct secmsg_session *s, u8 reason);
 
-/* Give a pending session its keys and expected confirmation. */
-int secmsg_session_install(struct secmsg_session *s, u32 alg,
-			   const u8 *c2s, const u8 *s2c, const u8 *confirm);
+/* Give a session its secrets S(0) (and a pending one its confirmation). */
+void secmsg_session_install(struct secmsg_session *s, const u8 *c2s,
+			    const u8 *s2c, const u8 *confirm);
 /* Check a pending session's confirmation and make it active. */
 int secmsg_session_confirm(struct secmsg_session *s, const u8 *confirm);
 
@@ -121,8 +123,12 @@ void secmsg_session_rotate_if_due(struct secmsg_session *s);
 void secmsg_session_set_policy(struct secmsg_session *s,
 			       const struct secmsg_policy_k *pol, u32 set);
 
-/* Current keys, referenced; NULL when the session has none. */
-struct secmsg_key *secmsg_session_tx(struct secmsg_session *s);
+/*
+ * The current outbound key, or the inbound key of epoch, referenced; made
+ * on its first use (sleeps).  NULL and *err when there is none (ENOTCONN:
+ * pending; EKEYREJECTED, EKEYEXPIRED: no such inbound epoch).
+ */
+struct secmsg_key *secmsg_session_tx(struct secmsg_session *s, int *err);
 struct secmsg_key *secmsg_session_rx(struct secmsg_session *s, u32 epoch,
 				     int *err);
 
