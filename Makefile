@@ -49,6 +49,7 @@ sparse:
 include tools/lib/build.mk
 -include tools/build.mk
 -include daemon/build.mk
+-include daemon/cluster/build.mk
 -include selftests/build.mk
 -include bench/build.mk
 -include tools/secmsg-client/build.mk
