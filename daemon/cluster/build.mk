@@ -1,36 +1,59 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 #
-# secmsgd's cluster: daemon/cluster/ (the NATS adapter, nats.c, the only
-# user of libnats) and its host tests against a real nats-server,
-# daemon/tests/test_nats and test_nats-san.
+# secmsgd's cluster, daemon/cluster/: the NATS adapter (nats.c, the only
+# user of libnats), the cluster's NATS messages (wire.c) and the
+# directory of the peers' users (directory.c); their host tests
+# daemon/tests/X and X-san: test_nats (against a real nats-server),
+# test_cluster_wire, test_directory (pure).
 
 NATS_CFLAGS := $(shell pkg-config --cflags libnats 2>/dev/null)
 NATS_LIBS := $(shell pkg-config --libs libnats 2>/dev/null || echo -lnats) \
 	-lpthread
 
+# pure: no libnats, no lws, no kernel
+CLUSTER_PURE_SRCS := daemon/cluster/wire.c daemon/cluster/directory.c \
+	daemon/table.c
 CLUSTER_BUS_SRCS := daemon/cluster/nats.c
-CLUSTER_BUS_OBJS := $(CLUSTER_BUS_SRCS:.c=.o)
-CLUSTER_BUS_SAN_OBJS := $(CLUSTER_BUS_SRCS:.c=.san.o)
-CLUSTER_HDRS := $(wildcard daemon/cluster/*.h)
+CLUSTER_SRCS := $(filter daemon/cluster/%,$(CLUSTER_PURE_SRCS)) \
+	$(CLUSTER_BUS_SRCS)
+CLUSTER_OBJS := $(CLUSTER_SRCS:.c=.o)
+CLUSTER_SAN_OBJS := $(CLUSTER_SRCS:.c=.san.o)
+CLUSTER_HDRS := $(wildcard daemon/cluster/*.h) daemon/table.h
+CLUSTER_TEST_HDRS := tools/lib/tests/tap.h daemon/tests/natsrv.h \
+	$(CLUSTER_HDRS)
 
-CLUSTER_TESTS := daemon/tests/test_nats
+CLUSTER_PURE_TESTS := daemon/tests/test_cluster_wire \
+	daemon/tests/test_directory
+CLUSTER_TESTS := daemon/tests/test_nats $(CLUSTER_PURE_TESTS)
 HOST_TESTS += $(CLUSTER_TESTS)
-CLEAN_FILES += $(CLUSTER_TESTS:=-san) $(CLUSTER_BUS_OBJS) \
-	$(CLUSTER_BUS_SAN_OBJS)
+CLEAN_FILES += $(CLUSTER_TESTS:=-san) $(CLUSTER_OBJS) $(CLUSTER_SAN_OBJS)
 user: $(CLUSTER_TESTS) $(CLUSTER_TESTS:=-san)
 
-$(CLUSTER_BUS_OBJS): daemon/cluster/%.o: daemon/cluster/%.c $(CLUSTER_HDRS)
+$(CLUSTER_OBJS): daemon/cluster/%.o: daemon/cluster/%.c $(CLUSTER_HDRS) \
+		$(LIBSECMSG_HDRS)
 	$(CC) $(USER_CFLAGS) $(NATS_CFLAGS) -c -o $@ $<
 
-$(CLUSTER_BUS_SAN_OBJS): daemon/cluster/%.san.o: daemon/cluster/%.c \
-		$(CLUSTER_HDRS)
+$(CLUSTER_SAN_OBJS): daemon/cluster/%.san.o: daemon/cluster/%.c \
+		$(CLUSTER_HDRS) $(LIBSECMSG_HDRS)
 	$(CC) $(USER_CFLAGS) $(NATS_CFLAGS) $(SAN_CFLAGS) -c -o $@ $<
 
-daemon/tests/test_nats: daemon/tests/test_nats.c daemon/tests/natsrv.h \
-		tools/lib/tests/tap.h $(CLUSTER_HDRS) $(CLUSTER_BUS_OBJS)
-	$(CC) $(USER_CFLAGS) -Idaemon -o $@ $< $(CLUSTER_BUS_OBJS) $(NATS_LIBS)
+daemon/tests/test_nats: daemon/tests/test_nats.c $(CLUSTER_TEST_HDRS) \
+		daemon/cluster/nats.o
+	$(CC) $(USER_CFLAGS) -Idaemon -o $@ $< daemon/cluster/nats.o \
+		$(NATS_LIBS)
 
-daemon/tests/test_nats-san: daemon/tests/test_nats.c daemon/tests/natsrv.h \
-		tools/lib/tests/tap.h $(CLUSTER_HDRS) $(CLUSTER_BUS_SAN_OBJS)
+daemon/tests/test_nats-san: daemon/tests/test_nats.c $(CLUSTER_TEST_HDRS) \
+		daemon/cluster/nats.san.o
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -Idaemon -o $@ $< \
-		$(CLUSTER_BUS_SAN_OBJS) $(NATS_LIBS)
+		daemon/cluster/nats.san.o $(NATS_LIBS)
+
+$(CLUSTER_PURE_TESTS): daemon/tests/%: daemon/tests/%.c $(CLUSTER_TEST_HDRS) \
+		$(CLUSTER_PURE_SRCS:.c=.o) $(LIBSECMSG)
+	$(CC) $(USER_CFLAGS) -Idaemon -o $@ $< $(CLUSTER_PURE_SRCS:.c=.o) \
+		$(LIBSECMSG_LDLIBS)
+
+$(CLUSTER_PURE_TESTS:=-san): daemon/tests/%-san: daemon/tests/%.c \
+		$(CLUSTER_TEST_HDRS) $(CLUSTER_PURE_SRCS:.c=.san.o) \
+		$(LIBSECMSG_SAN)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -Idaemon -o $@ $< \
+		$(CLUSTER_PURE_SRCS:.c=.san.o) $(LIBSECMSG_SAN_LDLIBS)
