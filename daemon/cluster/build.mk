@@ -13,18 +13,21 @@ NATS_LIBS := $(shell pkg-config --libs libnats 2>/dev/null || echo -lnats) \
 # pure: no libnats, no lws, no kernel
 CLUSTER_PURE_SRCS := daemon/cluster/wire.c daemon/cluster/directory.c \
 	daemon/table.c
-CLUSTER_BUS_SRCS := daemon/cluster/nats.c
+# on the bus (libnats)
+CLUSTER_BUS_SRCS := daemon/cluster/nats.c daemon/cluster/links.c
 CLUSTER_SRCS := $(filter daemon/cluster/%,$(CLUSTER_PURE_SRCS)) \
 	$(CLUSTER_BUS_SRCS)
 CLUSTER_OBJS := $(CLUSTER_SRCS:.c=.o)
 CLUSTER_SAN_OBJS := $(CLUSTER_SRCS:.c=.san.o)
 CLUSTER_HDRS := $(wildcard daemon/cluster/*.h) daemon/table.h
 CLUSTER_TEST_HDRS := tools/lib/tests/tap.h daemon/tests/natsrv.h \
-	$(CLUSTER_HDRS)
+	daemon/tests/fake_klink.h $(CLUSTER_HDRS)
 
 CLUSTER_PURE_TESTS := daemon/tests/test_cluster_wire \
 	daemon/tests/test_directory
-CLUSTER_TESTS := daemon/tests/test_nats $(CLUSTER_PURE_TESTS)
+CLUSTER_BUS_TESTS := daemon/tests/test_links
+CLUSTER_TESTS := daemon/tests/test_nats $(CLUSTER_PURE_TESTS) \
+	$(CLUSTER_BUS_TESTS)
 HOST_TESTS += $(CLUSTER_TESTS)
 CLEAN_FILES += $(CLUSTER_TESTS:=-san) $(CLUSTER_OBJS) $(CLUSTER_SAN_OBJS)
 user: $(CLUSTER_TESTS) $(CLUSTER_TESTS:=-san)
@@ -57,3 +60,18 @@ $(CLUSTER_PURE_TESTS:=-san): daemon/tests/%-san: daemon/tests/%.c \
 		$(LIBSECMSG_SAN)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -Idaemon -o $@ $< \
 		$(CLUSTER_PURE_SRCS:.c=.san.o) $(LIBSECMSG_SAN_LDLIBS)
+
+# tests of the parts on the bus: against a real nats-server, kernel faked
+CLUSTER_ALL_OBJS := $(CLUSTER_PURE_SRCS:.c=.o) $(CLUSTER_BUS_SRCS:.c=.o)
+CLUSTER_ALL_SAN_OBJS := $(CLUSTER_PURE_SRCS:.c=.san.o) \
+	$(CLUSTER_BUS_SRCS:.c=.san.o)
+
+$(CLUSTER_BUS_TESTS): daemon/tests/%: daemon/tests/%.c $(CLUSTER_TEST_HDRS) \
+		$(CLUSTER_ALL_OBJS) $(LIBSECMSG)
+	$(CC) $(USER_CFLAGS) -Idaemon -o $@ $< $(CLUSTER_ALL_OBJS) \
+		$(LIBSECMSG_LDLIBS) $(NATS_LIBS)
+
+$(CLUSTER_BUS_TESTS:=-san): daemon/tests/%-san: daemon/tests/%.c \
+		$(CLUSTER_TEST_HDRS) $(CLUSTER_ALL_SAN_OBJS) $(LIBSECMSG_SAN)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -Idaemon -o $@ $< \
+		$(CLUSTER_ALL_SAN_OBJS) $(LIBSECMSG_SAN_LDLIBS) $(NATS_LIBS)
