@@ -13,7 +13,7 @@
 /* Delivery failure codes of docs/protocol.md section 5. */
 #define METRICS_FAIL_CODES \
 	X(recipient_offline) X(recipient_unknown) X(rate_limited) \
-	X(message_too_large) X(bad_message) X(internal)
+	X(message_too_large) X(bad_message) X(node_unreachable) X(internal)
 /* Error codes of docs/protocol.md section 5. */
 #define METRICS_ERROR_CODES \
 	X(bad_json) X(unknown_type) X(bad_field) X(bad_base64) \

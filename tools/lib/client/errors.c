@@ -57,6 +57,8 @@ static const struct err_desc errs[] = {
 	  "this user is already online and the server allows one login" },
 	{ SECMSG_CLIENT_E_REVOKED, "revoked",
 	  "the user was removed or its key changed on the server" },
+	{ SECMSG_CLIENT_E_NODE_UNREACHABLE, "node_unreachable",
+	  "the recipient's node did not confirm the delivery (cluster)" },
 };
 
 static const struct err_desc *find(int err)

@@ -224,6 +224,10 @@ static void errors(void)
 	ok(client_err_from_code("unknown_user") == SECMSG_CLIENT_E_UNKNOWN_USER &&
 	   client_err_from_code("bad_message") == SECMSG_CLIENT_E_BAD_MESSAGE &&
 	   client_err_from_code("frame_too_large") == SECMSG_CLIENT_E_SERVER &&
+	   client_err_from_code("node_unreachable") ==
+	   SECMSG_CLIENT_E_NODE_UNREACHABLE &&
+	   !strcmp(secmsg_client_err_code(SECMSG_CLIENT_E_NODE_UNREACHABLE),
+		   "node_unreachable") &&
 	   !strcmp(secmsg_client_err_code(SECMSG_CLIENT_E_REPLAYED), "replayed"),
 	   "protocol codes map both ways");
 }

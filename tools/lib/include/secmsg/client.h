@@ -98,7 +98,9 @@ enum secmsg_client_err {
 	SECMSG_CLIENT_E_REPLACED	= -30,	/* a newer login took over */
 	SECMSG_CLIENT_E_ALREADY_ONLINE	= -31,	/* one login per user: refused */
 	SECMSG_CLIENT_E_REVOKED		= -32,	/* user removed or key changed */
-	SECMSG_CLIENT_E_MAX		= -32,
+	SECMSG_CLIENT_E_NODE_UNREACHABLE = -33,	/* the recipient's node did
+						 * not confirm (cluster) */
+	SECMSG_CLIENT_E_MAX		= -33,
 };
 
 /* A static message for any return value of this library. */
