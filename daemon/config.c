@@ -30,6 +30,7 @@ enum ktype {
 	K_RATE,		/* non-negative number */
 	K_BURST,	/* number >= 1 */
 	K_CONFLICT,	/* replace | refuse */
+	K_NAME,		/* a node or cluster name (config_name_valid()) */
 };
 
 struct key {
@@ -66,6 +67,12 @@ static const struct key keys[] = {
 	K("user_burst", K_BURST, user_burst),
 	K("presence", K_BOOL, presence),
 	K("syslog", K_BOOL, syslog),
+	K("cluster", K_STR, cluster),
+	K("node", K_NAME, node),
+	K("cluster_name", K_NAME, cluster_name),
+	K("node_key", K_STR, node_key),
+	K("peers", K_STR, peers),
+	K("cluster_timeout", K_DUR32, cluster_timeout),
 };
 #undef K
 
@@ -105,6 +112,25 @@ void config_defaults(struct config *c)
 	c->user_burst = 200;
 	c->presence = true;
 	c->syslog = false;
+	c->cluster_timeout = 10;
+}
+
+bool config_name_valid(const char *name)
+{
+	size_t n = name ? strnlen(name, CONFIG_NODE_MAX + 1) : 0, i;
+
+	if (!n || n > CONFIG_NODE_MAX || name[0] == '-')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' &&
+		    name[i] != '-')
+			return false;
+	return true;
+}
+
+static bool is_str(const struct key *k)
+{
+	return k->type == K_STR || k->type == K_NAME;
 }
 
 static char **str_field(struct config *c, const struct key *k)
@@ -117,7 +143,7 @@ void config_free(struct config *c)
 	size_t i;
 
 	for (i = 0; i < NKEYS; i++) {
-		if (keys[i].type == K_STR) {
+		if (is_str(&keys[i])) {
 			free(*str_field(c, &keys[i]));
 			*str_field(c, &keys[i]) = NULL;
 		}
@@ -132,13 +158,13 @@ int config_copy(struct config *dst, const struct config *src)
 	for (i = 0; i < NKEYS; i++) {
 		char **p = str_field(dst, &keys[i]);
 
-		if (keys[i].type != K_STR || !*p)
+		if (!is_str(&keys[i]) || !*p)
 			continue;
 		*p = strdup(*p);
 		if (!*p) {
 			/* strings after i still point into src: clear them */
 			for (i = i + 1; i < NKEYS; i++)
-				if (keys[i].type == K_STR)
+				if (is_str(&keys[i]))
 					*str_field(dst, &keys[i]) = NULL;
 			config_free(dst);
 			return -ENOMEM;
@@ -296,6 +322,14 @@ int config_set(struct config *c, const char *key, const char *value,
 		if (!rc)
 			*(unsigned int *)field = (unsigned int)v;
 		break;
+	case K_NAME:
+		if (*value && !config_name_valid(value)) {
+			seterr(err, errlen, "%s: bad name '%s' (1 to %d of "
+			       "A-Z a-z 0-9 _ -)", k->name, value,
+			       CONFIG_NODE_MAX);
+			return -EINVAL;
+		}
+		__attribute__((fallthrough));
 	case K_STR: {
 		char *dup = NULL;
 
@@ -492,6 +526,25 @@ int config_check(const struct config *c, char *err, size_t errlen)
 	}
 	if (c->max_frame < 1024) {
 		seterr(err, errlen, "max_frame must be at least 1K");
+		return -EINVAL;
+	}
+	if (!c->cluster && (c->node || c->peers)) {
+		seterr(err, errlen, "node and peers need cluster (the NATS "
+		       "servers)");
+		return -EINVAL;
+	}
+	if (c->cluster && (!c->node || !c->peers)) {
+		seterr(err, errlen, "cluster needs node (this node's name) "
+		       "and peers (the nodes' public keys)");
+		return -EINVAL;
+	}
+	if (c->cluster && c->users) {
+		seterr(err, errlen, "a cluster keeps its users in NATS, not in "
+		       "a users file: add them with 'secmsgd user add'");
+		return -EINVAL;
+	}
+	if (c->cluster_timeout < 1) {
+		seterr(err, errlen, "cluster_timeout must be at least 1s");
 		return -EINVAL;
 	}
 	if (c->max_user_connections > SECMSGD_MAX_LOGINS) {

@@ -50,7 +50,19 @@ struct config {
 	double burst, user_burst;
 	bool presence;			/* send presence frames */
 	bool syslog;			/* audit to syslog, not stderr */
+	/* cluster (docs/cluster.md); cluster NULL: this node alone */
+	char *cluster;			/* NATS servers, comma-separated */
+	char *node;			/* this node's name */
+	char *cluster_name;		/* NATS subject prefix secmsg.<name> */
+	char *node_key;			/* the node's X25519 private key file */
+	char *peers;			/* "NODE BASE64PUBKEY" lines */
+	uint32_t cluster_timeout;	/* seconds a remote copy may take */
 };
+
+/* Node names: 1..32 of [A-Za-z0-9_-], not starting with '-' (NATS
+ * subject tokens); cluster names the same (a NATS KV bucket's name). */
+#define CONFIG_NODE_MAX		32
+bool config_name_valid(const char *name);
 
 #define CONFIG_ERR_LEN	256
 

@@ -12,14 +12,15 @@ NATS_LIBS := $(shell pkg-config --libs libnats 2>/dev/null || echo -lnats) \
 
 # pure: no libnats, no lws, no kernel
 CLUSTER_PURE_SRCS := daemon/cluster/wire.c daemon/cluster/directory.c \
-	daemon/table.c
+	daemon/table.c daemon/config.c
 # on the bus (libnats)
 CLUSTER_BUS_SRCS := daemon/cluster/nats.c daemon/cluster/links.c
 CLUSTER_SRCS := $(filter daemon/cluster/%,$(CLUSTER_PURE_SRCS)) \
 	$(CLUSTER_BUS_SRCS)
 CLUSTER_OBJS := $(CLUSTER_SRCS:.c=.o)
 CLUSTER_SAN_OBJS := $(CLUSTER_SRCS:.c=.san.o)
-CLUSTER_HDRS := $(wildcard daemon/cluster/*.h) daemon/table.h
+CLUSTER_HDRS := $(wildcard daemon/cluster/*.h) daemon/table.h \
+	daemon/config.h
 CLUSTER_TEST_HDRS := tools/lib/tests/tap.h daemon/tests/natsrv.h \
 	daemon/tests/fake_klink.h $(CLUSTER_HDRS)
 
@@ -53,13 +54,13 @@ daemon/tests/test_nats-san: daemon/tests/test_nats.c $(CLUSTER_TEST_HDRS) \
 $(CLUSTER_PURE_TESTS): daemon/tests/%: daemon/tests/%.c $(CLUSTER_TEST_HDRS) \
 		$(CLUSTER_PURE_SRCS:.c=.o) $(LIBSECMSG)
 	$(CC) $(USER_CFLAGS) -Idaemon -o $@ $< $(CLUSTER_PURE_SRCS:.c=.o) \
-		$(LIBSECMSG_LDLIBS)
+		$(LIBSECMSG_LDLIBS) -lm
 
 $(CLUSTER_PURE_TESTS:=-san): daemon/tests/%-san: daemon/tests/%.c \
 		$(CLUSTER_TEST_HDRS) $(CLUSTER_PURE_SRCS:.c=.san.o) \
 		$(LIBSECMSG_SAN)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -Idaemon -o $@ $< \
-		$(CLUSTER_PURE_SRCS:.c=.san.o) $(LIBSECMSG_SAN_LDLIBS)
+		$(CLUSTER_PURE_SRCS:.c=.san.o) $(LIBSECMSG_SAN_LDLIBS) -lm
 
 # tests of the parts on the bus: against a real nats-server, kernel faked
 CLUSTER_ALL_OBJS := $(CLUSTER_PURE_SRCS:.c=.o) $(CLUSTER_BUS_SRCS:.c=.o)
@@ -69,9 +70,9 @@ CLUSTER_ALL_SAN_OBJS := $(CLUSTER_PURE_SRCS:.c=.san.o) \
 $(CLUSTER_BUS_TESTS): daemon/tests/%: daemon/tests/%.c $(CLUSTER_TEST_HDRS) \
 		$(CLUSTER_ALL_OBJS) $(LIBSECMSG)
 	$(CC) $(USER_CFLAGS) -Idaemon -o $@ $< $(CLUSTER_ALL_OBJS) \
-		$(LIBSECMSG_LDLIBS) $(NATS_LIBS)
+		$(LIBSECMSG_LDLIBS) $(NATS_LIBS) -lm
 
 $(CLUSTER_BUS_TESTS:=-san): daemon/tests/%-san: daemon/tests/%.c \
 		$(CLUSTER_TEST_HDRS) $(CLUSTER_ALL_SAN_OBJS) $(LIBSECMSG_SAN)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -Idaemon -o $@ $< \
-		$(CLUSTER_ALL_SAN_OBJS) $(LIBSECMSG_SAN_LDLIBS) $(NATS_LIBS)
+		$(CLUSTER_ALL_SAN_OBJS) $(LIBSECMSG_SAN_LDLIBS) $(NATS_LIBS) -lm

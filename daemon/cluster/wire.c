@@ -6,6 +6,7 @@
 
 #include "secmsg/handshake.h"
 
+#include "../config.h"
 #include "wire.h"
 
 static const char *const code_names[CW_CODE__N] = {
@@ -36,18 +37,7 @@ enum cw_code cw_code_of(const char *name)
 
 bool cw_node_valid(const char *name)
 {
-	size_t n = name ? strnlen(name, CW_NODE_MAX + 1) : 0, i;
-
-	if (!n || n > CW_NODE_MAX)
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
-			return false;
-	}
-	return name[0] != '-';
+	return config_name_valid(name);
 }
 
 /* ---- building ---- */

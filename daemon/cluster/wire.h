@@ -30,7 +30,7 @@
 
 #define CW_VERSION	1
 /* Node names: 1..32 of [A-Za-z0-9_-] (they are NATS subject tokens). */
-#define CW_NODE_MAX	32
+#define CW_NODE_MAX	32	/* CONFIG_NODE_MAX */
 /* Largest relay or result message built (NATS's default max_payload is
  * 1 MiB): a batch is published when the next item would not fit. */
 #define CW_BATCH_MAX	(512 * 1024)
@@ -75,6 +75,7 @@ const char *cw_code_name(unsigned int code);
 /* The code of a protocol failure name (CW_INTERNAL for unknown ones). */
 enum cw_code cw_code_of(const char *name);
 
+/* config_name_valid(): the one rule for node names */
 bool cw_node_valid(const char *name);
 
 /* ---- building ---- */

@@ -169,10 +169,70 @@ static void test_text(void)
 	config_free(&c);
 }
 
+static void test_cluster(void)
+{
+	char err[CONFIG_ERR_LEN];
+	struct config c;
+
+	config_defaults(&c);
+	ok(!c.cluster && !c.node && !c.cluster_name && !c.node_key &&
+	   !c.peers && c.cluster_timeout == 10 && !config_check(&c, err, 256),
+	   "cluster defaults: alone, cluster_timeout 10s");
+	ok(!config_parse_text(&c,
+			      "cluster = nats://10.0.0.1:4222,nats://10.0.0.2:4222\n"
+			      "node = node-1\ncluster_name = prod_eu\n"
+			      "node_key = /var/lib/secmsg/node.key\n"
+			      "peers = /etc/secmsg/peers\ncluster_timeout = 3s\n",
+			      "c", err, sizeof(err)) &&
+	   !strcmp(c.cluster, "nats://10.0.0.1:4222,nats://10.0.0.2:4222") &&
+	   !strcmp(c.node, "node-1") && !strcmp(c.cluster_name, "prod_eu") &&
+	   !strcmp(c.node_key, "/var/lib/secmsg/node.key") &&
+	   !strcmp(c.peers, "/etc/secmsg/peers") && c.cluster_timeout == 3 &&
+	   !config_check(&c, err, sizeof(err)),
+	   "the cluster keys (%s)", err);
+	ok(config_set(&c, "node", "a.b", err, sizeof(err)) == -EINVAL &&
+	   strstr(err, "node: bad name 'a.b'") &&
+	   config_set(&c, "node", "-a", err, sizeof(err)) == -EINVAL &&
+	   config_set(&c, "cluster-name", "x y", err, sizeof(err)) == -EINVAL &&
+	   config_set(&c, "node",
+		      "123456789012345678901234567890123", err,
+		      sizeof(err)) == -EINVAL &&
+	   !strcmp(c.node, "node-1"),
+	   "node and cluster names: [A-Za-z0-9_-], 1..32 (%s)", err);
+	ok(config_key_known("cluster-timeout") && config_key_known("node-key") &&
+	   !config_key_is_flag("cluster"), "--cluster, --node-key options");
+	c.users = strdup("/etc/secmsg/users");
+	ok(config_check(&c, err, sizeof(err)) == -EINVAL &&
+	   strstr(err, "secmsgd user add"),
+	   "a users file in a cluster: refused (%s)", err);
+	free(c.users);
+	c.users = NULL;
+	free(c.peers);
+	c.peers = NULL;
+	ok(config_check(&c, err, sizeof(err)) == -EINVAL &&
+	   strstr(err, "peers"), "cluster without peers (%s)", err);
+	free(c.cluster);
+	c.cluster = NULL;
+	ok(config_check(&c, err, sizeof(err)) == -EINVAL &&
+	   strstr(err, "need cluster"), "node without cluster (%s)", err);
+	config_free(&c);
+	ok(!c.node && !c.cluster_name && !c.node_key,
+	   "config_free frees the names");
+	config_defaults(&c);
+	c.cluster_timeout = 0;
+	ok(config_check(&c, err, sizeof(err)) == -EINVAL,
+	   "cluster_timeout 0 refused");
+	ok(config_name_valid("a") && config_name_valid("Node_9-x") &&
+	   !config_name_valid("") && !config_name_valid(NULL) &&
+	   !config_name_valid("a>") && !config_name_valid("a@b"),
+	   "config_name_valid");
+}
+
 int main(void)
 {
 	test_values();
 	test_keys();
 	test_text();
+	test_cluster();
 	return done();
 }
