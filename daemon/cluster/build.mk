@@ -12,7 +12,7 @@ NATS_LIBS := $(shell pkg-config --libs libnats 2>/dev/null || echo -lnats) \
 
 # pure: no libnats, no lws, no kernel
 CLUSTER_PURE_SRCS := daemon/cluster/wire.c daemon/cluster/directory.c \
-	daemon/table.c daemon/config.c
+	daemon/cluster/kvusers.c daemon/table.c daemon/config.c
 # on the bus (libnats)
 CLUSTER_BUS_SRCS := daemon/cluster/nats.c daemon/cluster/links.c
 CLUSTER_SRCS := $(filter daemon/cluster/%,$(CLUSTER_PURE_SRCS)) \
@@ -25,7 +25,7 @@ CLUSTER_TEST_HDRS := tools/lib/tests/tap.h daemon/tests/natsrv.h \
 	daemon/tests/fake_klink.h $(CLUSTER_HDRS)
 
 CLUSTER_PURE_TESTS := daemon/tests/test_cluster_wire \
-	daemon/tests/test_directory
+	daemon/tests/test_directory daemon/tests/test_kvusers
 CLUSTER_BUS_TESTS := daemon/tests/test_links
 CLUSTER_TESTS := daemon/tests/test_nats $(CLUSTER_PURE_TESTS) \
 	$(CLUSTER_BUS_TESTS)
