@@ -196,6 +196,14 @@ void cw_link(struct cw_buf *b, const char *node, uint64_t boot,
 	put_name(b, reason ? reason : "");
 }
 
+void cw_replace(struct cw_buf *b, const char *node, uint64_t boot,
+		const char *user, unsigned int n)
+{
+	cw_begin(b, CW_REPLACE, node, boot);
+	put_name(b, user);
+	put_u8(b, (uint8_t)(n > 255 ? 255 : n));
+}
+
 bool cw_end(struct cw_buf *b)
 {
 	unsigned int i;
@@ -272,7 +280,7 @@ int cw_head(const uint8_t *msg, size_t len, struct cw_head *h,
 	get_name(r, h->node, CW_NODE_MAX);
 	h->boot = get_be(r, 8);
 	if (!r->bad && (!cw_node_valid(h->node) || h->type < CW_PRESENCE ||
-			h->type > CW_LINK))
+			h->type > CW_REPLACE))
 		r->bad = true;
 	return status(r);
 }
@@ -366,6 +374,16 @@ int cw_link_read(struct cw_reader *r, struct cw_link_msg *m)
 		m->hs = NULL;
 		m->hs_len = 0;
 	}
+	return status(r);
+}
+
+int cw_replace_read(struct cw_reader *r, char user[SECMSG_USER_ID_MAX + 1],
+		    unsigned int *n)
+{
+	get_user(r, user);
+	*n = (unsigned int)get_be(r, 1);
+	if (!r->bad && !*n)
+		r->bad = true;
 	return status(r);
 }
 

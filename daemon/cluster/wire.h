@@ -14,6 +14,7 @@
  *   relay     n u32, n x {ref u64, from user, to user, sealed u32+bytes}
  *   result    to_boot u64, n u32, n x {ref u64, code u8}
  *   link      step u8, session u64, handshake u16+bytes, reason name
+ *   replace   user, n u8 (close the n oldest logins of user there)
  *
  * What crosses NATS is metadata (node and user names, references,
  * result codes, counts) and sealed bytes (messages under a link
@@ -40,6 +41,7 @@ enum cw_type {
 	CW_RELAY = 2,
 	CW_RESULT = 3,
 	CW_LINK = 4,
+	CW_REPLACE = 5,
 };
 
 /* presence flags */
@@ -115,6 +117,9 @@ void cw_link(struct cw_buf *b, const char *node, uint64_t boot,
 	     enum cw_link_step step, uint64_t session, const uint8_t *hs,
 	     size_t hs_len, const char *reason);
 
+void cw_replace(struct cw_buf *b, const char *node, uint64_t boot,
+		const char *user, unsigned int n);
+
 /* Patch the item count in; false when out of memory (b->oom). */
 bool cw_end(struct cw_buf *b);
 
@@ -157,6 +162,9 @@ struct cw_link_msg {
 	char reason[256];
 };
 int cw_link_read(struct cw_reader *r, struct cw_link_msg *m);
+
+int cw_replace_read(struct cw_reader *r, char user[SECMSG_USER_ID_MAX + 1],
+		    unsigned int *n);
 
 /* After the last item: 0 when everything was read and nothing is left. */
 int cw_done(const struct cw_reader *r);

@@ -55,6 +55,12 @@ static const uint8_t link_bytes[] = {
 	0x00,					/* no reason */
 };
 
+static const uint8_t replace_bytes[] = {
+	0x01, 0x05, 0x01, 'b',
+	0, 0, 0, 0, 0, 0, 0, 9,
+	0x05, 'a', 'l', 'i', 'c', 'e', 0x01,	/* alice: close 1 */
+};
+
 static void test_build(void)
 {
 	struct cw_buf b = { 0 };
@@ -79,6 +85,9 @@ static void test_build(void)
 		(const uint8_t *)"\xaa\xbb", 2, NULL);
 	ok(cw_end(&b) && b.len == sizeof(link_bytes) &&
 	   !memcmp(b.p, link_bytes, b.len), "link: the documented bytes");
+	cw_replace(&b, "b", 9, "alice", 1);
+	ok(cw_end(&b) && b.len == sizeof(replace_bytes) &&
+	   !memcmp(b.p, replace_bytes, b.len), "replace: the documented bytes");
 	cw_buf_free(&b);
 }
 
@@ -118,6 +127,9 @@ static void test_parse(void)
 	   lm.step == CW_LINK_MSG2 && lm.session == 0x1234 &&
 	   lm.hs_len == 2 && !memcmp(lm.hs, "\xaa\xbb", 2) && !lm.reason[0],
 	   "link parsed");
+	ok(!cw_head(replace_bytes, sizeof(replace_bytes), &h, &r) &&
+	   h.type == CW_REPLACE && !cw_replace_read(&r, u1, &n1) &&
+	   !cw_done(&r) && !strcmp(u1, "alice") && n1 == 1, "replace parsed");
 }
 
 /* Parse msg fully by its type; 0 when every part was accepted. */
@@ -156,6 +168,9 @@ static int parse_all(const uint8_t *m, size_t len)
 	case CW_LINK:
 		rc = cw_link_read(&r, &lm);
 		break;
+	case CW_REPLACE:
+		rc = cw_replace_read(&r, u1, &a);
+		break;
 	}
 	return rc ? rc : cw_done(&r);
 }
@@ -171,12 +186,13 @@ static void test_bad(void)
 		{ relay_bytes, sizeof(relay_bytes), "relay" },
 		{ result_bytes, sizeof(result_bytes), "result" },
 		{ link_bytes, sizeof(link_bytes), "link" },
+		{ replace_bytes, sizeof(replace_bytes), "replace" },
 	};
 	uint8_t m[256];
 	size_t i, cut;
 	bool all;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		ok(!parse_all(good[i].p, good[i].len), "%s: accepted",
 		   good[i].name);
 		for (all = true, cut = 0; cut < good[i].len; cut++)
@@ -191,7 +207,7 @@ static void test_bad(void)
 		   "%s: version 2 refused (-EPROTO)", good[i].name);
 	}
 	memcpy(m, presence_bytes, sizeof(presence_bytes));
-	m[1] = 9;
+	m[1] = 6;
 	ok(parse_all(m, sizeof(presence_bytes)) == -EINVAL, "unknown type");
 	memcpy(m, presence_bytes, sizeof(presence_bytes));
 	m[3] = '.';
@@ -217,6 +233,9 @@ static void test_bad(void)
 	memcpy(m, link_bytes, sizeof(link_bytes));
 	m[12] = 6;
 	ok(parse_all(m, sizeof(link_bytes)) == -EINVAL, "an unknown link step");
+	memcpy(m, replace_bytes, sizeof(replace_bytes));
+	m[sizeof(replace_bytes) - 1] = 0;
+	ok(parse_all(m, sizeof(replace_bytes)) == -EINVAL, "replace 0 logins");
 }
 
 static void test_names(void)
