@@ -115,6 +115,8 @@ int bus_publish(struct bus *b, const char *subject, const void *data,
 /* Send a request; fn(arg, status, reply) follows once (see above). */
 int bus_request(struct bus *b, const char *subject, const void *data,
 		size_t len, int timeout_ms, bus_reply_fn fn, void *arg);
+/* Wait until what was published reached the server (at most timeout). */
+int bus_flush(struct bus *b, int timeout_ms);
 /* Answer a request message m. */
 int bus_respond(struct bus *b, const struct bus_msg *m, const void *data,
 		size_t len);
@@ -123,8 +125,10 @@ int bus_respond(struct bus *b, const struct bus_msg *m, const void *data,
  * JetStream key-value, blocking (each call waits at most timeout_ms for
  * the server): for command-line tools and tests, not for an event loop.
  * replicas > 0: create the bucket with that many replicas when absent
- * (history 1, file storage); 0: it must exist (-ENOENT otherwise).
+ * (history 1, file storage); BUS_KV_REPLICAS_AUTO: as many as there are
+ * servers known, at most 3; 0: it must exist (-ENOENT otherwise).
  */
+#define BUS_KV_REPLICAS_AUTO	(-1)
 int bus_kv_put(struct bus *b, const char *bucket, int replicas,
 	       const char *key, const void *val, size_t len, int timeout_ms);
 /* *val is malloc'd (NUL-terminated too); -ENOENT: no such key */

@@ -105,6 +105,11 @@ static unsigned int count_in(const struct table *t, const char *user)
 	return u ? u->n : 0;
 }
 
+unsigned int dir_peer_logins(const struct dir_peer *p, const char *user)
+{
+	return p->up ? count_in(&p->users, user) : 0;
+}
+
 unsigned int dir_logins(const struct dir *d, const char *user)
 {
 	unsigned int n = 0;

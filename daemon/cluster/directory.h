@@ -99,6 +99,8 @@ unsigned int dir_expire(struct dir *d, uint64_t now_ns, uint64_t timeout_ns,
 			void (*gone)(void *arg, struct dir_peer *p),
 			void *arg);
 
+/* Logins of user on p, from its last snapshot. */
+unsigned int dir_peer_logins(const struct dir_peer *p, const char *user);
 /* Logins of user over the up peers. */
 unsigned int dir_logins(const struct dir *d, const char *user);
 /* The up peers holding logins of user: at most max into out. */

@@ -565,17 +565,11 @@ void bus_server(struct bus *b, char *buf, size_t len)
 		connected_url(b->nc, buf, len);
 }
 
+static int servers_known(natsConnection *nc);
+
 int bus_servers_known(struct bus *b)
 {
-	char **v = NULL;
-	int n = 0, i;
-
-	if (natsConnection_GetServers(b->nc, &v, &n) != NATS_OK)
-		return 0;
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-	return n;
+	return servers_known(b->nc);
 }
 
 void bus_stats(struct bus *b, struct bus_stats *st)
@@ -767,6 +761,16 @@ int bus_publish(struct bus *b, const char *subject, const void *data,
 	return s == NATS_OK ? 0 : fail(b, s, subject);
 }
 
+int bus_flush(struct bus *b, int timeout_ms)
+{
+	natsStatus s;
+
+	if (!bus_connected(b))
+		return fail_errno(b, -ENOTCONN, "flush");
+	s = natsConnection_FlushTimeout(b->nc, timeout_ms);
+	return s == NATS_OK ? 0 : fail(b, s, "flush");
+}
+
 int bus_respond(struct bus *b, const struct bus_msg *m, const void *data,
 		size_t len)
 {
@@ -909,15 +913,32 @@ static natsStatus js_open(natsConnection *nc, jsCtx **js, int wait_ms)
 	return natsConnection_JetStream(js, nc, &jo);
 }
 
-/* Bind bucket, creating it with `replicas` when absent (if > 0). */
-static natsStatus kv_bind(jsCtx *js, const char *bucket, int replicas,
-			  kvStore **kv)
+static int servers_known(natsConnection *nc)
+{
+	char **v = NULL;
+	int n = 0, i;
+
+	if (natsConnection_GetServers(nc, &v, &n) != NATS_OK)
+		return 0;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return n;
+}
+
+/* Bind bucket, creating it with `replicas` when absent (if not 0). */
+static natsStatus kv_bind(natsConnection *nc, jsCtx *js, const char *bucket,
+			  int replicas, kvStore **kv)
 {
 	natsStatus s = js_KeyValue(kv, js, bucket);
 	kvConfig kc;
 
-	if (s != NATS_NOT_FOUND || replicas <= 0)
+	if (s != NATS_NOT_FOUND || !replicas)
 		return s;
+	if (replicas == BUS_KV_REPLICAS_AUTO) {
+		replicas = servers_known(nc);
+		replicas = replicas < 1 ? 1 : replicas > 3 ? 3 : replicas;
+	}
 	kvConfig_Init(&kc);
 	kc.Bucket = bucket;
 	kc.History = 1;
@@ -942,7 +963,7 @@ static int kv_open(struct bus *b, const char *bucket, int replicas,
 	b->js = NULL;
 	s = js_open(b->nc, &b->js, timeout_ms > 0 ? timeout_ms : KV_WAIT_MS);
 	if (s == NATS_OK)
-		s = kv_bind(b->js, bucket, replicas, kv);
+		s = kv_bind(b->nc, b->js, bucket, replicas, kv);
 	if (s == NATS_NO_RESPONDERS) {
 		snprintf(b->err, sizeof(b->err),
 			 "%s: no JetStream answers (is it enabled on the "
@@ -1082,7 +1103,7 @@ static void watch_once(struct watch *w, jsCtx *js)
 	char text[300];
 	bool running;
 
-	s = kv_bind(js, w->bucket, w->replicas, &kv);
+	s = kv_bind(w->b->nc, js, w->bucket, w->replicas, &kv);
 	if (s == NATS_OK)
 		s = kvStore_WatchAll(&kw, kv, NULL);
 	if (s != NATS_OK) {

@@ -102,6 +102,10 @@ int main(void)
 	   "c up: carol online; bob was already");
 	ok(dir_logins(&d, "bob") == 3 && dir_logins(&d, "alice") == 1 &&
 	   dir_logins(&d, "nobody") == 0, "login counts over the peers");
+	ok(dir_peer_logins(dir_peer(&d, "b"), "bob") == 2 &&
+	   dir_peer_logins(dir_peer(&d, "c"), "bob") == 1 &&
+	   dir_peer_logins(dir_peer(&d, "c"), "alice") == 0,
+	   "login counts of one peer");
 	ok(dir_nodes(&d, "bob", out, 4) == 2 && out[0]->id == 1 &&
 	   out[1]->id == 2 && dir_nodes(&d, "bob", out, 1) == 1 &&
 	   dir_nodes(&d, "carol", out, 4) == 1 && out[0]->id == 2,

@@ -350,7 +350,8 @@ static void test_pubsub(struct bus *b)
 	   "a binary message arrives byte for byte");
 	ok(sub_n(b, &wild, 1, 10000) && wild.len == sizeof(bin),
 	   "and to the wildcard subscription");
-	ok(!bus_publish(b, "t.other", NULL, 0) && sub_n(b, &wild, 2, 10000) &&
+	ok(!bus_publish(b, "t.other", NULL, 0) && !bus_flush(b, 5000) &&
+	   sub_n(b, &wild, 2, 10000) &&
 	   wild.len == 0 && exact.n == 1, "an empty message, another subject");
 	seq.in_order = true;
 	for (i = 1, rc = 0; i <= 2000 && !rc; i++) {
@@ -449,6 +450,10 @@ static void test_kv(struct bus *b, struct bus *nojs)
 	   "del, then get: -ENOENT");
 	ok(bus_kv_del(b, "users", "bob", 5000) == -ENOENT,
 	   "del of a deleted key: -ENOENT");
+	ok(!bus_kv_put(b, "auto", BUS_KV_REPLICAS_AUTO, "k", "v", 1, 5000) &&
+	   !bus_kv_get(b, "auto", "k", &v, &len, 5000) && len == 1,
+	   "a bucket made with as many replicas as servers (one here)");
+	free(v);
 	ok(bus_kv_put(b, "users", 1, "bad key", "x", 1, 5000) == -EINVAL,
 	   "a key with a space: -EINVAL (%s)", bus_errmsg(b));
 	rc = bus_kv_put(nojs, "users", 1, "alice", "A", 1, 3000);
@@ -490,8 +495,9 @@ static void test_restart(struct bus *b, struct natsrv *srv)
 	want_state = BUS_DISCONNECTED;
 	want_count = 1;
 	ok(pump1(b, 15000, state_seen, NULL), "server killed: disconnected");
-	ok(!bus_connected(b) && bus_publish(b, "t.x", "x", 1) == -ENOTCONN,
-	   "publish while disconnected: -ENOTCONN, not buffered");
+	ok(!bus_connected(b) && bus_publish(b, "t.x", "x", 1) == -ENOTCONN &&
+	   bus_flush(b, 100) == -ENOTCONN,
+	   "publish and flush while disconnected: -ENOTCONN, not buffered");
 	ok(bus_request(b, "svc.echo", "x", 1, 1000, on_reply,
 		       &(struct answer){ 0 }) == -ENOTCONN,
 	   "request while disconnected: -ENOTCONN");
