@@ -351,6 +351,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "secmsgd: %s\n", err);
 		return 2;
 	}
+	if (D.cfg.cluster) {
+		/* the keys are parsed; the cluster route comes next */
+		fprintf(stderr, "secmsgd: cluster: not in this build of "
+			"secmsgd yet\n");
+		return 2;
+	}
 	if (want_pubkey)
 		return print_pubkey();
 	audit_use_syslog(D.cfg.syslog);
