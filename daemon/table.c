@@ -145,6 +145,16 @@ void table_free(struct table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+void table_free_all(struct table *t)
+{
+	struct tent *e;
+	size_t i;
+
+	for (e = table_first(t, &i); e; e = table_next(t, e, &i))
+		free(e->val);
+	table_free(t);
+}
+
 struct tent *table_first(const struct table *t, size_t *i)
 {
 	for (*i = 0; *i < t->nb; (*i)++)

@@ -35,6 +35,8 @@ void *table_get_str(const struct table *t, const char *str);
 void *table_del_str(struct table *t, const char *str);
 
 void table_free(struct table *t);
+/* free() every value, then table_free() (maps that own their values). */
+void table_free_all(struct table *t);
 
 /* Iterate: for (it = table_first(t, &i); it; it = table_next(t, it, &i)) */
 struct tent *table_first(const struct table *t, size_t *i);

@@ -6,16 +6,6 @@
 
 #include "directory.h"
 
-static void users_free(struct table *t)
-{
-	struct tent *e;
-	size_t i;
-
-	for (e = table_first(t, &i); e; e = table_next(t, e, &i))
-		free(e->val);
-	table_free(t);
-}
-
 int dir_init(struct dir *d, const char *const *names, size_t n,
 	     dir_presence_fn presence, void *arg)
 {
@@ -44,7 +34,7 @@ void dir_exit(struct dir *d)
 	size_t i;
 
 	for (i = 0; i < d->n; i++)
-		users_free(&d->peers[i].users);
+		table_free_all(&d->peers[i].users);
 	free(d->peers);
 	memset(d, 0, sizeof(*d));
 }
@@ -94,7 +84,7 @@ int dir_snap_add(struct dir_snap *s, const char *user, unsigned int n)
 
 void dir_snap_free(struct dir_snap *s)
 {
-	users_free(&s->users);
+	table_free_all(&s->users);
 	s->logins = 0;
 }
 
@@ -141,7 +131,7 @@ static void replace(struct dir *d, struct dir_peer *p, bool was_up,
 	}
 	p->logins = logins;
 	if (!p->up) {
-		users_free(&p->users);
+		table_free_all(&p->users);
 		p->logins = 0;
 	}
 	/* users that were there: gone everywhere now? */
@@ -168,7 +158,7 @@ static void replace(struct dir *d, struct dir_peer *p, bool was_up,
 		if (!before != !after && d->presence)
 			d->presence(d->arg, u->name, after > 0);
 	}
-	users_free(&old);
+	table_free_all(&old);
 }
 
 enum dir_apply dir_apply(struct dir *d, struct dir_peer *p, uint64_t boot,

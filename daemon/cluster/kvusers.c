@@ -77,16 +77,6 @@ void kvusers_value(const uint8_t pub[SECMSG_X25519_LEN], char *val)
 	secmsg_base64_encode(pub, SECMSG_X25519_LEN, val);
 }
 
-static void names_free(struct table *t)
-{
-	struct tent *e;
-	size_t i;
-
-	for (e = table_first(t, &i); e; e = table_next(t, e, &i))
-		free(e->val);
-	table_free(t);
-}
-
 void kvusers_init(struct kvusers *ku, const struct kvusers_ops *ops,
 		  void *arg)
 {
@@ -97,8 +87,8 @@ void kvusers_init(struct kvusers *ku, const struct kvusers_ops *ops,
 
 void kvusers_exit(struct kvusers *ku)
 {
-	names_free(&ku->known);
-	names_free(&ku->snap);
+	table_free_all(&ku->known);
+	table_free_all(&ku->snap);
 }
 
 /* Remember name in t (a set of strings). */
@@ -184,7 +174,7 @@ static void sweep(struct kvusers *ku)
 		free(gone[i]);
 	}
 	free(gone);
-	names_free(&ku->snap);
+	table_free_all(&ku->snap);
 	ku->in_snap = false;
 }
 
@@ -197,7 +187,7 @@ void kvusers_event(void *arg, const struct bus_kv_ev *ev)
 
 	switch (ev->op) {
 	case BUS_KV_RESET:
-		names_free(&ku->snap);
+		table_free_all(&ku->snap);
 		ku->in_snap = true;
 		return;
 	case BUS_KV_SYNCED:

@@ -990,55 +990,61 @@ int bus_kv_put(struct bus *b, const char *bucket, int replicas,
 	return s == NATS_OK ? 0 : fail(b, s, key);
 }
 
+/* Open bucket and read key: *kv stays open (also on a failed read). */
+static int kv_read(struct bus *b, const char *bucket, const char *key,
+		   int timeout_ms, kvStore **kv, kvEntry **e)
+{
+	int rc = kv_open(b, bucket, 0, timeout_ms, kv);
+	natsStatus s;
+
+	*e = NULL;
+	if (rc)
+		return rc;
+	/* a deleted key reads as not found too */
+	s = kvStore_Get(e, *kv, key);
+	return s == NATS_OK ? 0 : fail(b, s, key);
+}
+
 int bus_kv_get(struct bus *b, const char *bucket, const char *key,
 	       uint8_t **val, size_t *len, int timeout_ms)
 {
 	kvStore *kv = NULL;
-	kvEntry *e = NULL;
-	natsStatus s;
-	int rc;
+	kvEntry *e;
+	int rc = kv_read(b, bucket, key, timeout_ms, &kv, &e), n;
 
 	*val = NULL;
 	*len = 0;
-	rc = kv_open(b, bucket, 0, timeout_ms, &kv);
-	if (rc)
-		return rc;
-	s = kvStore_Get(&e, kv, key);
-	if (s == NATS_OK) {
-		int n = kvEntry_ValueLen(e);
-
+	if (!rc) {
+		n = kvEntry_ValueLen(e);
 		*val = malloc((size_t)n + 1);
 		if (*val) {
 			memcpy(*val, kvEntry_Value(e), (size_t)n);
 			(*val)[n] = '\0';
 			*len = (size_t)n;
 		} else {
-			s = NATS_NO_MEMORY;
+			rc = fail_errno(b, -ENOMEM, key);
 		}
-		kvEntry_Destroy(e);
 	}
+	kvEntry_Destroy(e);
 	kvStore_Destroy(kv);
-	return s == NATS_OK ? 0 : fail(b, s, key);
+	return rc;
 }
 
 int bus_kv_del(struct bus *b, const char *bucket, const char *key,
 	       int timeout_ms)
 {
 	kvStore *kv = NULL;
-	kvEntry *e = NULL;
+	kvEntry *e;
+	int rc = kv_read(b, bucket, key, timeout_ms, &kv, &e);
 	natsStatus s;
-	int rc;
 
-	rc = kv_open(b, bucket, 0, timeout_ms, &kv);
-	if (rc)
-		return rc;
-	/* a deleted key reads as not found too */
-	s = kvStore_Get(&e, kv, key);
 	kvEntry_Destroy(e);
-	if (s == NATS_OK)
+	if (!rc) {
 		s = kvStore_Delete(kv, key);
+		rc = s == NATS_OK ? 0 : fail(b, s, key);
+	}
 	kvStore_Destroy(kv);
-	return s == NATS_OK ? 0 : fail(b, s, key);
+	return rc;
 }
 
 /* ---- watches (one thread each) ---- */

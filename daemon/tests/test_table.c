@@ -7,6 +7,23 @@
 #include "../../tools/lib/tests/tap.h"
 #include "table.h"
 
+static void test_free_all(void)
+{
+	struct table t = { 0 };
+	char *v;
+	int i, rc = 0;
+
+	for (i = 0; i < 100; i++) {
+		v = malloc(16);
+		snprintf(v, 16, "v%d", i);
+		rc |= table_put_str(&t, v, v);
+	}
+	ok(!rc && t.n == 100, "100 owned values");
+	table_free_all(&t);
+	/* the -san build's leak check says whether they were freed */
+	ok(t.n == 0 && !t.b, "table_free_all: values and table freed");
+}
+
 int main(void)
 {
 	static char names[3000][16];
@@ -46,5 +63,6 @@ int main(void)
 	   table_get_str(&s, "user7") == NULL && s.n == 2999, "string delete");
 	ok(table_hash_str("a") != table_hash_str("b"), "hash differs");
 	table_free(&s);
+	test_free_all();
 	return done();
 }
