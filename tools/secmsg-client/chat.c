@@ -270,8 +270,7 @@ static int connect_client(struct cli *k)
 	n = pass_get(k->pass_file, prompt, false, pass, sizeof(pass));
 	if (n < 0) {
 		fprintf(stderr, "secmsg-client: cannot read the passphrase: %s\n",
-			n == -ENOTTY ? "no terminal (use --passphrase-file)" :
-			strerror((int)-n));
+			pass_strerror(n));
 		return EX_KEY;
 	}
 	key.passphrase = pass;

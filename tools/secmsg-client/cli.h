@@ -39,12 +39,19 @@ struct cli {
 	bool quit;
 };
 
-/* pass.c: a passphrase from a file (first line) or the terminal. */
+/*
+ * pass.c: a passphrase from a file (first line) or the terminal.  Each
+ * returns its length or a negative errno (pass_strerror() says it).
+ */
 long pass_read_file(const char *path, char *buf, size_t size);
 long pass_read_tty(const char *prompt, char *buf, size_t size);
-/* From --passphrase-file, else the terminal (twice when confirm). */
+/*
+ * From --passphrase-file, else the terminal (twice when confirm; -EINVAL
+ * when they differ).  An empty one is -ENOKEY (section 4 forbids it).
+ */
 long pass_get(const char *file, const char *prompt, bool confirm, char *buf,
 	      size_t size);
+const char *pass_strerror(long err);
 
 /* keygen.c */
 int cmd_keygen(int argc, char **argv);

@@ -36,13 +36,33 @@ static int write_pub(const char *path, const char *b64)
 	return fclose(f) ? -errno : 0;
 }
 
+/* --iterations: a decimal count the key file format allows. */
+static int parse_iterations(const char *s, uint32_t *out)
+{
+	unsigned long long v = 0;
+	const char *p;
+
+	for (p = s; *p >= '0' && *p <= '9' && v <= SECMSG_KEYFILE_ITER_MAX;
+	     p++)
+		v = v * 10 + (unsigned long long)(*p - '0');
+	if (p == s || *p || v < SECMSG_KEYFILE_ITER_MIN ||
+	    v > SECMSG_KEYFILE_ITER_MAX) {
+		fprintf(stderr, "secmsg-client: --iterations: a number from "
+			"%d to %d, not \"%s\"\n", SECMSG_KEYFILE_ITER_MIN,
+			SECMSG_KEYFILE_ITER_MAX, s);
+		return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
 int cmd_keygen(int argc, char **argv)
 {
 	const char *out = NULL, *pass_file = NULL;
 	char pass[PASS_MAX], b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)];
 	uint8_t pub[SECMSG_X25519_LEN];
 	unsigned int flags = 0;
-	unsigned long iter = 0;
+	uint32_t iter = 0;
 	long n;
 	int opt, err;
 
@@ -53,27 +73,27 @@ int cmd_keygen(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'P': pass_file = optarg; break;
 		case 'f': flags |= SECMSG_KEYFILE_F_OVERWRITE; break;
-		case 'i': iter = strtoul(optarg, NULL, 10); break;
+		case 'i':
+			if (parse_iterations(optarg, &iter))
+				return EX_USAGE_;
+			break;
 		default: return EX_USAGE_;
 		}
 	}
 	if (!out || optind != argc) {
 		fprintf(stderr, "usage: secmsg-client keygen -o FILE "
-			"[--passphrase-file FILE] [--force]\n");
+			"[--passphrase-file FILE] [--force] "
+			"[--iterations N]\n");
 		return EX_USAGE_;
 	}
 	n = pass_get(pass_file, "Passphrase for the new key: ", true, pass,
 		     sizeof(pass));
 	if (n < 0) {
-		fprintf(stderr, "secmsg-client: %s\n", n == -EINVAL ?
-			"the passphrases differ" : n == -ENOTTY ?
-			"no terminal: use --passphrase-file" : strerror((int)-n));
+		fprintf(stderr, "secmsg-client: %s\n", pass_strerror(n));
 		return EX_KEY;
 	}
-	if (!n)
-		fprintf(stderr, "secmsg-client: warning: empty passphrase\n");
-	err = secmsg_keyfile_create(out, NULL, pass, (size_t)n,
-				    (uint32_t)iter, flags, pub);
+	err = secmsg_keyfile_create(out, NULL, pass, (size_t)n, iter, flags,
+				    pub);
 	explicit_bzero(pass, sizeof(pass));
 	if (err) {
 		fprintf(stderr, "secmsg-client: %s: %s\n", out,
@@ -114,7 +134,8 @@ int cmd_pubkey(int argc, char **argv)
 	file = argv[optind];
 	n = pass_get(pass_file, "Passphrase: ", false, pass, sizeof(pass));
 	if (n < 0) {
-		fprintf(stderr, "secmsg-client: cannot read the passphrase\n");
+		fprintf(stderr, "secmsg-client: cannot read the passphrase: "
+			"%s\n", pass_strerror(n));
 		return EX_KEY;
 	}
 	err = secmsg_keyfile_load(file, pass, (size_t)n, priv);

@@ -83,6 +83,8 @@ int secmsg_keyfile_encode(const uint8_t priv[KEY_LEN], const void *pass,
 
 	if (!priv || !out || (pass_len && !pass))
 		return -EINVAL;
+	if (!pass_len)
+		return -ENOKEY;
 	if (!iterations)
 		iterations = SECMSG_KEYFILE_ITER_DEFAULT;
 	if (iterations < SECMSG_KEYFILE_ITER_MIN ||
@@ -137,6 +139,8 @@ int secmsg_keyfile_decode(const uint8_t *buf, size_t len, const void *pass,
 	err = secmsg_keyfile_iterations(buf, len, &iterations);
 	if (err)
 		return err;
+	if (!pass_len)
+		return -ENOKEY;
 	derive_kek(pass, pass_len, buf + OFF_SALT, iterations, kek);
 	aead_start(&c, kek, buf);
 	chacha_poly1305_decrypt(&c, KEY_LEN, key, buf + OFF_CT);
@@ -202,6 +206,8 @@ int secmsg_keyfile_create(const char *path, const uint8_t *priv,
 	if (!path || !*path || (pass_len && !pass) ||
 	    (flags & ~SECMSG_KEYFILE_F_OVERWRITE))
 		return -EINVAL;
+	if (!pass_len)
+		return -ENOKEY;
 	if (priv)
 		memcpy(key, priv, KEY_LEN);
 	else if ((err = secmsg_random(key, KEY_LEN)))
@@ -249,6 +255,8 @@ int secmsg_keyfile_load(const char *path, const void *pass, size_t pass_len,
 
 	if (!path || !priv || (pass_len && !pass))
 		return -EINVAL;
+	if (!pass_len)
+		return -ENOKEY;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -289,7 +297,9 @@ const char *secmsg_keyfile_strerror(int err)
 		return "wrong passphrase or damaged key file";
 	case -EINVAL:
 		return "not a secmsg key file (wrong size or magic, or an "
-		       "iteration count below 100000)";
+		       "iteration count outside 100000 to 100000000)";
+	case -ENOKEY:
+		return "empty passphrase (not allowed)";
 	case -EEXIST:
 		return "key file exists (not overwritten)";
 	default:

@@ -171,6 +171,12 @@ def main():
               cbytes(priv).replace("\t\t\t", "\t"))
     out.write("static const char keyfile_kat_image[] =\n\t%s;\n\n" %
               cbytes(img).replace("\t\t\t", "\t"))
+    # the same key sealed under an empty passphrase, which section 4
+    # forbids: libsecmsg must refuse to open it
+    img = keyfile(priv, b"", 100000, salt, nonce)
+    out.write("/* The same key under an empty passphrase (refused). */\n")
+    out.write("static const char keyfile_kat_empty_image[] =\n\t%s;\n\n" %
+              cbytes(img).replace("\t\t\t", "\t"))
     out.write("#endif\n")
 
 

@@ -6,8 +6,10 @@
  *  - round trips in memory and on disk, mode 0600 whatever the umask,
  *    O_EXCL (also against a symlink), overwrite by rename;
  *  - wrong passphrase (-EBADMSG, its message), a changed iteration count
- *    (authenticated: -EBADMSG; below the minimum: -EINVAL), every byte of
- *    the file flipped, bad magic / size (-EINVAL).
+ *    (authenticated: -EBADMSG; below the minimum or above the maximum:
+ *    -EINVAL), every byte of the file flipped, bad magic / size (-EINVAL);
+ *  - an empty passphrase is refused both ways (-ENOKEY): encode, create,
+ *    and decode / load of a file sealed under one (hs_kat.py made it).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -126,11 +128,43 @@ static void test_memory(void)
 	ok(secmsg_keyfile_encode(priv, pass, strlen(pass),
 				 SECMSG_KEYFILE_ITER_MIN - 1, img) == -EINVAL,
 	   "encode: %d iterations: -EINVAL", SECMSG_KEYFILE_ITER_MIN - 1);
-	ok(!secmsg_keyfile_encode(priv, "", 0, SECMSG_KEYFILE_ITER_MIN, img) &&
-	   !secmsg_keyfile_decode(img, IMG, NULL, 0, got) &&
-	   !memcmp(got, priv, KLEN), "an empty passphrase round-trips");
-	ok(secmsg_keyfile_decode(img, IMG, "x", 1, got) == -EBADMSG,
-	   "... and is not any passphrase");
+	ok(secmsg_keyfile_encode(priv, pass, strlen(pass),
+				 SECMSG_KEYFILE_ITER_MAX + 1, img) == -EINVAL,
+	   "encode: %d iterations: -EINVAL", SECMSG_KEYFILE_ITER_MAX + 1);
+	ok(!secmsg_keyfile_encode(priv, "x", 1, SECMSG_KEYFILE_ITER_MIN, img) &&
+	   !secmsg_keyfile_decode(img, IMG, "x", 1, got) &&
+	   !memcmp(got, priv, KLEN), "a one-byte passphrase round-trips");
+	memset(img, 0x5a, sizeof(img));
+	ok(secmsg_keyfile_encode(priv, "", 0, SECMSG_KEYFILE_ITER_MIN, img) ==
+	   -ENOKEY && secmsg_keyfile_encode(priv, NULL, 0, 0, img) == -ENOKEY,
+	   "encode: an empty passphrase is refused (-ENOKEY)");
+	ok(img[0] == 0x5a && img[IMG - 1] == 0x5a,
+	   "... and nothing is written");
+}
+
+/* Section 4: a passphrase may not be empty, in either direction. */
+static void test_empty_passphrase(void)
+{
+	const uint8_t *img = (const uint8_t *)keyfile_kat_empty_image;
+	uint8_t got[KLEN];
+	size_t i;
+	int r;
+
+	memset(got, 0x5a, sizeof(got));
+	r = secmsg_keyfile_decode(img, IMG, "", 0, got);
+	ok(r == -ENOKEY, "decode: a file sealed under an empty passphrase, "
+	   "opened with it: -ENOKEY (%d)", r);
+	for (i = 0; i < KLEN && got[i] == 0x5a; i++)
+		;
+	ok(i == KLEN, "... and the output is untouched");
+	ok(secmsg_keyfile_decode(img, IMG, NULL, 0, got) == -ENOKEY,
+	   "decode: a NULL empty passphrase: -ENOKEY");
+	ok(secmsg_keyfile_decode(img, IMG, keyfile_kat_pass,
+				 strlen(keyfile_kat_pass), got) == -EBADMSG,
+	   "decode: that file with another passphrase: -EBADMSG");
+	ok(!strcmp(secmsg_keyfile_strerror(-ENOKEY),
+		   "empty passphrase (not allowed)"),
+	   "-ENOKEY's message: \"%s\"", secmsg_keyfile_strerror(-ENOKEY));
 }
 
 static void test_tamper(void)
@@ -167,6 +201,13 @@ static void test_tamper(void)
 	memset(m + 8, 0, 4);
 	ok(secmsg_keyfile_decode(m, IMG, pass, strlen(pass), got) == -EINVAL,
 	   "iterations 0: -EINVAL");
+	memcpy(m, img, IMG);
+	m[8] = 0x05;
+	m[9] = 0xf5;
+	m[10] = 0xe1;
+	m[11] = 0x01;		/* 100000001, refused before any PBKDF2 */
+	ok(secmsg_keyfile_decode(m, IMG, pass, strlen(pass), got) == -EINVAL,
+	   "iterations raised to 100000001: -EINVAL");
 
 	/*
 	 * Every byte flipped (bit 0).  Byte 8, the top byte of the count,
@@ -198,6 +239,9 @@ static void test_tamper(void)
 	ok(!strncmp(secmsg_keyfile_strerror(-EINVAL), "not a secmsg key file",
 		    21), "-EINVAL's message: \"%s\"",
 	   secmsg_keyfile_strerror(-EINVAL));
+	ok(strstr(secmsg_keyfile_strerror(-EINVAL),
+		  "outside 100000 to 100000000") != NULL,
+	   "... which names both bounds of the iteration count");
 }
 
 /* A path in the temporary directory (16 slots, reused in turn). */
@@ -360,6 +404,16 @@ static void test_files(void)
 				 99999, 0, NULL) == -EINVAL &&
 	   access(path_in("c.key"), F_OK),
 	   "create with 99999 iterations: -EINVAL, no file");
+	ok(secmsg_keyfile_create(path_in("c.key"), NULL, pass, strlen(pass),
+				 SECMSG_KEYFILE_ITER_MAX + 1, 0, NULL) ==
+	   -EINVAL && access(path_in("c.key"), F_OK),
+	   "create with 100000001 iterations: -EINVAL, no file");
+	ok(secmsg_keyfile_create(path_in("c.key"), NULL, "", 0, 0, 0, NULL) ==
+	   -ENOKEY && access(path_in("c.key"), F_OK),
+	   "create with an empty passphrase: -ENOKEY, no file");
+	write_file(junk, keyfile_kat_empty_image, IMG);
+	ok(secmsg_keyfile_load(junk, "", 0, got) == -ENOKEY,
+	   "load a file sealed under an empty passphrase: -ENOKEY");
 
 	unlink(a);
 	unlink(b);
@@ -377,6 +431,7 @@ int main(void)
 	test_wycheproof_pbkdf2();
 	test_kat();
 	test_memory();
+	test_empty_passphrase();
 	test_tamper();
 	test_files();
 	return done();

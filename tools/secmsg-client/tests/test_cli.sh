@@ -47,6 +47,59 @@ ok $(($? != 5)) "pubkey with a wrong passphrase: exit 5"
 "$CLI" keygen -o "$T/alice.key" --passphrase-file "$T/pass" >/dev/null 2>&1
 ok $(($? != 5)) "keygen over an existing file: refused (exit 5)"
 
+# Passphrase files (docs/protocol.md section 4): the first line without its
+# LF, CR LF or nothing at the end; no empty, NUL-holding or over-long one.
+printf 'correct horse\r\n' >"$T/pass-crlf"
+printf 'correct horse' >"$T/pass-nonl"
+printf 'correct horse\nsecond line\n' >"$T/pass-2lines"
+for f in pass-crlf pass-nonl pass-2lines; do
+	[[ $("$CLI" pubkey "$T/alice.key" --passphrase-file "$T/$f") == $(cat "$T/alice.out") ]]
+	ok $? "passphrase file $f: the same passphrase"
+done
+printf 'correct horse \n' >"$T/pass-space"
+"$CLI" pubkey "$T/alice.key" --passphrase-file "$T/pass-space" >/dev/null 2>&1
+ok $(($? != 5)) "a trailing space is part of the passphrase (exit 5)"
+: >"$T/empty"
+printf '\n' >"$T/empty-line"
+printf '\r\nsecond line\n' >"$T/empty-crlf"
+for f in empty empty-line empty-crlf; do
+	"$CLI" keygen -o "$T/e.key" --passphrase-file "$T/$f" >/dev/null 2>"$T/e.err"
+	ok $(($? != 5)) "keygen with passphrase file $f: exit 5"
+	[[ ! -e $T/e.key ]] && grep -q 'empty passphrase (not allowed)' "$T/e.err"
+	ok $? "... no key file, \"empty passphrase (not allowed)\""
+done
+printf 'correct\0horse\n' >"$T/pass-nul"
+"$CLI" keygen -o "$T/e.key" --passphrase-file "$T/pass-nul" >/dev/null 2>"$T/e.err"
+ok $(($? != 5)) "keygen with a NUL byte in the passphrase: exit 5"
+[[ ! -e $T/e.key ]] && grep -q 'NUL byte' "$T/e.err"
+ok $? "... no key file, the message says why"
+head -c 1024 /dev/zero | tr '\0' x >"$T/pass-long"
+"$CLI" keygen -o "$T/e.key" --passphrase-file "$T/pass-long" >/dev/null 2>"$T/e.err"
+ok $(($? != 5)) "keygen with a 1024-byte passphrase: exit 5"
+[[ ! -e $T/e.key ]] && grep -q 'longer than 1023 bytes' "$T/e.err"
+ok $? "... no key file, not cut short"
+head -c 1023 /dev/zero | tr '\0' x >"$T/pass-max"
+"$CLI" keygen -o "$T/max.key" --passphrase-file "$T/pass-max" -i 100000 >/dev/null 2>&1 &&
+	"$CLI" pubkey "$T/max.key" --passphrase-file "$T/pass-max" >/dev/null 2>&1
+ok $? "a 1023-byte passphrase (the maximum) works"
+# a key file sealed under an empty passphrase (tools/lib/tests/hs_kat.py)
+printf '%b' '\x53\x45\x43\x4d\x53\x47\x4b\x31\x00\x01\x86\xa0\xc9\xd0\xd7\xde\xe5\xec\xf3\xfa\x01\x08\x0f\x16\x1d\x24\x2b\x32\xca\xd1\xd8\xdf\xe6\xed\xf4\xfb\x02\x09\x10\x17\x97\x07\xee\x76\xe3\xe4\xf0\x7a\x31\x8b\x57\x17\xc1\xcd\xf2\x0d\x03\xcb\xad\x35\xb6\x8b\x36\xfc\x73\xa2\xcc\xf1\xe7\xb1\x19\x01\xd7\x3f\x33\x25\x67\x2e\x1d\x80\xe3\x55\x40\x87\xd5\x9b\x2d\x55' >"$T/empty.key"
+[[ $(wc -c <"$T/empty.key") == 88 ]]
+ok $? "that key file is 88 bytes"
+"$CLI" pubkey "$T/empty.key" --passphrase-file "$T/empty" >/dev/null 2>"$T/e.err"
+ok $(($? != 5)) "pubkey of a key file sealed under an empty passphrase: exit 5"
+grep -q 'empty passphrase (not allowed)' "$T/e.err"
+ok $? "... \"empty passphrase (not allowed)\""
+for i in 99999 100000001 4294967297 12x ''; do
+	"$CLI" keygen -o "$T/e.key" --passphrase-file "$T/pass" -i "$i" >/dev/null 2>"$T/e.err"
+	ok $(($? != 2)) "keygen --iterations '$i': usage error (exit 2)"
+	[[ ! -e $T/e.key ]] && grep -q 'a number from 100000 to 100000000' "$T/e.err"
+	ok $? "... no key file, the message names both bounds"
+done
+"$CLI" keygen -o "$T/i.key" --passphrase-file "$T/pass" -i 100001 >/dev/null 2>&1 &&
+	[[ $(od -An -tx1 -j8 -N4 "$T/i.key" | tr -d ' ') == 000186a1 ]]
+ok $? "keygen --iterations 100001: the count in bytes 8-11, big endian"
+
 head -c 32 /dev/urandom >"$T/server.key"
 if [[ ${SERVER:-fakesrv} == secmsgd ]]; then
 	D=$DIR/../../../daemon/secmsgd

@@ -5,7 +5,7 @@
  *
  *   offset size
  *        0    8  magic "SECMSGK1"
- *        8    4  PBKDF2 iterations (big endian, >= 100000)
+ *        8    4  PBKDF2 iterations (big endian, 100000 to 100000000)
  *       12   16  salt (random)
  *       28   12  nonce (random)
  *       40   48  ChaCha20-Poly1305(kek, nonce, ad = bytes 0..39, key)
@@ -15,14 +15,18 @@
  * Errors (negative errno):
  *   -EBADMSG  wrong passphrase or damaged key file (the tag fails; this
  *             includes a changed iteration count, salt or nonce)
- *   -EINVAL   not a key file: wrong size or magic, iterations below
- *             SECMSG_KEYFILE_ITER_MIN; or a bad argument
+ *   -EINVAL   not a key file: wrong size or magic, iterations outside
+ *             SECMSG_KEYFILE_ITER_MIN..SECMSG_KEYFILE_ITER_MAX; or a bad
+ *             argument (also such an iteration count given to encode or
+ *             create)
+ *   -ENOKEY   the passphrase is empty: refused when sealing and when
+ *             opening (section 4: a passphrase may not be empty)
  *   -EEXIST   create: the file exists and SECMSG_KEYFILE_F_OVERWRITE was
  *             not given
  *   other     from the file system (open, read, write, rename)
  * secmsg_keyfile_strerror() says it in words.
  *
- * Passphrases are bytes (no terminating NUL is used).  Every buffer that
+ * Passphrases are bytes (no terminating NUL is used), at least one.  Every buffer that
  * held the key, the kek or the passphrase-derived state is wiped.
  */
 #ifndef SECMSG_KEYFILE_H
@@ -47,7 +51,8 @@
 
 /*
  * Encrypt priv into out with a random salt and nonce.  iterations 0 means
- * SECMSG_KEYFILE_ITER_DEFAULT; below SECMSG_KEYFILE_ITER_MIN is -EINVAL.
+ * SECMSG_KEYFILE_ITER_DEFAULT; outside SECMSG_KEYFILE_ITER_MIN..
+ * SECMSG_KEYFILE_ITER_MAX is -EINVAL.
  */
 int secmsg_keyfile_encode(const uint8_t priv[SECMSG_X25519_LEN],
 			  const void *pass, size_t pass_len,
