@@ -163,6 +163,15 @@ int secmsg_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	p.secret[SECMSG_DIR_S2C] = nla_data(info->attrs[SECMSG_A_SECRET_S2C]);
 	if (info->attrs[SECMSG_A_FLAGS])
 		p.flags = nla_get_u32(info->attrs[SECMSG_A_FLAGS]);
+	if (info->attrs[SECMSG_A_SESSION_ID]) {
+		p.id = nla_get_u64(info->attrs[SECMSG_A_SESSION_ID]);
+		if (!p.id) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[SECMSG_A_SESSION_ID],
+					    "session id 0 is not an id");
+			return -EINVAL;
+		}
+	}
 	p.owner_portid = info->snd_portid;
 	err = secmsg_nl_parse_policy(info, &p.pol, &p.pol_set);
 	if (err)
@@ -173,6 +182,10 @@ int secmsg_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(s);
 		if (err == -ENOSPC)
 			GENL_SET_ERR_MSG(info, "too many sessions in this namespace (max_sessions)");
+		else if (err == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[SECMSG_A_SESSION_ID],
+					    "a session with this id exists");
 		else
 			GENL_SET_ERR_MSG(info, "cannot create session");
 		return err;

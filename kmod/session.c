@@ -166,11 +166,15 @@ static void owner_free(struct secmsg_net *sn, struct secmsg_owner *o)
 	kfree(o);
 }
 
-/* Insert with a fresh random id; called with sn->lock held. */
+/*
+ * Insert with the id asked for (-EEXIST when taken) or, when s->id is 0,
+ * a fresh random one; called with sn->lock held.
+ */
 static int session_link(struct secmsg_net *sn, struct secmsg_session *s)
 {
 	struct rb_node **p = &sn->by_id.rb_node, *parent = NULL;
 	struct secmsg_owner *owner = NULL;
+	bool chosen = s->id != 0;
 	struct secmsg_session *it;
 	int err;
 
@@ -180,14 +184,18 @@ static int session_link(struct secmsg_net *sn, struct secmsg_session *s)
 			return -ENOMEM;
 	}
 	do {
-		s->id = get_random_u64();
+		if (!chosen)
+			s->id = get_random_u64();
 		if (!s->id)
 			continue;
 		err = rhashtable_lookup_insert_fast(&sn->table, &s->node,
 						    table_params);
-	} while (!s->id || err == -EEXIST);
-	if (err)
+	} while (!s->id || (err == -EEXIST && !chosen));
+	if (err) {
+		if (owner && list_empty(&owner->sessions))
+			owner_free(sn, owner);
 		return err;
+	}
 
 	while (*p) {
 		parent = *p;
@@ -241,6 +249,7 @@ struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
 	s->alg = p->alg;
 	s->flags = p->flags;
 	s->owner_portid = p->owner_portid;
+	s->id = p->id;
 	strscpy(s->user_id, p->user_id, sizeof(s->user_id));
 	s->pol = default_policy;
 	session_apply_policy(&s->pol, &p->pol, p->pol_set);

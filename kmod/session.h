@@ -85,6 +85,7 @@ struct secmsg_session_params {
 	u32 pol_set;			/* SECMSG_POL_* */
 	u32 flags;
 	u32 owner_portid;
+	u64 id;				/* 0: a random one */
 };
 
 /* The session's current algorithm and epoch. */

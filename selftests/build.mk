@@ -12,7 +12,7 @@ KSFT_STAMP := $(KSFT_DIR)/.extracted
 
 SELFTEST_NAMES := crypt session msg rotate expiry events batch dump \
 	concurrency perm_netns
-SELFTEST_NAMES += handshake
+SELFTEST_NAMES += handshake vectors
 SELFTESTS := $(patsubst %,selftests/%_test,$(SELFTEST_NAMES))
 SELFTEST_TOOLS := selftests/mksess
 SELFTEST_COMMON := selftests/common.o selftests/rawnl.o

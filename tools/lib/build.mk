@@ -34,11 +34,18 @@ LIBSECMSG_SAN_LDLIBS := $(LIBSECMSG_SAN) $(NL_LIBS) $(NETTLE_LIBS)
 LIBSECMSG_TESTS := $(addprefix tools/lib/tests/, \
 	test_wycheproof test_crypt test_keys test_msg test_replay test_nl)
 LIBSECMSG_TESTS += $(addprefix tools/lib/tests/, test_handshake test_keyfile)
+# docs/vectors.json: mkvectors makes it, test_vectors checks it against
+# libsecmsg, vectors_check.py (as test_vectors_py) against an independent
+# implementation (Python cryptography, nettle's Twofish)
+LIBSECMSG_TESTS += tools/lib/tests/test_vectors
+MKVECTORS := tools/lib/tests/mkvectors
+VECTORS_PY_TEST := tools/lib/tests/test_vectors_py
 LIBSECMSG_TEST_HDRS := $(wildcard tools/lib/tests/*.h)
 
 USER_LIBS += $(LIBSECMSG) $(LIBSECMSG_SAN)
-HOST_TESTS += $(LIBSECMSG_TESTS)
-CLEAN_FILES += $(LIBSECMSG_TESTS:=-san)
+USER_PROGS += $(MKVECTORS)
+HOST_TESTS += $(LIBSECMSG_TESTS) $(VECTORS_PY_TEST)
+CLEAN_FILES += $(LIBSECMSG_TESTS:=-san) $(VECTORS_PY_TEST)-san
 
 .PHONY: libsecmsg-tests
 libsecmsg-tests: $(LIBSECMSG_TESTS) $(LIBSECMSG_TESTS:=-san)
@@ -66,6 +73,15 @@ $(LIBSECMSG_TESTS:=-san): tools/lib/tests/%-san: tools/lib/tests/%.c \
 		$(LIBSECMSG_TEST_HDRS) $(LIBSECMSG_HDRS) $(LIBSECMSG_SAN)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $< \
 		$(LIBSECMSG_SAN_LDLIBS) $(JSON_LIBS)
+
+$(MKVECTORS): tools/lib/tests/mkvectors.c $(LIBSECMSG_TEST_HDRS) \
+		$(LIBSECMSG_HDRS) $(LIBSECMSG)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(LIBSECMSG_LDLIBS) $(JSON_LIBS)
+
+# a script: the -san twin is the same script (nothing to sanitize)
+$(VECTORS_PY_TEST) $(VECTORS_PY_TEST)-san: tools/lib/tests/vectors_check.py
+	cp $< $@
+	chmod +x $@
 
 # ---- libsecmsg client (tools/lib/client/) and the shared library --------
 # The WebSocket client (libwebsockets, cJSON) is tools/lib/libsecmsg-client.a

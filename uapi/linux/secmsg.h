@@ -121,9 +121,11 @@ enum secmsg_alg {
  *	SECMSG_A_DATA; SECMSG_A_SALT, SECMSG_A_INFO, SECMSG_A_LENGTH).
  * @SECMSG_CMD_SESSION_NEW: create a session with manual keying.
  *	Request: SECMSG_A_USER_ID, SECMSG_A_ALG, SECMSG_A_SECRET_C2S,
- *	SECMSG_A_SECRET_S2C, optional SECMSG_A_POLICY, SECMSG_A_FLAGS.
+ *	SECMSG_A_SECRET_S2C, optional SECMSG_A_POLICY, SECMSG_A_FLAGS and
+ *	SECMSG_A_SESSION_ID (the id to give it, nonzero, for known-answer
+ *	tests such as docs/vectors.json; random when absent).
  *	Reply: the session (as SESSION_GET).  ENOSPC when the namespace holds
- *	max_sessions (module parameter).
+ *	max_sessions (module parameter), EEXIST when the id is taken.
  * @SECMSG_CMD_SESSION_GET: one session (SECMSG_A_SESSION_ID) or, as a
  *	dump, all of the namespace's sessions in ascending id order.  A dump
  *	is resumable: sessions created or deleted while it runs never make it
@@ -216,7 +218,8 @@ enum secmsg_cmd {
 /**
  * enum secmsg_attr - top-level attributes
  * @SECMSG_A_PAD: padding for 64-bit attributes
- * @SECMSG_A_SESSION_ID: u64; sessions get random nonzero ids
+ * @SECMSG_A_SESSION_ID: u64; sessions get random nonzero ids (unless
+ *	SESSION_NEW asks for one)
  * @SECMSG_A_USER_ID: NUL-terminated string, see SECMSG_USER_ID_MAX
  * @SECMSG_A_ALG: u32, enum secmsg_alg
  * @SECMSG_A_KEY: binary, SECMSG_KEY_LEN; SECMSG_CMD_CRYPT key.  Write-only.

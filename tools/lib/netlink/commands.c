@@ -135,7 +135,8 @@ int secmsg_session_new(struct secmsg_nl *nl,
 		return -EINVAL;
 	msg = secmsg_nl_req(nl, SECMSG_CMD_SESSION_NEW, 0,
 			    attr_size(uid_len) + 2 * attr_size(4) +
-			    2 * attr_size(SECMSG_KEY_LEN) + POLICY_SIZE);
+			    2 * attr_size(SECMSG_KEY_LEN) + POLICY_SIZE +
+			    attr_size(8) + 4);
 	if (!msg)
 		return -ENOMEM;
 	if ((p->user_id &&
@@ -146,7 +147,9 @@ int secmsg_session_new(struct secmsg_nl *nl,
 	    (p->secret_s2c && nla_put(msg, SECMSG_A_SECRET_S2C,
 				      SECMSG_KEY_LEN, p->secret_s2c)) ||
 	    secmsg_nl_put_policy(msg, &p->policy) ||
-	    (p->flags && nla_put_u32(msg, SECMSG_A_FLAGS, p->flags))) {
+	    (p->flags && nla_put_u32(msg, SECMSG_A_FLAGS, p->flags)) ||
+	    (p->session_id && nla_put_u64(msg, SECMSG_A_SESSION_ID,
+					  p->session_id))) {
 		secmsg_nl_req_free(msg);
 		return -EMSGSIZE;
 	}

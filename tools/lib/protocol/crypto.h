@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "secmsg/wire.h"
+
 #define SECMSG_SHA256_LEN	32
 /* RFC 5869: at most 255 blocks of output. */
 #define SECMSG_HKDF_MAX_OUT	(255 * SECMSG_SHA256_LEN)
@@ -26,5 +28,35 @@ void secmsg_hmac_sha256(const uint8_t *key, size_t key_len,
 
 /* Fill buf from getrandom(2).  Return 0 or -errno. */
 int secmsg_random(void *buf, size_t len);
+
+/*
+ * Known-answer generation (docs/vectors.json, tools/lib/tests/mkvectors):
+ * fn is called after every step of the handshake's symmetric state,
+ * op "Init", "MixHash" or "MixKey" with the step's input (the protocol
+ * name, the hashed bytes, the DH result) and h, ck, k after it.  Not for
+ * real use: it hands out secrets; one process-wide hook, not thread-safe,
+ * not exported from libsecmsg.so.  fn NULL turns it off.
+ */
+typedef void (*secmsg_hs_trace_fn)(void *arg, const char *op,
+				   const uint8_t *in, size_t len,
+				   const uint8_t h[32], const uint8_t ck[32],
+				   const uint8_t k[32]);
+__attribute__((visibility("hidden")))
+void secmsg_hs_set_trace(secmsg_hs_trace_fn fn, void *arg);
+
+/*
+ * Known-answer generation: secmsg_msg_seal() with a given twofish_cbc IV
+ * (iv NULL: random; the AEADs ignore it), and secmsg_keyfile_encode() with
+ * a given salt and nonce (salt_nonce: 16 + 12 bytes; NULL: random).  A
+ * real sender never reuses an IV, salt or nonce.
+ */
+__attribute__((visibility("hidden")))
+long secmsg_msg_seal_iv(const struct secmsg_dir_keys *k, int alg,
+			uint64_t session_id, uint64_t seq, const uint8_t *iv,
+			const uint8_t *pt, size_t pt_len, uint8_t *out);
+__attribute__((visibility("hidden")))
+int secmsg_keyfile_encode_with(const uint8_t priv[32], const void *pass,
+			       size_t pass_len, uint32_t iterations,
+			       const uint8_t *salt_nonce, uint8_t out[88]);
 
 #endif

@@ -177,6 +177,23 @@ bool secmsg_user_id_valid(const char *user_id)
 
 /* ---- symmetric state ---- */
 
+/* Known-answer generation only (crypto.h): every step's state. */
+static secmsg_hs_trace_fn trace_fn;
+static void *trace_arg;
+
+void secmsg_hs_set_trace(secmsg_hs_trace_fn fn, void *arg)
+{
+	trace_fn = fn;
+	trace_arg = arg;
+}
+
+static void trace(const char *op, const struct sym *s, const void *in,
+		  size_t len)
+{
+	if (trace_fn)
+		trace_fn(trace_arg, op, in, len, s->h, s->ck, s->k);
+}
+
 static void mix_hash(struct sym *s, const void *data, size_t len)
 {
 	struct sha256_ctx c;
@@ -187,6 +204,7 @@ static void mix_hash(struct sym *s, const void *data, size_t len)
 		sha256_update(&c, len, data);
 	sha256_digest(&c, HLEN, s->h);
 	explicit_bzero(&c, sizeof(c));
+	trace("MixHash", s, data, len);
 }
 
 static void sym_init(struct sym *s, const uint8_t c_pub[KLEN],
@@ -195,6 +213,7 @@ static void sym_init(struct sym *s, const uint8_t c_pub[KLEN],
 	memset(s, 0, sizeof(*s));
 	memcpy(s->h, protocol_name, HLEN);
 	memcpy(s->ck, s->h, HLEN);
+	trace("Init", s, protocol_name, HLEN);
 	mix_hash(s, prologue, sizeof(prologue) - 1);
 	mix_hash(s, c_pub, KLEN);
 	mix_hash(s, s_pub, KLEN);
@@ -224,6 +243,7 @@ static void mix_key(struct sym *s, const uint8_t dh[KLEN])
 	noise_hkdf2(s->ck, dh, KLEN, ck, s->k);
 	memcpy(s->ck, ck, HLEN);
 	explicit_bzero(ck, sizeof(ck));
+	trace("MixKey", s, dh, KLEN);
 }
 
 /* DH and MixKey; -EINVAL for a non-canonical key or low-order result. */

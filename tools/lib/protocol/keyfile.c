@@ -77,6 +77,16 @@ int secmsg_keyfile_encode(const uint8_t priv[KEY_LEN], const void *pass,
 			  size_t pass_len, uint32_t iterations,
 			  uint8_t out[SECMSG_KEYFILE_LEN])
 {
+	return secmsg_keyfile_encode_with(priv, pass, pass_len, iterations,
+					  NULL, out);
+}
+
+/* salt_nonce: the file's salt and nonce, NULL for random ones (crypto.h) */
+int secmsg_keyfile_encode_with(const uint8_t priv[KEY_LEN], const void *pass,
+			       size_t pass_len, uint32_t iterations,
+			       const uint8_t *salt_nonce,
+			       uint8_t out[SECMSG_KEYFILE_LEN])
+{
 	struct chacha_poly1305_ctx c;
 	uint8_t kek[32];
 	int err;
@@ -95,8 +105,13 @@ int secmsg_keyfile_encode(const uint8_t priv[KEY_LEN], const void *pass,
 	out[OFF_ITER + 1] = (uint8_t)(iterations >> 16);
 	out[OFF_ITER + 2] = (uint8_t)(iterations >> 8);
 	out[OFF_ITER + 3] = (uint8_t)iterations;
-	err = secmsg_random(out + OFF_SALT,
-			    SECMSG_KEYFILE_SALT_LEN + SECMSG_KEYFILE_NONCE_LEN);
+	err = 0;
+	if (salt_nonce)
+		memcpy(out + OFF_SALT, salt_nonce,
+		       SECMSG_KEYFILE_SALT_LEN + SECMSG_KEYFILE_NONCE_LEN);
+	else
+		err = secmsg_random(out + OFF_SALT, SECMSG_KEYFILE_SALT_LEN +
+				    SECMSG_KEYFILE_NONCE_LEN);
 	if (err) {
 		explicit_bzero(out, SECMSG_KEYFILE_LEN);
 		return err;

@@ -101,6 +101,15 @@ long secmsg_msg_seal(const struct secmsg_dir_keys *k, int alg,
 		     uint64_t session_id, uint64_t seq, const uint8_t *pt,
 		     size_t pt_len, uint8_t *out)
 {
+	return secmsg_msg_seal_iv(k, alg, session_id, seq, NULL, pt, pt_len,
+				  out);
+}
+
+/* iv: twofish_cbc's IV, NULL for a random one (crypto.h). */
+long secmsg_msg_seal_iv(const struct secmsg_dir_keys *k, int alg,
+			uint64_t session_id, uint64_t seq, const uint8_t *iv_in,
+			const uint8_t *pt, size_t pt_len, uint8_t *out)
+{
 	struct secmsg_hdr h = {
 		.version = SECMSG_WIRE_VERSION,
 		.alg = (uint8_t)alg,
@@ -122,8 +131,9 @@ long secmsg_msg_seal(const struct secmsg_dir_keys *k, int alg,
 
 	if (alg == SECMSG_ALG_TWOFISH_CBC) {
 		iv = out + SECMSG_HDR_LEN;
-		err = secmsg_random(iv, SECMSG_CBC_IV_LEN);
-		if (err)
+		if (iv_in)
+			memcpy(iv, iv_in, SECMSG_CBC_IV_LEN);
+		else if ((err = secmsg_random(iv, SECMSG_CBC_IV_LEN)))
 			return err;
 		n = secmsg_crypt_seal(alg, k->key, iv, SECMSG_CBC_IV_LEN,
 				      out, SECMSG_HDR_LEN, pt, pt_len,

@@ -72,6 +72,8 @@ struct secmsg_session_params {
 	const uint8_t *secret_s2c;	/* SECMSG_KEY_LEN bytes */
 	struct secmsg_policy policy;
 	uint32_t flags;
+	/* the session's id, for known-answer tests; 0: a random one */
+	uint64_t session_id;
 };
 
 int secmsg_session_new(struct secmsg_nl *nl,
