@@ -49,14 +49,17 @@ void auth_timeout(struct conn *c)
 	conn_close(c, 1008, "handshake_timeout", "handshake_timeout");
 }
 
-static void register_user(struct conn *c, struct frame *f)
+/* Register on first use: 0, or the kernel's refusal of the new user. */
+static int register_user(struct conn *c, struct frame *f)
 {
 	struct alog a;
 	int rc = kern_user_exists(f->user);
 
 	if (rc != -ENOENT)
-		return;		/* known (or unknowable): the handshake decides */
+		return 0;	/* known (or unknowable): the handshake decides */
 	rc = kern_user_add(f->user, f->pubkey);
+	if (rc == -EEXIST)
+		return 0;	/* registered meanwhile: the handshake decides */
 	alog_begin(&a, "user_registered");
 	alog_u64(&a, "conn", c->cid);
 	alog_str(&a, "peer", c->peer);
@@ -68,6 +71,7 @@ static void register_user(struct conn *c, struct frame *f)
 		D.m.registrations++;
 	}
 	alog_end(&a);
+	return rc;
 }
 
 static void policy(struct secmsg_policy *p)
@@ -92,7 +96,12 @@ void auth_hello(struct conn *c, struct frame *f)
 	int rc;
 
 	if (!f->user_valid) {
-		hs_fail(c, "unknown_user", "no such user", 0);
+		if (D.cfg.register_users && f->has_pubkey)
+			hs_fail(c, "registration_refused", "a user id is 1 to "
+				"64 of A-Z a-z 0-9 . _ @ -, not starting with "
+				". or -", 0);
+		else
+			hs_fail(c, "unknown_user", "no such user", 0);
 		return;
 	}
 	snprintf(c->user_name, sizeof(c->user_name), "%s", f->user);
@@ -106,8 +115,13 @@ void auth_hello(struct conn *c, struct frame *f)
 			"user and alg must match handshake message 1", 0);
 		return;
 	}
-	if (D.cfg.register_users && f->has_pubkey)
-		register_user(c, f);
+	if (D.cfg.register_users && f->has_pubkey &&
+	    (rc = register_user(c, f))) {
+		hs_fail(c, "registration_refused", rc == -EINVAL ?
+			"the public key is not a valid X25519 public key" :
+			"the server cannot register users now", rc);
+		return;
+	}
 	policy(&pol);
 	rc = kern_handshake(f->hs, f->hs_len, &pol, &sid, msg2, &msg2_len);
 	switch (rc) {

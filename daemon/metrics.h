@@ -19,7 +19,7 @@
 	X(bad_json) X(unknown_type) X(bad_field) X(bad_base64) \
 	X(frame_too_large) X(not_authenticated) X(already_authenticated) \
 	X(unknown_user) X(auth_failed) X(replayed) X(handshake_failed) \
-	X(rate_limited) X(internal)
+	X(registration_refused) X(rate_limited) X(internal)
 
 #define X(n) FC_##n,
 enum { METRICS_FAIL_CODES FC__N };

@@ -222,6 +222,35 @@ async def case_messages(d, users):
     await a.close()
     await b.close()
 
+    # ids are the sender's own: not de-duplicated (docs/protocol.md)
+    a, b = users[0].client(d), users[1].client(d)
+    await a.login()
+    await b.login()
+    await a.message(b.user, b"first", mid=42)
+    await a.message(b.user, b"second", mid=42)
+    dels = []
+    while len(dels) < 2:
+        f = await a.recv_raw()
+        if f.get("type") == "delivery":
+            dels.append(f)
+    tap.eq([(f.get("id"), f.get("status")) for f in dels],
+           [(42, "delivered")] * 2,
+           "the same id twice: two deliveries, both delivered")
+    await b.pump(lambda c: len(c.received) >= 2)
+    tap.eq(b.received, [(a.user, b"first"), (a.user, b"second")],
+           "the same id twice: both messages arrive")
+    # failed deliveries are not errors: 12 of them do not close
+    ids = [await a.message("nobody-" + h.uniq("x"), b"x") for _ in range(12)]
+    await a.pump(lambda c: all(i in c.deliveries for i in ids))
+    tap.ok(all(a.deliveries[i].get("code") == "recipient_unknown"
+               for i in ids), "12 failed deliveries (recipient_unknown)")
+    await a.send({"type": "who"})
+    f = await a.next_frame()
+    tap.eq(f.get("type"), "online",
+           "... do not count towards the 10-error close")
+    await a.close()
+    await b.close()
+
 
 async def case_unauthenticated(d, users):
     b = users[1].client(d)

@@ -184,6 +184,28 @@ async def case_register(tmpusers):
             tap.eq(e.frame.get("code"), "auth_failed",
                    "--register: another key for a registered user -> auth_failed")
         await c.close()
+        # a refused registration says so (docs/protocol.md section 5)
+        bad = h.User("-" + h.uniq("dash"))
+        cases = [(bad.client(d), None, "a user id starting with '-'"),
+                 (h.User(h.uniq("badkey")).client(d),
+                  {"pubkey": sc.b64e(b"\xff" * 32)},
+                  "a non-canonical public key")]
+        for client, extra, desc in cases:
+            try:
+                await client.login(register=True, extra=extra)
+                tap.ok(False, "--register: %s is refused" % desc)
+            except sc.ProtocolError as e:
+                tap.ok(e.frame.get("code") == "registration_refused" and
+                       isinstance(e.frame.get("message"), str),
+                       "--register: %s -> registration_refused" % desc,
+                       e.frame)
+            closed = await client.wait_closed()
+            tap.eq(closed and closed[0], 1008,
+                   "--register: %s: closed with 1008" % desc)
+            r = subprocess.run([h.SECMSGCTL, "user", "list"],
+                               capture_output=True, text=True)
+            tap.ok(r.returncode == 0 and client.user not in r.stdout,
+                   "--register: %s: not registered" % desc)
     finally:
         d.cleanup()
         subprocess.run([h.SECMSGCTL, "user", "del", newbie.name],
