@@ -9,6 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <nettle/aes.h>
+#include <nettle/gcm.h>
+#include <nettle/hmac.h>
+#include <nettle/twofish.h>
+
 #include "secmsg/wire.h"
 
 #define SECMSG_SHA256_LEN	32
@@ -25,6 +30,46 @@ struct secmsg_buf {
 void secmsg_hmac_sha256(const uint8_t *key, size_t key_len,
 			const struct secmsg_buf *v, size_t n,
 			uint8_t tag[SECMSG_SHA256_LEN]);
+
+/*
+ * A 32-byte key scheduled once for one algorithm (crypt.c): AES-256's
+ * round keys and the GHASH table; ChaCha20-Poly1305's key (its Poly1305
+ * key is per nonce anyway); twofish_cbc's Twofish key schedule and its
+ * HMAC-SHA256 key, both from the HKDF subkeys.  Seal and open keep their
+ * per-message state on their own stack and leave the cipher as it was,
+ * so one cipher may serve several threads at once.
+ *
+ * secmsg_cipher_set: 0, or -EINVAL for an unknown algorithm (c is then
+ * all zero).  secmsg_cipher_wipe erases the part alg used.  Seal and open
+ * are secmsg_crypt_seal/open without the keying: the nonce is 12 bytes
+ * (AEADs) or the 16-byte IV (twofish_cbc); the same room, overlap rules
+ * and errors (open: -EMSGSIZE, -EINVAL for lengths, -EBADMSG, then
+ * -EINVAL for twofish_cbc's padding).
+ */
+struct secmsg_cipher {
+	int alg;
+	union {
+		struct {
+			struct gcm_key ghash;
+			struct aes256_ctx aes;
+		} gcm;
+		uint8_t chacha[32];
+		struct {
+			struct twofish_ctx tf;
+			struct hmac_sha256_ctx mac;	/* keyed, no data */
+		} tf;
+	} u;
+};
+
+int secmsg_cipher_set(struct secmsg_cipher *c, int alg,
+		      const uint8_t key[32]);
+void secmsg_cipher_wipe(struct secmsg_cipher *c);
+long secmsg_cipher_seal(const struct secmsg_cipher *c, const uint8_t *nonce,
+			const uint8_t *aad, size_t aad_len,
+			const uint8_t *pt, size_t pt_len, uint8_t *out);
+long secmsg_cipher_open(const struct secmsg_cipher *c, const uint8_t *nonce,
+			const uint8_t *aad, size_t aad_len,
+			const uint8_t *ct, size_t ct_len, uint8_t *out);
 
 /* Fill buf from getrandom(2).  Return 0 or -errno. */
 int secmsg_random(void *buf, size_t len);

@@ -7,6 +7,10 @@
  * that tests can build what the kernel must refuse); open refuses
  * seq >= 2^48 like the kernel.
  *
+ * secmsg_msg_ctx (secmsg/wire.h) holds a direction's key and salt at one
+ * epoch, the cipher keyed once (crypto.h); the one-shot seal and open
+ * below key one on their stack for each message.
+ *
  * secmsg_msg_open() checks, in this order (the kernel's):
  *   -EINVAL       arguments, or shorter than the header
  *   -EPROTO       version, reserved bits, session id other than ours,
@@ -22,6 +26,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
@@ -85,16 +90,139 @@ int secmsg_hdr_get(const uint8_t *in, size_t len, struct secmsg_hdr *h)
 	return 0;
 }
 
+/* A keyed context (secmsg/wire.h); alg 0: not keyed. */
+struct secmsg_msg_ctx {
+	uint32_t epoch;
+	uint8_t salt[SECMSG_AEAD_NONCE_LEN];
+	struct secmsg_cipher cipher;
+};
+
 /* nonce = salt XOR (0^4 || be64(seq)) */
-static void aead_nonce(const struct secmsg_dir_keys *k, uint64_t seq,
-		       uint8_t nonce[SECMSG_AEAD_NONCE_LEN])
+static void aead_nonce(const uint8_t salt[SECMSG_AEAD_NONCE_LEN],
+		       uint64_t seq, uint8_t nonce[SECMSG_AEAD_NONCE_LEN])
 {
 	int i;
 
 	memset(nonce, 0, 4);
 	put_be64(nonce + 4, seq);
 	for (i = 0; i < SECMSG_AEAD_NONCE_LEN; i++)
-		nonce[i] ^= k->salt[i];
+		nonce[i] ^= salt[i];
+}
+
+/* Key c for k's epoch and alg; on failure c is all zero (not keyed). */
+static int ctx_key(struct secmsg_msg_ctx *c, const struct secmsg_dir_keys *k,
+		   int alg)
+{
+	if (!secmsg_dir_valid(k) || !alg_valid(alg)) {
+		explicit_bzero(c, sizeof(*c));
+		return -EINVAL;
+	}
+	c->epoch = k->epoch;
+	memcpy(c->salt, k->salt, sizeof(c->salt));
+	return secmsg_cipher_set(&c->cipher, alg, k->key);
+}
+
+static void ctx_wipe(struct secmsg_msg_ctx *c)
+{
+	secmsg_cipher_wipe(&c->cipher);
+	explicit_bzero(c->salt, sizeof(c->salt));
+	c->epoch = 0;
+}
+
+int secmsg_msg_ctx_new(struct secmsg_msg_ctx **out,
+		       const struct secmsg_dir_keys *k, int alg)
+{
+	struct secmsg_msg_ctx *c;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	err = ctx_key(c, k, alg);
+	if (err) {
+		free(c);
+		return err;
+	}
+	*out = c;
+	return 0;
+}
+
+int secmsg_msg_ctx_set(struct secmsg_msg_ctx *c,
+		       const struct secmsg_dir_keys *k, int alg)
+{
+	if (!c)
+		return -EINVAL;
+	ctx_wipe(c);
+	return ctx_key(c, k, alg);
+}
+
+void secmsg_msg_ctx_free(struct secmsg_msg_ctx *c)
+{
+	if (!c)
+		return;
+	ctx_wipe(c);
+	free(c);
+}
+
+uint32_t secmsg_msg_ctx_epoch(const struct secmsg_msg_ctx *c)
+{
+	return c && c->cipher.alg ? c->epoch : 0;
+}
+
+int secmsg_msg_ctx_alg(const struct secmsg_msg_ctx *c)
+{
+	return c ? c->cipher.alg : 0;
+}
+
+/* iv: twofish_cbc's IV, NULL for a random one. */
+static long ctx_seal(const struct secmsg_msg_ctx *c, uint64_t session_id,
+		     uint64_t seq, const uint8_t *iv_in, const uint8_t *pt,
+		     size_t pt_len, uint8_t *out)
+{
+	struct secmsg_hdr h = {
+		.version = SECMSG_WIRE_VERSION,
+		.alg = (uint8_t)c->cipher.alg,
+		.epoch = c->epoch,
+		.session_id = session_id,
+		.seq = seq,
+	};
+	uint8_t nonce[SECMSG_AEAD_NONCE_LEN];
+	uint8_t *iv;
+	long n;
+	int err;
+
+	if (!c->cipher.alg || !out || (pt_len && !pt))
+		return -EINVAL;
+	if (pt_len > SECMSG_MAX_PLAINTEXT)
+		return -EMSGSIZE;
+	secmsg_hdr_put(out, &h);
+
+	if (h.alg == SECMSG_ALG_TWOFISH_CBC) {
+		iv = out + SECMSG_HDR_LEN;
+		if (iv_in)
+			memcpy(iv, iv_in, SECMSG_CBC_IV_LEN);
+		else if ((err = secmsg_random(iv, SECMSG_CBC_IV_LEN)))
+			return err;
+		n = secmsg_cipher_seal(&c->cipher, iv, out, SECMSG_HDR_LEN,
+				       pt, pt_len, iv + SECMSG_CBC_IV_LEN);
+		return n < 0 ? n : n + SECMSG_HDR_LEN + SECMSG_CBC_IV_LEN;
+	}
+	aead_nonce(c->salt, seq, nonce);
+	n = secmsg_cipher_seal(&c->cipher, nonce, out, SECMSG_HDR_LEN, pt,
+			       pt_len, out + SECMSG_HDR_LEN);
+	explicit_bzero(nonce, sizeof(nonce));
+	return n < 0 ? n : n + SECMSG_HDR_LEN;
+}
+
+long secmsg_msg_ctx_seal(const struct secmsg_msg_ctx *c, uint64_t session_id,
+			 uint64_t seq, const uint8_t *pt, size_t pt_len,
+			 uint8_t *out)
+{
+	return c ? ctx_seal(c, session_id, seq, NULL, pt, pt_len, out) :
+		   -EINVAL;
 }
 
 long secmsg_msg_seal(const struct secmsg_dir_keys *k, int alg,
@@ -105,106 +233,109 @@ long secmsg_msg_seal(const struct secmsg_dir_keys *k, int alg,
 				  out);
 }
 
-/* iv: twofish_cbc's IV, NULL for a random one (crypto.h). */
+/* One message: a context keyed for it on the stack (crypto.h). */
 long secmsg_msg_seal_iv(const struct secmsg_dir_keys *k, int alg,
 			uint64_t session_id, uint64_t seq, const uint8_t *iv_in,
 			const uint8_t *pt, size_t pt_len, uint8_t *out)
 {
-	struct secmsg_hdr h = {
-		.version = SECMSG_WIRE_VERSION,
-		.alg = (uint8_t)alg,
-		.session_id = session_id,
-		.seq = seq,
-	};
-	uint8_t nonce[SECMSG_AEAD_NONCE_LEN];
-	uint8_t *iv;
+	struct secmsg_msg_ctx c;
 	long n;
-	int err;
 
-	if (!secmsg_dir_valid(k) || !alg_valid(alg) || !out ||
-	    (pt_len && !pt))
+	if (!out || (pt_len && !pt))
 		return -EINVAL;
-	if (pt_len > SECMSG_MAX_PLAINTEXT)
-		return -EMSGSIZE;
-	h.epoch = k->epoch;
-	secmsg_hdr_put(out, &h);
-
-	if (alg == SECMSG_ALG_TWOFISH_CBC) {
-		iv = out + SECMSG_HDR_LEN;
-		if (iv_in)
-			memcpy(iv, iv_in, SECMSG_CBC_IV_LEN);
-		else if ((err = secmsg_random(iv, SECMSG_CBC_IV_LEN)))
-			return err;
-		n = secmsg_crypt_seal(alg, k->key, iv, SECMSG_CBC_IV_LEN,
-				      out, SECMSG_HDR_LEN, pt, pt_len,
-				      iv + SECMSG_CBC_IV_LEN);
-		return n < 0 ? n : n + SECMSG_HDR_LEN + SECMSG_CBC_IV_LEN;
-	}
-	aead_nonce(k, seq, nonce);
-	n = secmsg_crypt_seal(alg, k->key, nonce, sizeof(nonce), out,
-			      SECMSG_HDR_LEN, pt, pt_len, out + SECMSG_HDR_LEN);
-	explicit_bzero(nonce, sizeof(nonce));
-	return n < 0 ? n : n + SECMSG_HDR_LEN;
+	if (ctx_key(&c, k, alg))
+		return -EINVAL;
+	n = ctx_seal(&c, session_id, seq, iv_in, pt, pt_len, out);
+	ctx_wipe(&c);
+	return n;
 }
 
 /*
- * Header checks against k, the expected algorithm and session id, in
- * the kernel's order.
+ * The header's checks against the epoch, the expected algorithm (0:
+ * any) and session id, in the kernel's order; *h gets the header (hdr
+ * too, when not NULL) whenever len covers one.
  */
-static int check_hdr(const struct secmsg_dir_keys *k, int alg,
-		     uint64_t session_id, const struct secmsg_hdr *h)
+static int check_hdr(uint32_t epoch, int alg, uint64_t session_id,
+		     const uint8_t *msg, size_t len, struct secmsg_hdr *hdr,
+		     struct secmsg_hdr *h)
 {
+	int err;
+
+	err = secmsg_hdr_get(msg, len, h);
+	if (err == -EINVAL)
+		return err;
+	if (hdr)
+		*hdr = *h;
+	if (err)
+		return err;
 	if (h->session_id != session_id ||
 	    h->seq >= SECMSG_MAX_MESSAGES_LIMIT)
 		return -EPROTO;
-	if (h->epoch < k->epoch)
+	if (h->epoch < epoch)
 		return -EKEYEXPIRED;
-	if (h->epoch > k->epoch)
+	if (h->epoch > epoch)
 		return -EKEYREJECTED;
 	if (!alg_valid(h->alg) || (alg && h->alg != alg))
 		return -EPROTO;
 	return 0;
 }
 
+/* The body of a message whose header h passed check_hdr() for c. */
+static long open_body(const struct secmsg_msg_ctx *c,
+		      const struct secmsg_hdr *h, const uint8_t *msg,
+		      size_t len, uint8_t *out)
+{
+	const uint8_t *body = msg + SECMSG_HDR_LEN;
+	size_t blen = len - SECMSG_HDR_LEN;
+	uint8_t nonce[SECMSG_AEAD_NONCE_LEN];
+	long n;
+
+	if (h->alg == SECMSG_ALG_TWOFISH_CBC) {
+		if (blen < SECMSG_CBC_IV_LEN)
+			return -EINVAL;
+		return secmsg_cipher_open(&c->cipher, body, msg,
+					  SECMSG_HDR_LEN,
+					  body + SECMSG_CBC_IV_LEN,
+					  blen - SECMSG_CBC_IV_LEN, out);
+	}
+	aead_nonce(c->salt, h->seq, nonce);
+	n = secmsg_cipher_open(&c->cipher, nonce, msg, SECMSG_HDR_LEN, body,
+			       blen, out);
+	explicit_bzero(nonce, sizeof(nonce));
+	return n;
+}
+
+long secmsg_msg_ctx_open(const struct secmsg_msg_ctx *c, uint64_t session_id,
+			 const uint8_t *msg, size_t len,
+			 struct secmsg_hdr *hdr, uint8_t *out)
+{
+	struct secmsg_hdr h;
+	int err;
+
+	if (!c || !c->cipher.alg || !msg || !out)
+		return -EINVAL;
+	err = check_hdr(c->epoch, c->cipher.alg, session_id, msg, len, hdr,
+			&h);
+	return err ? err : open_body(c, &h, msg, len, out);
+}
+
 long secmsg_msg_open_alg(const struct secmsg_dir_keys *k, int alg,
 			 uint64_t session_id, const uint8_t *msg, size_t len,
 			 struct secmsg_hdr *hdr, uint8_t *out)
 {
-	const uint8_t *body;
-	uint8_t nonce[SECMSG_AEAD_NONCE_LEN];
+	struct secmsg_msg_ctx c;
 	struct secmsg_hdr h;
-	size_t blen;
 	long n;
-	int err;
 
 	if (!secmsg_dir_valid(k) || !msg || !out || (alg && !alg_valid(alg)))
 		return -EINVAL;
-	err = secmsg_hdr_get(msg, len, &h);
-	if (err == -EINVAL)
-		return err;
-	if (hdr)
-		*hdr = h;
-	if (err)
-		return err;
-	err = check_hdr(k, alg, session_id, &h);
-	if (err)
-		return err;
-
-	body = msg + SECMSG_HDR_LEN;
-	blen = len - SECMSG_HDR_LEN;
-	if (h.alg == SECMSG_ALG_TWOFISH_CBC) {
-		if (blen < SECMSG_CBC_IV_LEN)
-			return -EINVAL;
-		return secmsg_crypt_open(h.alg, k->key, body,
-					 SECMSG_CBC_IV_LEN, msg,
-					 SECMSG_HDR_LEN,
-					 body + SECMSG_CBC_IV_LEN,
-					 blen - SECMSG_CBC_IV_LEN, out);
-	}
-	aead_nonce(k, h.seq, nonce);
-	n = secmsg_crypt_open(h.alg, k->key, nonce, sizeof(nonce), msg,
-			      SECMSG_HDR_LEN, body, blen, out);
-	explicit_bzero(nonce, sizeof(nonce));
+	n = check_hdr(k->epoch, alg, session_id, msg, len, hdr, &h);
+	if (n)
+		return n;
+	/* keyed only now: a refused header costs no key schedule */
+	ctx_key(&c, k, h.alg);
+	n = open_body(&c, &h, msg, len, out);
+	ctx_wipe(&c);
 	return n;
 }
 

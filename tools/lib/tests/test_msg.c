@@ -253,6 +253,134 @@ static void twofish_iv(void)
 	   "twofish_cbc: body shorter than an IV -> -EINVAL");
 }
 
+/*
+ * Keyed contexts: the same messages as the one-shot calls, both ways,
+ * every size; the same errors; a context left as it was by use; rekeyed
+ * for a new epoch or algorithm.
+ */
+static void contexts(int alg)
+{
+	static const size_t lens[] = { 0, 1, 15, 16, 100, 4096,
+				       SECMSG_MAX_PLAINTEXT };
+	struct secmsg_msg_ctx *c;
+	uint8_t *m2 = malloc(ROOM + 64);
+	struct secmsg_hdr h;
+	int bad = 0;
+	size_t i;
+	long n, m;
+
+	ok(secmsg_msg_ctx_new(&c, &s2c, alg) == 0 && c &&
+	   secmsg_msg_ctx_epoch(c) == s2c.epoch &&
+	   secmsg_msg_ctx_alg(c) == alg, "%s: context keyed", names[alg]);
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		/* context seal, one-shot open; one-shot seal, context open */
+		n = secmsg_msg_ctx_seal(c, SID, SEQ + i, pt, lens[i], msg);
+		m = n < 0 ? n : secmsg_msg_open(&s2c, SID, msg, (size_t)n,
+						NULL, out);
+		if (n != (long)sealed_len(alg, lens[i]) ||
+		    m != (long)lens[i] || memcmp(out, pt, lens[i]))
+			bad++;
+		n = secmsg_msg_seal(&s2c, alg, SID, SEQ + i, pt, lens[i], m2);
+		memset(&h, 0, sizeof(h));
+		m = n < 0 ? n : secmsg_msg_ctx_open(c, SID, m2, (size_t)n, &h,
+						    out);
+		if (m != (long)lens[i] || memcmp(out, pt, lens[i]) ||
+		    h.seq != SEQ + i || h.alg != alg)
+			bad++;
+		/* the AEADs are deterministic: the very same bytes */
+		if (alg != SECMSG_ALG_TWOFISH_CBC &&
+		    (n != (long)sealed_len(alg, lens[i]) ||
+		     memcmp(msg, m2, (size_t)n)))
+			bad++;
+		if (bad)
+			diag("len %zu: %ld %ld", lens[i], n, m);
+	}
+	ok(!bad, "%s: context and one-shot seal/open agree, 7 sizes",
+	   names[alg]);
+	n = secmsg_msg_ctx_seal(c, SID, SEQ, pt, 100, msg);
+	m = secmsg_msg_ctx_seal(c, SID, SEQ, pt, 100, m2);
+	ok(n == m && (alg == SECMSG_ALG_TWOFISH_CBC ||
+		      !memcmp(msg, m2, (size_t)n)),
+	   "%s: a context is not changed by use (same seal twice)",
+	   names[alg]);
+	msg[n - 1] ^= 1;
+	memset(out, 0x55, 100);
+	m = secmsg_msg_ctx_open(c, SID, msg, (size_t)n, NULL, out);
+	bad = 0;
+	for (i = 0; i < 100; i++)	/* AEADs wipe; twofish never wrote */
+		bad |= out[i] != (alg == SECMSG_ALG_TWOFISH_CBC ? 0x55 : 0);
+	ok(m == -EBADMSG && !bad,
+	   "%s: context open of a forgery -> -EBADMSG, no plaintext left",
+	   names[alg]);
+	msg[n - 1] ^= 1;
+	ok(secmsg_msg_ctx_open(c, SID + 1, msg, (size_t)n, NULL, out) ==
+	   -EPROTO && secmsg_msg_ctx_open(c, SID, msg, 10, NULL, out) ==
+	   -EINVAL && secmsg_msg_ctx_open(c, SID, msg, SECMSG_HDR_LEN, NULL,
+					  out) == -EINVAL,
+	   "%s: context open: other session -> -EPROTO, short -> -EINVAL",
+	   names[alg]);
+	ok(secmsg_msg_ctx_seal(c, SID, SEQ, pt, SECMSG_MAX_PLAINTEXT + 1,
+			       msg) == -EMSGSIZE,
+	   "%s: context seal too long -> -EMSGSIZE", names[alg]);
+
+	/* another algorithm's message: -EPROTO, as open_alg */
+	n = secmsg_msg_seal(&s2c, alg % 3 + 1, SID, SEQ, pt, 100, m2);
+	ok(secmsg_msg_ctx_open(c, SID, m2, (size_t)n, NULL, out) == -EPROTO,
+	   "%s: context open of another algorithm -> -EPROTO", names[alg]);
+	free(m2);
+	secmsg_msg_ctx_free(c);
+}
+
+/* A context through a ratchet, bad keys and NULLs. */
+static void context_rekey(void)
+{
+	struct secmsg_dir_keys k1 = s2c, none;
+	struct secmsg_msg_ctx *c, *old;
+	long n0, n1;
+
+	secmsg_dir_ratchet(&k1);
+	ok(secmsg_msg_ctx_new(&old, &s2c, SECMSG_ALG_AES_256_GCM) == 0 &&
+	   secmsg_msg_ctx_new(&c, &s2c, SECMSG_ALG_AES_256_GCM) == 0,
+	   "two contexts at epoch 0");
+	n0 = secmsg_msg_ctx_seal(c, SID, 5, pt, 30, msg);
+	ok(secmsg_msg_ctx_set(c, &k1, SECMSG_ALG_TWOFISH_CBC) == 0 &&
+	   secmsg_msg_ctx_epoch(c) == 1 &&
+	   secmsg_msg_ctx_alg(c) == SECMSG_ALG_TWOFISH_CBC,
+	   "rekeyed for epoch 1, twofish_cbc");
+	ok(secmsg_msg_ctx_open(c, SID, msg, (size_t)n0, NULL, out) ==
+	   -EKEYEXPIRED, "an epoch 0 message after the rekey -> -EKEYEXPIRED");
+	n1 = secmsg_msg_ctx_seal(c, SID, 6, pt, 30, msg + 256);
+	ok(secmsg_msg_open(&k1, SID, msg + 256, (size_t)n1, NULL, out) == 30 &&
+	   msg[256 + 1] == SECMSG_ALG_TWOFISH_CBC && msg[256 + 7] == 1,
+	   "the rekeyed context seals under epoch 1's key");
+	ok(secmsg_msg_ctx_open(old, SID, msg + 256, (size_t)n1, NULL, out) ==
+	   -EKEYREJECTED && secmsg_msg_ctx_open(old, SID, msg, (size_t)n0,
+						NULL, out) == 30,
+	   "the epoch 0 context: newer -> -EKEYREJECTED, its own opens");
+
+	ok(secmsg_msg_ctx_set(c, &k1, 0) == -EINVAL &&
+	   secmsg_msg_ctx_alg(c) == 0 && secmsg_msg_ctx_epoch(c) == 0 &&
+	   secmsg_msg_ctx_seal(c, SID, 7, pt, 1, msg) == -EINVAL &&
+	   secmsg_msg_ctx_open(c, SID, msg, (size_t)n0, NULL, out) == -EINVAL,
+	   "a failed rekey leaves the context unusable: -EINVAL");
+	secmsg_dir_init(&none, SECMSG_DIR_C2S, NULL);
+	secmsg_msg_ctx_free(old);
+	old = (struct secmsg_msg_ctx *)1;
+	ok(secmsg_msg_ctx_new(&old, &none, 1) == -EINVAL && !old &&
+	   secmsg_msg_ctx_new(&old, NULL, 1) == -EINVAL &&
+	   secmsg_msg_ctx_new(&old, &s2c, 4) == -EINVAL &&
+	   secmsg_msg_ctx_new(NULL, &s2c, 1) == -EINVAL,
+	   "new without keys or with an unknown algorithm -> -EINVAL, NULL");
+	ok(secmsg_msg_ctx_seal(NULL, SID, 0, pt, 1, msg) == -EINVAL &&
+	   secmsg_msg_ctx_open(NULL, SID, msg, 40, NULL, out) == -EINVAL &&
+	   secmsg_msg_ctx_set(NULL, &s2c, 1) == -EINVAL &&
+	   secmsg_msg_ctx_epoch(NULL) == 0 && secmsg_msg_ctx_alg(NULL) == 0,
+	   "NULL context -> -EINVAL");
+	secmsg_msg_ctx_free(NULL);
+	secmsg_msg_ctx_free(c);
+	secmsg_dir_wipe(&k1);
+}
+
 static void arg_errors(void)
 {
 	ok(secmsg_msg_seal(&s2c, 0, SID, 0, pt, 1, msg) == -EINVAL &&
@@ -292,7 +420,9 @@ int main(void)
 	for (alg = 1; alg <= SECMSG_ALG_MAX; alg++) {
 		round_trip(alg);
 		tamper(alg);
+		contexts(alg);
 	}
+	context_rekey();
 	epochs();
 	seq_limit();
 	order();

@@ -92,6 +92,38 @@ long secmsg_msg_open_alg(const struct secmsg_dir_keys *k, int alg,
 			 uint64_t session_id, const uint8_t *msg, size_t len,
 			 struct secmsg_hdr *hdr, uint8_t *out);
 
+/*
+ * A keyed context: one direction's keys at one epoch, scheduled once for
+ * one algorithm (AES round keys and GHASH table, Twofish key schedule and
+ * HMAC key, ...) and then reused for every message, where
+ * secmsg_msg_seal/open schedule the key again for each one.  The same
+ * messages, checks and errors as those; open also answers -EPROTO when
+ * the header's algorithm is not the context's (as secmsg_msg_open_alg).
+ *
+ * It holds key(epoch) and salt(epoch) in scheduled form, nothing from
+ * which other epochs follow.  secmsg_msg_ctx_new() and _set() (a new
+ * epoch or algorithm: the old keys are wiped first) return 0 or -EINVAL
+ * (no valid k, unknown alg; a failed _set leaves c unusable, -EINVAL for
+ * every message), _new also -ENOMEM.  secmsg_msg_ctx_free() wipes and
+ * frees.  Seal and open do not change the context: several threads may
+ * use one at once, as long as none sets or frees it meanwhile.
+ */
+struct secmsg_msg_ctx;
+int secmsg_msg_ctx_new(struct secmsg_msg_ctx **out,
+		       const struct secmsg_dir_keys *k, int alg);
+int secmsg_msg_ctx_set(struct secmsg_msg_ctx *c,
+		       const struct secmsg_dir_keys *k, int alg);
+void secmsg_msg_ctx_free(struct secmsg_msg_ctx *c);
+/* The epoch and algorithm the context is keyed for (0 when not keyed). */
+uint32_t secmsg_msg_ctx_epoch(const struct secmsg_msg_ctx *c);
+int secmsg_msg_ctx_alg(const struct secmsg_msg_ctx *c);
+long secmsg_msg_ctx_seal(const struct secmsg_msg_ctx *c, uint64_t session_id,
+			 uint64_t seq, const uint8_t *pt, size_t pt_len,
+			 uint8_t *out);
+long secmsg_msg_ctx_open(const struct secmsg_msg_ctx *c, uint64_t session_id,
+			 const uint8_t *msg, size_t len,
+			 struct secmsg_hdr *hdr, uint8_t *out);
+
 /* Sliding replay window (SECMSG_REPLAY_WINDOW), same rules as the kernel. */
 struct secmsg_replay {
 	uint64_t top;		/* highest seq seen + 1, 0 = none */
