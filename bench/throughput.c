@@ -5,7 +5,7 @@
  * (SECMSG_CMD_MSG_BATCH), AF_ALG doing the same work from userspace, and
  * nettle doing it in this process (libsecmsg's wire code: no boundary
  * crossed at all, the limit any path through the kernel is measured
- * against).
+ * against; its keys scheduled once, as AF_ALG's handles are).
  *
  * Per (algorithm, size, op) the four modes run interleaved, round after
  * round (opts.rounds), each for opts.secs after opts.warm of warm-up; the
@@ -56,6 +56,8 @@ struct cell {
 	struct secmsg_msg_result *res;
 	/* AF_ALG: a's s2c key (seal), a's c2s key (open), b's s2c key */
 	struct afalg *seal_a, *open_a, *seal_b;
+	/* nettle: the same three, keyed once like AF_ALG's handles */
+	struct secmsg_msg_ctx *nseal_a, *nopen_a, *nseal_b;
 	/* AF_ALG and nettle seal under their own sequence numbers */
 	uint64_t peer_seq_a, peer_seq_b;
 	size_t nettle_next;		/* nettle's place in peer_pool */
@@ -129,17 +131,16 @@ static size_t step_nettle(struct cell *c)
 	long n;
 
 	if (c->op == OP_SEAL)
-		n = secmsg_msg_seal(&c->a->s2c, c->a->alg, c->a->id,
-				    c->peer_seq_a++, c->pt, c->size,
-				    c->peer_out);
+		n = secmsg_msg_ctx_seal(c->nseal_a, c->a->id, c->peer_seq_a++,
+					c->pt, c->size, c->peer_out);
 	else
-		n = secmsg_msg_open(&c->a->c2s, c->a->id,
-				    p->buf + c->nettle_next * p->stride,
-				    p->len[c->nettle_next], NULL, c->peer_pt);
+		n = secmsg_msg_ctx_open(c->nopen_a, c->a->id,
+					p->buf + c->nettle_next * p->stride,
+					p->len[c->nettle_next], NULL,
+					c->peer_pt);
 	if (n >= 0 && c->op == OP_RESEAL)
-		n = secmsg_msg_seal(&c->b->s2c, c->b->alg, c->b->id,
-				    c->peer_seq_b++, c->peer_pt, (size_t)n,
-				    c->peer_out);
+		n = secmsg_msg_ctx_seal(c->nseal_b, c->b->id, c->peer_seq_b++,
+					c->peer_pt, (size_t)n, c->peer_out);
 	if (c->op != OP_SEAL)
 		c->nettle_next = (c->nettle_next + 1) % p->n;
 	if (n < 0)
@@ -308,6 +309,22 @@ static void check_cell(struct cell *c)
 				    NULL, buf);
 		if (n != (long)c->size || memcmp(buf, c->pt, c->size))
 			fatal("check: AF_ALG seal does not open (nettle): %s",
+			      n < 0 ? errname((int)n) : "length");
+	}
+
+	/* nettle in-process, through its keyed contexts: the same */
+	memset(c->peer_out, 0, c->size + SECMSG_MAX_OVERHEAD);
+	memset(c->peer_pt, 0, c->size + SECMSG_MAX_OVERHEAD);
+	step_nettle(c);
+	if (c->op == OP_OPEN) {
+		if (memcmp(c->peer_pt, c->pt, c->size))
+			fatal("check: nettle open gave other plaintext");
+	} else {
+		n = secmsg_msg_open(&to->s2c, to->id, c->peer_out,
+				    sealed_len(c->a->alg, c->size), NULL, buf);
+		if (n != (long)c->size || memcmp(buf, c->pt, c->size))
+			fatal("check: nettle %s does not open: %s",
+			      op_names[c->op],
 			      n < 0 ? errname((int)n) : "length");
 	}
 	explicit_bzero(buf, c->size + SECMSG_MAX_OVERHEAD);
@@ -512,6 +529,10 @@ void run_throughput(struct secmsg_nl *nl)
 		c.seal_a = afalg_new(alg, a.s2c.key);
 		c.open_a = afalg_new(alg, a.c2s.key);
 		c.seal_b = afalg_new(alg, b.s2c.key);
+		if (secmsg_msg_ctx_new(&c.nseal_a, &a.s2c, alg) ||
+		    secmsg_msg_ctx_new(&c.nopen_a, &a.c2s, alg) ||
+		    secmsg_msg_ctx_new(&c.nseal_b, &b.s2c, alg))
+			fatal("secmsg_msg_ctx_new failed");
 		c.peer_seq_a = c.peer_seq_b = PEER_SEQ_BASE;
 		c.ops = xcalloc(SECMSG_BATCH_MAX_OPS, sizeof(*c.ops));
 		c.res = xcalloc(SECMSG_BATCH_MAX_OPS, sizeof(*c.res));
@@ -573,6 +594,9 @@ void run_throughput(struct secmsg_nl *nl)
 		afalg_free(c.seal_a);
 		afalg_free(c.open_a);
 		afalg_free(c.seal_b);
+		secmsg_msg_ctx_free(c.nseal_a);
+		secmsg_msg_ctx_free(c.nopen_a);
+		secmsg_msg_ctx_free(c.nseal_b);
 		free(c.ops);
 		free(c.res);
 		/* sessions go with the socket (owned); the keys go now */
@@ -597,8 +621,9 @@ void run_throughput(struct secmsg_nl *nl)
 	    "AF_ALG: libkcapi, one handle per key set once, one "
 	    "encrypt/decrypt call per message (reseal: decrypt under key A, "
 	    "encrypt under key B, plaintext through userspace); nettle: "
-	    "libsecmsg's userspace implementation in this process, one call "
-	    "per message (reseal: open, then seal), no boundary crossed.%s\n\n",
+	    "libsecmsg's userspace implementation in this process, keyed once "
+	    "(secmsg_msg_ctx), one call per message (reseal: open, then "
+	    "seal), no boundary crossed.%s\n\n",
 	    opts.rounds, opts.secs, opts.warm, opts.batch,
 	    any_dry ? "  Some runs ended early when their pre-sealed "
 		      "messages ran out; their rate is over the shorter time." :

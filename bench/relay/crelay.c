@@ -7,7 +7,8 @@
  * (secmsg_hs_respond); the session keys live in this process, and every
  * message is opened with the sender's client-to-server keys and sealed
  * again with the recipient's server-to-client keys by libsecmsg's nettle
- * code, the plaintext wiped at once.
+ * code, the plaintext wiped at once.  Each direction's cipher is keyed
+ * once per epoch (secmsg_msg_ctx), as a relay that holds the keys would.
  *
  * Everything else is secmsgd's own code or secmsgd's way, so that the
  * benchmark compares where the open and re-seal happen and nothing else:
@@ -69,6 +70,7 @@ struct user {
 /* Inbound keys of one epoch. */
 struct rx_epoch {
 	struct secmsg_dir_keys k;	/* superseded: secret wiped */
+	struct secmsg_msg_ctx *ctx;	/* k keyed for alg */
 	int alg;
 	struct secmsg_replay win;
 	uint64_t until;			/* superseded: accepted until (ns) */
@@ -95,6 +97,7 @@ struct conn {
 	struct rx_epoch rx[1 + OLD_EPOCHS];	/* [0] current, then older */
 	unsigned int nrx;
 	struct secmsg_dir_keys tx;
+	struct secmsg_msg_ctx *txc;	/* tx keyed for alg */
 	uint64_t tx_seq;
 	unsigned int errors;
 	char *in;			/* frame being received */
@@ -333,6 +336,11 @@ static void confirm(struct conn *c, struct frame *f)
 	secmsg_hs_pending_wipe(c->hs);
 	free(c->hs);
 	c->hs = NULL;
+	if (secmsg_msg_ctx_new(&c->rx[0].ctx, &c->rx[0].k, c->alg) ||
+	    secmsg_msg_ctx_new(&c->txc, &c->tx, c->alg)) {
+		hs_fail(c, "internal", "out of memory");
+		return;
+	}
 	c->state = C_READY;
 	lws_set_timeout(c->wsi, NO_PENDING_TIMEOUT, 0);
 	c->user->online = c;
@@ -374,7 +382,7 @@ static long open_msg(struct conn *c, const uint8_t *msg, size_t len)
 	rc = secmsg_replay_peek(&e->win, h.seq);
 	if (rc)
 		return rc;
-	n = secmsg_msg_open_alg(&e->k, e->alg, c->sid, msg, len, NULL, R.pt);
+	n = secmsg_msg_ctx_open(e->ctx, c->sid, msg, len, NULL, R.pt);
 	if (n >= 0 && secmsg_replay_check(&e->win, h.seq)) {
 		explicit_bzero(R.pt, (size_t)n);
 		return -EALREADY;
@@ -408,8 +416,8 @@ static void relay(struct conn *c, struct frame *f)
 		msg = "the sealed message was refused";
 	} else {
 		m = to->tx_seq < SECMSG_MAX_MESSAGES_LIMIT ?
-		    secmsg_msg_seal(&to->tx, to->alg, to->sid, to->tx_seq++,
-				    R.pt, (size_t)n, R.sealed) : -EKEYEXPIRED;
+		    secmsg_msg_ctx_seal(to->txc, to->sid, to->tx_seq++, R.pt,
+					(size_t)n, R.sealed) : -EKEYEXPIRED;
 		explicit_bzero(R.pt, (size_t)n);
 		if (m < 0) {
 			code = "internal";
@@ -427,10 +435,13 @@ static void relay(struct conn *c, struct frame *f)
 /* A rotation: both directions to the next epoch, alg (0: the same). */
 static void rotate(struct conn *c, int alg)
 {
+	struct secmsg_msg_ctx *ctx = NULL;
 	unsigned int i;
 
 	if (c->nrx < 1 + OLD_EPOCHS)
 		c->nrx++;
+	else	/* the oldest epoch goes: its context is keyed again */
+		ctx = c->rx[OLD_EPOCHS].ctx;
 	for (i = c->nrx - 1; i > 0; i--)
 		c->rx[i] = c->rx[i - 1];
 	explicit_bzero(c->rx[1].k.secret, sizeof(c->rx[1].k.secret));
@@ -442,6 +453,13 @@ static void rotate(struct conn *c, int alg)
 	if (alg)
 		c->alg = alg;
 	c->rx[0].alg = c->alg;
+	/* a failed rekey leaves a context that refuses every message */
+	if (ctx)
+		(void)secmsg_msg_ctx_set(ctx, &c->rx[0].k, c->alg);
+	else if (secmsg_msg_ctx_new(&ctx, &c->rx[0].k, c->alg))
+		ctx = NULL;
+	c->rx[0].ctx = ctx;
+	(void)secmsg_msg_ctx_set(c->txc, &c->tx, c->alg);
 	send_text(c, proto_epoch(c->tx.epoch, c->alg));
 }
 
@@ -571,6 +589,7 @@ static struct conn *conn_new(struct lws *wsi)
 static void conn_closed(struct conn *c)
 {
 	struct outq *q, *next;
+	unsigned int i;
 
 	if (c->user && c->user->online == c)
 		c->user->online = NULL;
@@ -590,6 +609,9 @@ static void conn_closed(struct conn *c)
 		explicit_bzero(c->in, c->in_cap);
 		free(c->in);
 	}
+	for (i = 0; i < c->nrx; i++)
+		secmsg_msg_ctx_free(c->rx[i].ctx);
+	secmsg_msg_ctx_free(c->txc);
 	explicit_bzero(c, sizeof(*c));
 	free(c);
 }

@@ -42,6 +42,7 @@ struct cl {
 	struct secmsg_hs_state hs;
 	uint64_t sid;
 	struct secmsg_dir_keys tx, rx;
+	struct secmsg_msg_ctx *txc, *rxc;	/* keyed once per epoch */
 	int alg;
 	uint64_t seq, next_id;
 	unsigned inflight;
@@ -162,6 +163,23 @@ static void send_json(struct cl *c, const char *fmt, const char *a,
 	free(s);
 }
 
+/* k keyed for alg in *ctx: again only when the epoch or alg changed. */
+static const struct secmsg_msg_ctx *keyed(struct secmsg_msg_ctx **ctx,
+					  const struct secmsg_dir_keys *k,
+					  int alg)
+{
+	int err = 0;
+
+	if (!*ctx)
+		err = secmsg_msg_ctx_new(ctx, k, alg);
+	else if (secmsg_msg_ctx_alg(*ctx) != alg ||
+		 secmsg_msg_ctx_epoch(*ctx) != k->epoch)
+		err = secmsg_msg_ctx_set(*ctx, k, alg);
+	if (err)
+		die("keying: %s", strerror(-err));
+	return *ctx;
+}
+
 static void send_message(struct cl *c)
 {
 	uint8_t pt[65536], sealed[65536 + 128];
@@ -173,8 +191,8 @@ static void send_message(struct cl *c)
 
 	memset(pt, 'x', (size_t)payload);
 	memcpy(pt, &t, sizeof(t));
-	n = secmsg_msg_seal(&c->tx, c->alg, c->sid, c->seq++, pt,
-			    (size_t)payload, sealed);
+	n = secmsg_msg_ctx_seal(keyed(&c->txc, &c->tx, c->alg), c->sid,
+				c->seq++, pt, (size_t)payload, sealed);
 	if (n < 0)
 		die("seal: %s", strerror((int)-n));
 	b64 = malloc(SECMSG_B64_LEN((size_t)n));
@@ -224,15 +242,16 @@ static void on_frame(struct cl *c, const char *text, size_t len)
 		struct secmsg_hdr hdr;
 		uint64_t t0;
 
-		if (n >= SECMSG_HDR_LEN && !secmsg_hdr_get(msg, (size_t)n, &hdr))
-			while (hdr.epoch > c->rx.epoch) {
-				secmsg_dir_ratchet(&c->rx);
-				secmsg_dir_ratchet(&c->tx);
-				c->seq = 0;
-				c->alg = hdr.alg;
-			}
-		m = n < 0 ? n : secmsg_msg_open(&c->rx, c->sid, msg, (size_t)n,
-						NULL, pt);
+		if (n < SECMSG_HDR_LEN || secmsg_hdr_get(msg, (size_t)n, &hdr))
+			die("%s", "a message without a header");
+		while (hdr.epoch > c->rx.epoch) {
+			secmsg_dir_ratchet(&c->rx);
+			secmsg_dir_ratchet(&c->tx);
+			c->seq = 0;
+			c->alg = hdr.alg;
+		}
+		m = secmsg_msg_ctx_open(keyed(&c->rxc, &c->rx, hdr.alg), c->sid,
+					msg, (size_t)n, NULL, pt);
 		if (m < 8)
 			die("%s", "a message did not open");
 		memcpy(&t0, pt, sizeof(t0));

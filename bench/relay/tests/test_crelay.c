@@ -159,6 +159,26 @@ static void each_alg(int alg)
 		   "%s: the largest message (65280 bytes)", an);
 		free(big);
 	}
+	if (alg == SECMSG_ALG_TWOFISH_CBC) {
+		int r, bad = 0;
+
+		/* past the four older epochs crelay keeps: contexts reused */
+		for (r = 2; r <= 7; r++) {
+			d = rb.decrypted;
+			if (secmsg_client_rotate(a, r == 5 ? "twofish_cbc" :
+						 NULL) ||
+			    !PUMP(a, b, ra.epochs == r) ||
+			    secmsg_client_send(a, "bob", "again", 5, NULL) ||
+			    !PUMP(a, b, rb.decrypted == d + 1) ||
+			    strcmp(rb.text, "again") ||
+			    ra.last_epoch != (uint32_t)r ||
+			    secmsg_client_send(b, "alice", "back", 4, NULL) ||
+			    !PUMP(a, b, ra.epoch == (uint32_t)r) ||
+			    strcmp(ra.text, "back"))
+				bad++;
+		}
+		ok(!bad, "%s: six more rotations, both ways after each", an);
+	}
 	d = ra.deliveries;
 	ok(!secmsg_client_send(a, "carol", "x", 1, NULL) &&
 	   PUMP(a, b, ra.deliveries == d + 1) &&
