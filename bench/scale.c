@@ -193,7 +193,7 @@ static size_t seal_batch(struct seal_ctx *c, size_t first, bool random)
 		c->ops[k].data = c->pt;
 		c->ops[k].len = SCALE_SIZE;
 	}
-	err = secmsg_msg_batch(c->nl, c->ops, n, c->res);
+	err = secmsg_msg_batch_view(c->nl, c->ops, n, c->res);
 	if (err)
 		fatal("SECMSG_CMD_MSG_BATCH (scale): %s%s%s", errname(err),
 		      secmsg_nl_errmsg(c->nl) ? ": " : "",
@@ -202,7 +202,6 @@ static size_t seal_batch(struct seal_ctx *c, size_t first, bool random)
 		if (c->res[k].status)
 			fatal("batched seal (scale): %s",
 			      errname(c->res[k].status));
-		secmsg_msg_result_free(&c->res[k]);
 	}
 	return n;
 }

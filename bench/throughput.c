@@ -161,11 +161,11 @@ static size_t step(struct cell *c, int mode)
 
 		if (c->op != OP_SEAL && !(data = pool_take(&c->pool, &len)))
 			return 0;
-		err = secmsg_msg(c->nl, msg_ops[c->op], c->a->id,
-				 c->op == OP_RESEAL ? c->b->id : 0, data, len,
-				 &res);
+		/* results as views: nothing allocated per message */
+		err = secmsg_msg_view(c->nl, msg_ops[c->op], c->a->id,
+				      c->op == OP_RESEAL ? c->b->id : 0, data,
+				      len, &res);
 		check_status(c, err, "SECMSG_CMD_MSG");
-		secmsg_msg_result_free(&res);
 		return 1;
 	}
 	case M_BATCH:
@@ -182,12 +182,10 @@ static size_t step(struct cell *c, int mode)
 		}
 		if (!k)
 			return 0;
-		err = secmsg_msg_batch(c->nl, c->ops, k, c->res);
+		err = secmsg_msg_batch_view(c->nl, c->ops, k, c->res);
 		check_status(c, err, "SECMSG_CMD_MSG_BATCH");
-		for (i = 0; i < k; i++) {
+		for (i = 0; i < k; i++)
 			check_status(c, -c->res[i].status, "batched");
-			secmsg_msg_result_free(&c->res[i]);
-		}
 		return k;
 	case M_NETTLE:
 		return step_nettle(c);

@@ -158,7 +158,8 @@ int kern_rotate(uint64_t sid, int alg, struct secmsg_session_info *out)
 int kern_batch(const struct secmsg_batch_op *ops, size_t n,
 	       struct secmsg_msg_result *res)
 {
-	return note(secmsg_msg_batch(cmd, ops, n, res));
+	/* views into the handle's buffer: valid until the next kern_ call */
+	return note(secmsg_msg_batch_view(cmd, ops, n, res));
 }
 
 int kern_sessions(kern_session_fn fn, void *arg)

@@ -50,6 +50,11 @@ int kern_confirm(uint64_t sid, const uint8_t *msg3, size_t len,
 int kern_session_del(uint64_t sid);
 /* alg 0: plain rotation (SESSION_ROTATE), else SESSION_SET with alg */
 int kern_rotate(uint64_t sid, int alg, struct secmsg_session_info *out);
+/*
+ * One batch; res[i].data are views into the command handle's receive
+ * buffer (secmsg_msg_batch_view): read them before the next kern_ call,
+ * never free them.
+ */
 int kern_batch(const struct secmsg_batch_op *ops, size_t n,
 	       struct secmsg_msg_result *res);
 typedef int (*kern_session_fn)(const struct secmsg_session_info *s,

@@ -280,11 +280,10 @@ void relay_flush(void)
 		if (s->data) {
 			d = delivery_new(s->sender_cid, s->msg_id, s->t0);
 			for (j = 0; j < s->ncopies; j++, k++) {
+				/* res: views (kern_batch), nothing to free */
 				if (d)
 					copy_result(s, j, res ? &res[k] : NULL,
 						    res ? rc : -ENOMEM, d);
-				if (res)
-					secmsg_msg_result_free(&res[k]);
 			}
 			if (d) {
 				/* if no copy was queued, d reports why */

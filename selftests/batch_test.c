@@ -2,6 +2,7 @@
 /*
  * SECMSG_CMD_MSG_BATCH: mixed ops with cookies and per-op statuses, the
  * op-count and byte limits (rejected whole, with an extack message),
+ * results as views (secmsg_msg_batch_view, secmsg_msg_view),
  * RESEAL_ALSO fan-out (one open, a copy per session, each with its own
  * status, replays refused for every copy) and its rules.
  */
@@ -187,6 +188,51 @@ static void count_results(const struct rawnl_reply *rep, struct res_walk *w)
 			}
 		}
 	}
+}
+
+/*
+ * secmsg_msg_batch_view and secmsg_msg_view: the same results, their data
+ * pointing into the handle's receive buffer; a failed op has none.
+ */
+TEST_F(batch, views)
+{
+	struct secmsg_batch_op ops[3];
+	struct secmsg_msg_result res[3], one;
+	uint8_t m0[128], m1[128], m2[128], out[128];
+	struct secmsg_hdr h;
+	long n0, n1, n2;
+	int i;
+
+	n0 = client_seal(&self->a, "open me", 7, m0);
+	n1 = client_seal(&self->a, "reseal me", 9, m1);
+	n2 = client_seal(&self->a, "alone", 5, m2);
+	ops[0] = (struct secmsg_batch_op){ SECMSG_MSG_SEAL, self->a.id, 0,
+					   1, (const uint8_t *)"first", 5 };
+	ops[1] = (struct secmsg_batch_op){ SECMSG_MSG_OPEN, self->a.id, 0,
+					   2, m0, n0 };
+	ops[2] = (struct secmsg_batch_op){ SECMSG_MSG_RESEAL, self->a.id,
+					   self->b.id, 3, m1, n1 };
+	ASSERT_EQ(0, secmsg_msg_batch_view(self->nl, ops, 3, res));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(0, res[i].status);
+		EXPECT_EQ(ops[i].cookie, res[i].cookie);
+	}
+	ASSERT_EQ(5, client_open(&self->a, res[0].data, res[0].len, &h, out));
+	EXPECT_EQ(0, memcmp(out, "first", 5));
+	ASSERT_EQ(7, res[1].len);
+	EXPECT_EQ(0, memcmp(res[1].data, "open me", 7));
+	ASSERT_EQ(9, client_open(&self->b, res[2].data, res[2].len, &h, out));
+	EXPECT_EQ(0, memcmp(out, "reseal me", 9));
+
+	ASSERT_EQ(0, secmsg_msg_view(self->nl, SECMSG_MSG_OPEN, self->a.id, 0,
+				     m2, n2, &one));
+	ASSERT_EQ(5, one.len);
+	EXPECT_EQ(0, memcmp(one.data, "alone", 5));
+	EXPECT_EQ(-EALREADY, secmsg_msg_view(self->nl, SECMSG_MSG_OPEN,
+					     self->a.id, 0, m2, n2, &one));
+	EXPECT_EQ(NULL, one.data);
+	EXPECT_EQ(0, one.len);
+	EXPECT_EQ(EALREADY, one.status);
 }
 
 TEST_F(batch, max_ops)

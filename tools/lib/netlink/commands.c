@@ -331,8 +331,29 @@ int secmsg_crypt(struct secmsg_nl *nl, const struct secmsg_crypt_req *r,
 	return err;
 }
 
+/*
+ * Which side of a message op holds plaintext: SEAL's request, OPEN's
+ * reply; RESEAL's neither (ciphertext both ways).  Anything else is
+ * taken to hold secrets both ways.  Only those buffers are wiped.
+ */
+static unsigned int op_opts(int op)
+{
+	switch (op) {
+	case SECMSG_MSG_SEAL:
+		return SECMSG_NL_PUBLIC_REPLY;
+	case SECMSG_MSG_OPEN:
+		return SECMSG_NL_PUBLIC_REQ;
+	case SECMSG_MSG_RESEAL:
+	case SECMSG_MSG_RESEAL_ALSO:
+		return SECMSG_NL_PUBLIC_REQ | SECMSG_NL_PUBLIC_REPLY;
+	default:
+		return 0;
+	}
+}
+
 struct msg_ctx {
 	struct secmsg_msg_result *res;
+	bool view;
 	bool got;
 };
 
@@ -342,15 +363,19 @@ static int msg_reply(struct secmsg_nl *nl, const struct nlmsghdr *h,
 	struct msg_ctx *c = arg;
 	int err;
 
-	err = secmsg_parse_msg(h, c->res, nl->errmsg, sizeof(nl->errmsg));
+	err = secmsg_parse_msg(h, c->res, c->view, nl->errmsg,
+			       sizeof(nl->errmsg));
 	c->got = !err;
+	/* the result points into this datagram: keep it */
+	nl->keep_now = c->view && !err;
 	return err;
 }
 
-int secmsg_msg(struct secmsg_nl *nl, int op, uint64_t id, uint64_t peer_id,
-	       const uint8_t *data, size_t len, struct secmsg_msg_result *res)
+static int msg_one(struct secmsg_nl *nl, int op, uint64_t id,
+		   uint64_t peer_id, const uint8_t *data, size_t len,
+		   struct secmsg_msg_result *res, bool view)
 {
-	struct msg_ctx c = { .res = res };
+	struct msg_ctx c = { .res = res, .view = view };
 	struct nl_msg *msg;
 	int err;
 
@@ -372,13 +397,29 @@ int secmsg_msg(struct secmsg_nl *nl, int op, uint64_t id, uint64_t peer_id,
 		secmsg_nl_req_free(msg);
 		return -EMSGSIZE;
 	}
-	err = secmsg_nl_run(nl, msg, msg_reply, &c);
+	err = secmsg_nl_run_opts(nl, msg, msg_reply, &c, op_opts(op));
 	err = secmsg_nl_need(nl, err, c.got, "data");
 	if (err) {
-		secmsg_msg_result_free(res);
+		if (view)
+			memset(res, 0, sizeof(*res));
+		else
+			secmsg_msg_result_free(res);
 		res->status = -err;
 	}
 	return err;
+}
+
+int secmsg_msg(struct secmsg_nl *nl, int op, uint64_t id, uint64_t peer_id,
+	       const uint8_t *data, size_t len, struct secmsg_msg_result *res)
+{
+	return msg_one(nl, op, id, peer_id, data, len, res, false);
+}
+
+int secmsg_msg_view(struct secmsg_nl *nl, int op, uint64_t id,
+		    uint64_t peer_id, const uint8_t *data, size_t len,
+		    struct secmsg_msg_result *res)
+{
+	return msg_one(nl, op, id, peer_id, data, len, res, true);
 }
 
 /* Size of one op nest, or 0 when it cannot be encoded. */
@@ -414,6 +455,7 @@ static int put_op(struct nl_msg *msg, const struct secmsg_batch_op *o)
 struct batch_ctx {
 	struct secmsg_msg_result *res;
 	size_t n;
+	bool view;
 	bool got;
 };
 
@@ -423,16 +465,18 @@ static int batch_reply(struct secmsg_nl *nl, const struct nlmsghdr *h,
 	struct batch_ctx *c = arg;
 	int err;
 
-	err = secmsg_parse_batch(h, c->res, c->n, nl->errmsg,
+	err = secmsg_parse_batch(h, c->res, c->n, c->view, nl->errmsg,
 				 sizeof(nl->errmsg));
 	c->got = !err;
+	nl->keep_now = c->view && !err;
 	return err;
 }
 
-int secmsg_msg_batch(struct secmsg_nl *nl, const struct secmsg_batch_op *ops,
-		     size_t n, struct secmsg_msg_result *res)
+static int batch(struct secmsg_nl *nl, const struct secmsg_batch_op *ops,
+		 size_t n, struct secmsg_msg_result *res, bool view)
 {
-	struct batch_ctx c = { .res = res, .n = n };
+	struct batch_ctx c = { .res = res, .n = n, .view = view };
+	unsigned int opts = SECMSG_NL_PUBLIC_REQ | SECMSG_NL_PUBLIC_REPLY;
 	struct nl_msg *msg;
 	size_t i, size = 0, one;
 	int err;
@@ -449,6 +493,7 @@ int secmsg_msg_batch(struct secmsg_nl *nl, const struct secmsg_batch_op *ops,
 		size += one;
 		if (size > SECMSG_NL_MAX_REQ)
 			return -EMSGSIZE;
+		opts &= op_opts(ops[i].op);
 	}
 	msg = secmsg_nl_req(nl, SECMSG_CMD_MSG_BATCH, 0, size);
 	if (!msg)
@@ -460,12 +505,29 @@ int secmsg_msg_batch(struct secmsg_nl *nl, const struct secmsg_batch_op *ops,
 			return err;
 		}
 	}
-	err = secmsg_nl_run(nl, msg, batch_reply, &c);
+	err = secmsg_nl_run_opts(nl, msg, batch_reply, &c, opts);
 	err = secmsg_nl_need(nl, err, c.got, "results");
-	if (err && c.got)
-		for (i = 0; i < n; i++)
-			secmsg_msg_result_free(&res[i]);
+	if (err && c.got) {
+		if (view)
+			memset(res, 0, n * sizeof(*res));
+		else
+			for (i = 0; i < n; i++)
+				secmsg_msg_result_free(&res[i]);
+	}
 	return err;
+}
+
+int secmsg_msg_batch(struct secmsg_nl *nl, const struct secmsg_batch_op *ops,
+		     size_t n, struct secmsg_msg_result *res)
+{
+	return batch(nl, ops, n, res, false);
+}
+
+int secmsg_msg_batch_view(struct secmsg_nl *nl,
+			  const struct secmsg_batch_op *ops, size_t n,
+			  struct secmsg_msg_result *res)
+{
+	return batch(nl, ops, n, res, true);
 }
 
 struct stats_ctx {

@@ -31,9 +31,20 @@ struct secmsg_nl {
 	int mcgrp;		/* "events" group id, or a negative errno */
 	bool subscribed;
 	char errmsg[SECMSG_NL_ERRMSG_LEN];	/* "" when none */
-	/* receive buffer of the command path, wiped after each datagram */
+	/* receive buffer of the command path, wiped after each datagram
+	 * unless the request said its answer holds no secret */
 	uint8_t *buf;
 	size_t buf_size;
+	/*
+	 * The datagram of the last reply returned as views (results that
+	 * point into it): kept until the next transaction or close, then
+	 * wiped (keep_len bytes) when keep_wipe.  A callback sets keep_now
+	 * to keep the datagram it was called for.
+	 */
+	uint8_t *keep;
+	size_t keep_size, keep_len;
+	bool keep_wipe, keep_now;
+	bool cap_ack;		/* NETLINK_CAP_ACK on: errors echo no request */
 	/* the event path's datagram, for messages not yet returned */
 	uint8_t *ev_buf;
 	size_t ev_size, ev_len, ev_off;
@@ -52,7 +63,7 @@ int secmsg_nl_put_policy(struct nl_msg *msg, const struct secmsg_policy *p);
 /* A request of cmd with room for payload bytes of attributes. */
 struct nl_msg *secmsg_nl_req(struct secmsg_nl *nl, uint8_t cmd, int flags,
 			     size_t payload);
-/* Wipe the whole message buffer, then free it. */
+/* Wipe the message (nlmsg_len bytes: all that was written), free it. */
 void secmsg_nl_req_free(struct nl_msg *msg);
 /*
  * Called for each family message answering the request (seq and sender
@@ -61,9 +72,22 @@ void secmsg_nl_req_free(struct nl_msg *msg);
  */
 typedef int (*secmsg_nl_msg_fn)(struct secmsg_nl *nl,
 				const struct nlmsghdr *h, void *arg);
+/*
+ * What a request and its answer hold, for secmsg_nl_transact_opts: by
+ * default both are taken to hold secrets (keys, plaintext) and every
+ * buffer is wiped.  PUBLIC_REQ: the request holds none (ciphertext,
+ * ids); PUBLIC_REPLY: neither does the answer.  Wipes cost a pass over
+ * each buffer: a batch of RESEALs needs none.
+ */
+#define SECMSG_NL_PUBLIC_REQ	0x1u
+#define SECMSG_NL_PUBLIC_REPLY	0x2u
 /* Send msg and wait for its answer: ACK, error or end of dump. */
 int secmsg_nl_transact(struct secmsg_nl *nl, struct nl_msg *msg,
 		       secmsg_nl_msg_fn fn, void *arg);
+int secmsg_nl_transact_opts(struct secmsg_nl *nl, struct nl_msg *msg,
+			    secmsg_nl_msg_fn fn, void *arg, unsigned int opts);
+/* Wipe (as the request said) and drop the kept datagram, if any. */
+void secmsg_nl_release(struct secmsg_nl *nl);
 /* Reply of the commands that answer with one session. */
 struct secmsg_nl_session_ctx {
 	struct secmsg_session_info *out;	/* may be NULL */
@@ -74,6 +98,9 @@ int secmsg_nl_session_reply(struct secmsg_nl *nl, const struct nlmsghdr *h,
 /* secmsg_nl_transact, then wipe and free msg. */
 int secmsg_nl_run(struct secmsg_nl *nl, struct nl_msg *msg,
 		  secmsg_nl_msg_fn fn, void *arg);
+/* The same with SECMSG_NL_PUBLIC_* opts (a public request: not wiped). */
+int secmsg_nl_run_opts(struct secmsg_nl *nl, struct nl_msg *msg,
+		       secmsg_nl_msg_fn fn, void *arg, unsigned int opts);
 /*
  * A request that succeeded must have had its reply: err, or -EIO with
  * "libsecmsg: no WHAT in the reply" when !got.
@@ -116,13 +143,16 @@ int secmsg_parse_stats(const struct nlmsghdr *h, struct secmsg_stats *st,
 		       char *err, size_t errsize);
 int secmsg_parse_event(const struct nlmsghdr *h, struct secmsg_event_info *ev,
 		       char *err, size_t errsize);
-/* SECMSG_CMD_MSG reply into res (data malloc'ed). */
+/*
+ * SECMSG_CMD_MSG reply into res: data malloc'ed, or with view a pointer
+ * into h (nothing allocated, nothing to free).
+ */
 int secmsg_parse_msg(const struct nlmsghdr *h, struct secmsg_msg_result *res,
-		     char *err, size_t errsize);
-/* SECMSG_CMD_MSG_BATCH reply: exactly n results, in order. */
+		     bool view, char *err, size_t errsize);
+/* SECMSG_CMD_MSG_BATCH reply: exactly n results, in order; view as above. */
 int secmsg_parse_batch(const struct nlmsghdr *h,
-		       struct secmsg_msg_result *res, size_t n, char *err,
-		       size_t errsize);
+		       struct secmsg_msg_result *res, size_t n, bool view,
+		       char *err, size_t errsize);
 /* SECMSG_CMD_CRYPT reply: pointers into h. */
 int secmsg_parse_crypt(const struct nlmsghdr *h, const uint8_t **nonce,
 		       size_t *nonce_len, const uint8_t **data,

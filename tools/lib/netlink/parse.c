@@ -300,11 +300,16 @@ int secmsg_parse_event(const struct nlmsghdr *h, struct secmsg_event_info *ev,
 	return 0;
 }
 
-/* A malloc'ed copy of a (possibly empty) binary attribute. */
-static int dup_data(struct nlattr *a, uint8_t **data, size_t *len)
+/* A malloc'ed copy of a (possibly empty) binary attribute, or a view. */
+static int dup_data(struct nlattr *a, bool view, uint8_t **data, size_t *len)
 {
 	size_t n = (size_t)nla_len(a);
 
+	if (view) {
+		*data = nla_data(a);
+		*len = n;
+		return 0;
+	}
 	*data = malloc(n ? n : 1);
 	if (!*data)
 		return -ENOMEM;
@@ -314,7 +319,7 @@ static int dup_data(struct nlattr *a, uint8_t **data, size_t *len)
 }
 
 int secmsg_parse_msg(const struct nlmsghdr *h, struct secmsg_msg_result *res,
-		     char *err, size_t errsize)
+		     bool view, char *err, size_t errsize)
 {
 	struct nlattr *tb[SECMSG_A_MAX + 1];
 	int ret;
@@ -329,11 +334,11 @@ int secmsg_parse_msg(const struct nlmsghdr *h, struct secmsg_msg_result *res,
 			   !tb[SECMSG_A_EPOCH] ? SECMSG_A_EPOCH : SECMSG_A_SEQ);
 	res->epoch = nla_get_u32(tb[SECMSG_A_EPOCH]);
 	res->seq = nla_get_u64(tb[SECMSG_A_SEQ]);
-	return dup_data(tb[SECMSG_A_DATA], &res->data, &res->len);
+	return dup_data(tb[SECMSG_A_DATA], view, &res->data, &res->len);
 }
 
 static int parse_result(struct nlattr *nest, struct secmsg_msg_result *res,
-			char *err, size_t errsize)
+			bool view, char *err, size_t errsize)
 {
 	struct nlattr *tb[SECMSG_RESULT_A_MAX + 1];
 	uint32_t status;
@@ -361,7 +366,8 @@ static int parse_result(struct nlattr *nest, struct secmsg_msg_result *res,
 			   SECMSG_RESULT_A_SEQ);
 	res->epoch = nla_get_u32(tb[SECMSG_RESULT_A_EPOCH]);
 	res->seq = nla_get_u64(tb[SECMSG_RESULT_A_SEQ]);
-	return dup_data(tb[SECMSG_RESULT_A_DATA], &res->data, &res->len);
+	return dup_data(tb[SECMSG_RESULT_A_DATA], view, &res->data,
+			&res->len);
 }
 
 static void free_results(struct secmsg_msg_result *res, size_t n)
@@ -373,8 +379,8 @@ static void free_results(struct secmsg_msg_result *res, size_t n)
 }
 
 int secmsg_parse_batch(const struct nlmsghdr *h,
-		       struct secmsg_msg_result *res, size_t n, char *err,
-		       size_t errsize)
+		       struct secmsg_msg_result *res, size_t n, bool view,
+		       char *err, size_t errsize)
 {
 	struct nlattr *a;
 	size_t i = 0;
@@ -393,7 +399,7 @@ int secmsg_parse_batch(const struct nlmsghdr *h,
 				  (int)n);
 			goto fail;
 		}
-		ret = parse_result(a, &res[i], err, errsize);
+		ret = parse_result(a, &res[i], view, err, errsize);
 		if (ret)
 			goto fail;
 		i++;
@@ -402,7 +408,10 @@ int secmsg_parse_batch(const struct nlmsghdr *h,
 		return 0;
 	ret = bad(err, errsize, "fewer results than ops, got", (int)i);
 fail:
-	free_results(res, i + (i < n));
+	if (view)
+		memset(res, 0, n * sizeof(*res));
+	else
+		free_results(res, i + (i < n));
 	return ret;
 }
 

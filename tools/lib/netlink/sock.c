@@ -101,14 +101,15 @@ uint32_t secmsg_nl_portid(const struct secmsg_nl *nl)
 	return nl ? nl_socket_get_local_port(nl->sk) : 0;
 }
 
-static void setsockopt_int(int fd, int level, int opt, int val)
+/* Best effort (older kernels lack some options): true when set. */
+static bool setsockopt_int(int fd, int level, int opt, int val)
 {
-	/* best effort: older kernels lack some options */
-	(void)setsockopt(fd, level, opt, &val, sizeof(val));
+	return !setsockopt(fd, level, opt, &val, sizeof(val));
 }
 
-static int setup_socket(struct nl_sock *sk)
+static int setup_socket(struct secmsg_nl *nl)
 {
+	struct nl_sock *sk = nl->sk;
 	int fd = nl_socket_get_fd(sk);
 
 	/*
@@ -121,7 +122,7 @@ static int setup_socket(struct nl_sock *sk)
 	setsockopt_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, SECMSG_NL_RCVBUF);
 	setsockopt_int(fd, SOL_SOCKET, SO_SNDBUFFORCE, SECMSG_NL_SNDBUF);
 	setsockopt_int(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
-	setsockopt_int(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
+	nl->cap_ack = setsockopt_int(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
 	/* libnl's own receives (genl_ctrl_resolve): whole big messages */
 	nl_socket_enable_msg_peek(sk);
 	return 0;
@@ -133,9 +134,10 @@ void secmsg_nl_close(struct secmsg_nl *nl)
 		return;
 	if (nl->sk)
 		nl_socket_free(nl->sk);
-	if (nl->buf)
-		explicit_bzero(nl->buf, nl->buf_size);
+	/* buf was wiped after each datagram (or held no secret) */
+	secmsg_nl_release(nl);
 	free(nl->buf);
+	free(nl->keep);
 	free(nl->ev_buf);
 	explicit_bzero(nl, sizeof(*nl));
 	free(nl);
@@ -165,7 +167,7 @@ int secmsg_nl_open_family(struct secmsg_nl **out, const char *family,
 		err = secmsg_nl_errno(err);
 		goto fail;
 	}
-	err = setup_socket(nl->sk);
+	err = setup_socket(nl);
 	if (err)
 		goto fail;
 	err = genl_ctrl_resolve(nl->sk, family);
@@ -204,7 +206,8 @@ void secmsg_nl_req_free(struct nl_msg *msg)
 {
 	if (!msg)
 		return;
-	explicit_bzero(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
+	/* libnl allocates it zeroed: what was written is nlmsg_len long */
+	explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 }
 
@@ -404,14 +407,51 @@ static void answer_msg(struct secmsg_nl *nl, const struct nlmsghdr *h,
 		a->cb_ret = fn(nl, h, arg);
 }
 
+void secmsg_nl_release(struct secmsg_nl *nl)
+{
+	if (nl->keep_len && nl->keep_wipe)
+		explicit_bzero(nl->keep, nl->keep_len);
+	nl->keep_len = 0;
+}
+
+/* The datagram in buf becomes the kept one (buffers swapped). */
+static void keep_datagram(struct secmsg_nl *nl, size_t len, bool wipe)
+{
+	uint8_t *b = nl->keep;
+	size_t size = nl->keep_size;
+
+	nl->keep = nl->buf;
+	nl->keep_size = nl->buf_size;
+	nl->keep_len = len;
+	nl->keep_wipe = wipe;
+	nl->buf = b;
+	nl->buf_size = size;
+}
+
 int secmsg_nl_transact(struct secmsg_nl *nl, struct nl_msg *msg,
 		       secmsg_nl_msg_fn fn, void *arg)
 {
+	return secmsg_nl_transact_opts(nl, msg, fn, arg, 0);
+}
+
+int secmsg_nl_transact_opts(struct secmsg_nl *nl, struct nl_msg *msg,
+			    secmsg_nl_msg_fn fn, void *arg, unsigned int opts)
+{
 	struct answer a = { 0 };
 	struct nlmsghdr *req;
+	bool wipe;
 	ssize_t n;
 	int err;
 
+	/*
+	 * Received datagrams are wiped unless the answer holds no secret;
+	 * without NETLINK_CAP_ACK an error echoes the request, so then the
+	 * request must hold none either.
+	 */
+	wipe = !(opts & SECMSG_NL_PUBLIC_REPLY) ||
+	       (!nl->cap_ack && !(opts & SECMSG_NL_PUBLIC_REQ));
+	secmsg_nl_release(nl);
+	nl->keep_now = false;
 	nl_complete_msg(nl->sk, msg);
 	req = nlmsg_hdr(msg);
 	req->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
@@ -435,7 +475,11 @@ int secmsg_nl_transact(struct secmsg_nl *nl, struct nl_msg *msg,
 				continue;
 			answer_msg(nl, h, &a, fn, arg);
 		}
-		explicit_bzero(nl->buf, (size_t)n);
+		if (nl->keep_now && !nl->keep_len)
+			keep_datagram(nl, (size_t)n, wipe);
+		else if (wipe)
+			explicit_bzero(nl->buf, (size_t)n);
+		nl->keep_now = false;
 	}
 	return a.cb_ret ? a.cb_ret : a.kerr;
 }
@@ -472,9 +516,18 @@ int secmsg_nl_recv_event(struct secmsg_nl *nl, const struct nlmsghdr **out)
 int secmsg_nl_run(struct secmsg_nl *nl, struct nl_msg *msg,
 		  secmsg_nl_msg_fn fn, void *arg)
 {
-	int err = secmsg_nl_transact(nl, msg, fn, arg);
+	return secmsg_nl_run_opts(nl, msg, fn, arg, 0);
+}
 
-	secmsg_nl_req_free(msg);
+int secmsg_nl_run_opts(struct secmsg_nl *nl, struct nl_msg *msg,
+		       secmsg_nl_msg_fn fn, void *arg, unsigned int opts)
+{
+	int err = secmsg_nl_transact_opts(nl, msg, fn, arg, opts);
+
+	if (opts & SECMSG_NL_PUBLIC_REQ)
+		nlmsg_free(msg);
+	else
+		secmsg_nl_req_free(msg);
 	return err;
 }
 

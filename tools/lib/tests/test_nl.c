@@ -187,6 +187,97 @@ static void transport_requests(struct secmsg_nl *nl)
 	ok(r == -ENOENT && c.count == 0, "stale answer skipped (%d)", r);
 }
 
+/* Keeps the datagram of nlctrl's reply; name points into it. */
+struct keep_ctx {
+	const char *name;
+	bool keep;
+	/* the reply from byte 64 on (past where the ACK lands), and a copy */
+	const uint8_t *tail;
+	uint8_t copy[4096];
+	size_t tail_len;
+};
+
+/* 1: the tail is as received, 0: wiped, -1: neither */
+static int tail_state(const struct keep_ctx *k)
+{
+	size_t i;
+	int zero = 1;
+
+	for (i = 0; i < k->tail_len; i++)
+		zero &= !k->tail[i];
+	if (k->tail_len && !memcmp(k->tail, k->copy, k->tail_len) && !zero)
+		return 1;
+	return zero ? 0 : -1;
+}
+
+static int keep_cb(struct secmsg_nl *nl, const struct nlmsghdr *h,
+		   void *arg)
+{
+	struct keep_ctx *k = arg;
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+
+	if (genlmsg_parse((struct nlmsghdr *)h, 0, tb, CTRL_ATTR_MAX, NULL) ||
+	    !tb[CTRL_ATTR_FAMILY_NAME])
+		return -EIO;
+	k->name = nla_data(tb[CTRL_ATTR_FAMILY_NAME]);
+	k->tail_len = 0;
+	if (h->nlmsg_len > 64 && h->nlmsg_len - 64 <= sizeof(k->copy)) {
+		k->tail = (const uint8_t *)h + 64;
+		k->tail_len = h->nlmsg_len - 64;
+		memcpy(k->copy, k->tail, k->tail_len);
+	}
+	nl->keep_now = k->keep;
+	return 0;
+}
+
+/*
+ * Views and wipes: a kept reply outlives the ACK that follows it and is
+ * wiped at the next transaction (or not, when the request said its
+ * answer is public); an unkept one is wiped at once, unless public.
+ */
+static void transport_keep(struct secmsg_nl *nl)
+{
+	struct keep_ctx k = { .keep = true };
+	struct nl_msg *msg;
+	int r;
+
+	msg = getfamily(nl, "nlctrl", 0);
+	r = secmsg_nl_transact(nl, msg, keep_cb, &k);
+	secmsg_nl_req_free(msg);
+	ok(r == 0 && k.name && !strcmp(k.name, "nlctrl") && nl->keep_len &&
+	   nl->keep_wipe && (const uint8_t *)k.name >= nl->keep &&
+	   (const uint8_t *)k.name < nl->keep + nl->keep_len,
+	   "kept reply: still whole after the ACK, in the kept buffer");
+	secmsg_nl_release(nl);
+	ok(!nl->keep_len && !memcmp(k.name, "\0\0\0\0\0\0", 6) &&
+	   tail_state(&k) == 0, "released: a reply with secrets is wiped");
+
+	msg = getfamily(nl, "nlctrl", 0);
+	r = secmsg_nl_transact_opts(nl, msg, keep_cb, &k,
+				    SECMSG_NL_PUBLIC_REQ |
+				    SECMSG_NL_PUBLIC_REPLY);
+	nlmsg_free(msg);
+	ok(r == 0 && !nl->keep_wipe && !strcmp(k.name, "nlctrl"),
+	   "public answer kept");
+	secmsg_nl_release(nl);
+	ok(!nl->keep_len && !strcmp(k.name, "nlctrl") && tail_state(&k) == 1,
+	   "released: a public answer is not wiped");
+	msg = getfamily(nl, "nlctrl", 0);
+	k.keep = false;
+	k.name = NULL;
+	r = secmsg_nl_transact_opts(nl, msg, keep_cb, &k,
+				    SECMSG_NL_PUBLIC_REQ |
+				    SECMSG_NL_PUBLIC_REPLY);
+	nlmsg_free(msg);
+	ok(r == 0 && !nl->keep_len && k.tail_len && tail_state(&k) == 1,
+	   "public answer, not kept: released, and not wiped");
+	msg = getfamily(nl, "nlctrl", 0);
+	r = secmsg_nl_transact(nl, msg, keep_cb, &k);
+	secmsg_nl_req_free(msg);
+	ok(r == 0 && k.tail_len && tail_state(&k) == 0,
+	   "answer with secrets, not kept: wiped when received");
+}
+
 /*
  * The event path: nlctrl's "notify" group (id GENL_ID_CTRL) stands in
  * for secmsg's "events"; nothing is announced, so a non-blocking receive
@@ -227,6 +318,7 @@ static void transport(void)
 	ok(nl->family == GENL_ID_CTRL && secmsg_nl_fd(nl) >= 0,
 	   "transport opens nlctrl (id %d)", nl->family);
 	transport_requests(nl);
+	transport_keep(nl);
 	transport_events(nl);
 	/* a subscribed handle still runs commands, skipping events */
 	{
@@ -395,18 +487,23 @@ static void parse_others(void)
 	nla_put(msg, SECMSG_A_DATA, 5, "hello");
 	nla_put_u32(msg, SECMSG_A_EPOCH, 2);
 	put_u64_64(msg, SECMSG_A_SEQ, 1ULL << 40, SECMSG_A_PAD);
-	r = secmsg_parse_msg(nlmsg_hdr(msg), &res, err, sizeof(err));
+	r = secmsg_parse_msg(nlmsg_hdr(msg), &res, false, err, sizeof(err));
 	ok(r == 0 && res.len == 5 && !memcmp(res.data, "hello", 5) &&
 	   res.epoch == 2 && res.seq == 1ULL << 40, "msg reply parsed");
 	secmsg_msg_result_free(&res);
 	ok(!res.data && !res.len, "result freed");
+	r = secmsg_parse_msg(nlmsg_hdr(msg), &res, true, err, sizeof(err));
+	ok(r == 0 && res.len == 5 && res.data > (uint8_t *)nlmsg_hdr(msg) &&
+	   res.data + 5 <= (uint8_t *)nlmsg_hdr(msg) + nlmsg_hdr(msg)->nlmsg_len &&
+	   !memcmp(res.data, "hello", 5) && res.epoch == 2,
+	   "msg reply as a view: data points into the reply");
 	nlmsg_free(msg);
 
 	msg = reply(SECMSG_CMD_MSG);
 	nla_put(msg, SECMSG_A_DATA, 0, NULL);
 	nla_put_u32(msg, SECMSG_A_EPOCH, 0);
 	put_u64_64(msg, SECMSG_A_SEQ, 0, SECMSG_A_PAD);
-	r = secmsg_parse_msg(nlmsg_hdr(msg), &res, err, sizeof(err));
+	r = secmsg_parse_msg(nlmsg_hdr(msg), &res, false, err, sizeof(err));
 	ok(r == 0 && res.len == 0 && res.data, "empty data is fine");
 	secmsg_msg_result_free(&res);
 	nlmsg_free(msg);
@@ -454,7 +551,7 @@ static void parse_batch(void)
 	put_result(msg, 1, 0, 60000);
 	put_result(msg, 2, EBADMSG, 0);
 	put_result(msg, 3, 0, 60000);
-	r = secmsg_parse_batch(nlmsg_hdr(msg), res, 3, err, sizeof(err));
+	r = secmsg_parse_batch(nlmsg_hdr(msg), res, 3, false, err, sizeof(err));
 	for (i = 0; i < 3 && !r; i++)
 		if (res[i].cookie != (uint64_t)i + 1)
 			bad++;
@@ -464,9 +561,26 @@ static void parse_batch(void)
 	   "batch of 3 results (%u bytes), one failed", nlmsg_hdr(msg)->nlmsg_len);
 	for (i = 0; i < 3; i++)
 		secmsg_msg_result_free(&res[i]);
-	ok(secmsg_parse_batch(nlmsg_hdr(msg), res, 2, err, sizeof(err)) ==
+	ok(secmsg_parse_batch(nlmsg_hdr(msg), res, 2, false, err, sizeof(err)) ==
 	   -EIO, "more results than ops -> -EIO (no leak)");
-	ok(secmsg_parse_batch(nlmsg_hdr(msg), res, 4, err, sizeof(err)) ==
+	{
+		const uint8_t *lo = (const uint8_t *)nlmsg_hdr(msg);
+		const uint8_t *hi = lo + nlmsg_hdr(msg)->nlmsg_len;
+
+		r = secmsg_parse_batch(nlmsg_hdr(msg), res, 3, true, err,
+				       sizeof(err));
+		ok(r == 0 && res[0].data > lo && res[0].data + 60000 <= hi &&
+		   res[0].data[59999] == 1 && !res[1].data &&
+		   res[1].status == EBADMSG && res[2].data > res[0].data &&
+		   res[2].data + 60000 <= hi && res[2].data[0] == 3,
+		   "batch as views: data points into the reply");
+		memset(res, 0x5a, sizeof(res));
+		r = secmsg_parse_batch(nlmsg_hdr(msg), res, 2, true, err,
+				       sizeof(err));
+		ok(r == -EIO && !res[0].data && !res[1].data && !res[0].len,
+		   "views: malformed -> -EIO, results cleared");
+	}
+	ok(secmsg_parse_batch(nlmsg_hdr(msg), res, 4, false, err, sizeof(err)) ==
 	   -EIO, "fewer results than ops -> -EIO (no leak)");
 	nlmsg_free(msg);
 
@@ -474,7 +588,7 @@ static void parse_batch(void)
 	put_result(msg, 1, 0, 10);
 	put_result(msg, 2, 0, 0);
 	nla_nest_end(msg, nla_nest_start(msg, SECMSG_A_RESULT));
-	ok(secmsg_parse_batch(nlmsg_hdr(msg), res, 3, err, sizeof(err)) ==
+	ok(secmsg_parse_batch(nlmsg_hdr(msg), res, 3, false, err, sizeof(err)) ==
 	   -EIO, "result without status -> -EIO (no leak)");
 	nlmsg_free(msg);
 }

@@ -123,7 +123,8 @@ struct secmsg_msg_result {
 	uint64_t cookie;
 	uint32_t epoch;
 	uint64_t seq;
-	uint8_t *data;		/* malloc'ed; caller frees (and wipes) */
+	uint8_t *data;		/* malloc'ed, caller frees (and wipes);
+				 * _view calls: in the handle's buffer */
 	size_t len;
 };
 int secmsg_msg(struct secmsg_nl *nl, int op, uint64_t id, uint64_t peer_id,
@@ -144,8 +145,26 @@ struct secmsg_batch_op {
 };
 int secmsg_msg_batch(struct secmsg_nl *nl, const struct secmsg_batch_op *ops,
 		     size_t n, struct secmsg_msg_result *res);
-/* Wipe and free a result's data. */
+/* Wipe and free a result's data (not for the results of the _view calls). */
 void secmsg_msg_result_free(struct secmsg_msg_result *res);
+
+/*
+ * secmsg_msg and secmsg_msg_batch without a malloc and a copy per result:
+ * each result's data points into the handle's receive buffer, valid
+ * until the next call on nl or secmsg_nl_close(), and is not freed by
+ * the caller (never pass it to secmsg_msg_result_free).  The library
+ * wipes that buffer (its length) at that point when it held plaintext
+ * (an OPEN's result); a caller that copies plaintext out wipes its copy.
+ *
+ * Only the buffers that held plaintext or keys are wiped, by every call
+ * here: a SEAL's request, an OPEN's reply, neither for RESEAL.
+ */
+int secmsg_msg_view(struct secmsg_nl *nl, int op, uint64_t id,
+		    uint64_t peer_id, const uint8_t *data, size_t len,
+		    struct secmsg_msg_result *res);
+int secmsg_msg_batch_view(struct secmsg_nl *nl,
+			  const struct secmsg_batch_op *ops, size_t n,
+			  struct secmsg_msg_result *res);
 
 struct secmsg_stats {
 	uint64_t v[SECMSG_STATS_A_MAX + 1];	/* indexed by SECMSG_STATS_A_* */
