@@ -55,6 +55,7 @@ include tools/lib/build.mk
 -include tools/secmsg-client/build.mk
 -include uapi/build.mk
 -include web/build.mk
+-include fuzz/build.mk
 
 user: $(USER_LIBS) $(USER_PROGS)
 
