@@ -159,9 +159,9 @@ int identity_parse(const uint8_t *buf, size_t len,
 
 int file_read(const char *path, size_t max, uint8_t **out, size_t *out_len)
 {
-	uint8_t *buf;
+	uint8_t *buf, *nb;
 	struct stat st;
-	size_t len = 0;
+	size_t len = 0, cap;
 	ssize_t n;
 	int fd, rc;
 
@@ -181,13 +181,31 @@ int file_read(const char *path, size_t max, uint8_t **out, size_t *out_len)
 		close(fd);
 		return -EFBIG;
 	}
-	buf = malloc(max + 1);
+	/* room for what the file holds (and its NUL); more if it grows */
+	cap = (size_t)st.st_size + 1;
+	buf = malloc(cap);
 	if (!buf) {
 		close(fd);
 		return -ENOMEM;
 	}
-	while (len < max) {
-		n = read(fd, buf + len, max - len);
+	for (;;) {
+		if (len == cap - 1) {		/* full: the file grew */
+			size_t ncap = cap <= (max + 1) / 2 ? 2 * cap : max + 1;
+
+			if (len == max)
+				break;
+			nb = malloc(ncap);
+			if (!nb) {
+				close(fd);
+				file_free(buf, len);
+				return -ENOMEM;
+			}
+			memcpy(nb, buf, len);
+			file_free(buf, len);
+			buf = nb;
+			cap = ncap;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

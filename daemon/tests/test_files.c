@@ -92,6 +92,14 @@ static void test_read(void)
 	ok(file_read("/tmp", 100, &buf, &len) == -EINVAL, "a directory");
 	unlink(path);
 	ok(file_read(path, 100, &buf, &len) == -ENOENT, "a missing file");
+	/* stat says 0 bytes: the buffer grows as the file is read */
+	ok(!file_read("/proc/self/status", 1 << 20, &buf, &len) &&
+	   len > 100 && !memcmp(buf, "Name:", 5) && strlen((char *)buf) == len,
+	   "a file larger than stat says, read whole");
+	file_free(buf, len);
+	ok(!file_read("/proc/self/status", 64, &buf, &len) && len == 64 &&
+	   !buf[64], "... and at most max bytes of it");
+	file_free(buf, len);
 }
 
 int main(void)
