@@ -47,20 +47,29 @@ static char *token(char **p)
 	return s;
 }
 
-int users_parse(const char *text, const char *name, struct user_entry **out,
-		size_t *n, char *err, size_t errlen)
+int users_parse(const char *text, size_t len, const char *name,
+		struct user_entry **out, size_t *n, char *err, size_t errlen)
 {
-	char *copy = strdup(text), *line, *next, *p, *user, *key, *extra;
+	const char *nul = memchr(text, '\0', len);
+	char *copy, *line, *next, *p, *user, *key, *extra;
 	struct user_entry *v = NULL, *nv;
 	size_t count = 0, cap = 0, i;
-	unsigned int lineno = 0;
+	unsigned int lineno = 1;
 	long got;
 	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
+	if (nul) {
+		/* a C string would end there: the lines after it lost */
+		for (p = (char *)text; p < nul; p++)
+			lineno += *p == '\n';
+		return seterr(err, errlen, "%s:%u: a NUL byte", name, lineno);
+	}
+	copy = strndup(text, len);
 	if (!copy)
 		return -ENOMEM;
+	lineno = 0;
 	for (line = copy; line; line = next) {
 		next = strchr(line, '\n');
 		if (next)

@@ -17,13 +17,14 @@ struct user_entry {
 };
 
 /*
- * Parse a users file: one "USER BASE64PUBKEY" per line (white space
- * between), '#' comments and blank lines ignored.  A malformed line, a
- * bad user id or key, or a user listed twice fails the whole file
- * (-EINVAL, "name:LINE: why" in err).  *out is malloc'ed.
+ * Parse a users file of len bytes: one "USER BASE64PUBKEY" per line
+ * (white space between), '#' comments and blank lines ignored.  A
+ * malformed line, a bad user id or key, a user listed twice or a NUL
+ * byte fails the whole file (-EINVAL, "name:LINE: why" in err).  *out
+ * is malloc'ed.
  */
-int users_parse(const char *text, const char *name, struct user_entry **out,
-		size_t *n, char *err, size_t errlen);
+int users_parse(const char *text, size_t len, const char *name,
+		struct user_entry **out, size_t *n, char *err, size_t errlen);
 
 /* An identity file's contents -> the private key; -EINVAL otherwise. */
 int identity_parse(const uint8_t *buf, size_t len,

@@ -53,7 +53,7 @@ int users_sync(const char *path, void (*revoke)(const char *user),
 			snprintf(err, errlen, "%s: %s", path, strerror(-rc));
 			return rc;
 		}
-		rc = users_parse((const char *)text, path, &v, &n, err,
+		rc = users_parse((const char *)text, len, path, &v, &n, err,
 				 errlen);
 		file_free(text, len);
 		if (rc)

@@ -680,7 +680,7 @@ static int load_users(const char *path)
 		fprintf(stderr, "crelay: %s: %s\n", path, strerror(-rc));
 		return rc;
 	}
-	rc = users_parse((const char *)text, path, &v, &n, err, sizeof(err));
+	rc = users_parse((const char *)text, len, path, &v, &n, err, sizeof(err));
 	file_free(text, len);
 	if (rc) {
 		fprintf(stderr, "crelay: %s\n", err);

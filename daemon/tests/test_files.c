@@ -14,7 +14,7 @@
 static int parse(const char *text, size_t *n, char *err)
 {
 	struct user_entry *v;
-	int rc = users_parse(text, "users", &v, n, err, 256);
+	int rc = users_parse(text, strlen(text), "users", &v, n, err, 256);
 
 	free(v);
 	return rc;
@@ -26,8 +26,11 @@ static void test_users(void)
 	char err[256];
 	size_t n;
 
-	ok(!users_parse("# users\n\nalice " K32 "\n  bob.b@x-y   " K32
-			"  # trailing comment\n", "users", &v, &n, err,
+	static const char two[] = "# users\n\nalice " K32 "\n  bob.b@x-y   "
+				  K32 "  # trailing comment\n";
+	static const char nul[] = "alice " K32 "\n\0bob " K32 "\n";
+
+	ok(!users_parse(two, sizeof(two) - 1, "users", &v, &n, err,
 			sizeof(err)) && n == 2 && !strcmp(v[0].user, "alice") &&
 	   !strcmp(v[1].user, "bob.b@x-y") && v[1].pub[31] == 31,
 	   "two users, comments, white space");
@@ -47,6 +50,11 @@ static void test_users(void)
 	   err);
 	ok(parse("a23456789012345678901234567890123456789012345678901234567890"
 		 "12345 " K32 "\n", &n, err) == -EINVAL, "a 65-byte user id");
+	/* a C string would end at the NUL, and bob would be dropped */
+	v = (void *)1;
+	ok(users_parse(nul, sizeof(nul) - 1, "users", &v, &n, err,
+		       sizeof(err)) == -EINVAL && !v && !n &&
+	   !strcmp(err, "users:2: a NUL byte"), "a NUL byte (%s)", err);
 }
 
 static void test_identity(void)

@@ -11,7 +11,9 @@
  *
  * What must hold: a users file that parses lists valid, distinct user
  * ids with 32-byte keys, and written out again parses to the same list;
- * one that does not says where; an identity that parses is the 32 bytes
+ * one with a NUL byte does not parse (the lines after it must not be
+ * dropped in silence: users_sync() would delete their users); one that
+ * does not parse says where; an identity that parses is the 32 bytes
  * that its hex and base64 forms give back; nothing leaks.
  */
 #include <errno.h>
@@ -54,9 +56,11 @@ static void users(const uint8_t *p, size_t n)
 	FUZZ_CHECK(pwrite(memfd, p, n, 0) == (ssize_t)n);
 	FUZZ_CHECK(!file_read(path, 16 << 20, &text, &len));
 	FUZZ_CHECK(len == n && !text[len]);
-	rc = users_parse((const char *)text, "users", &v, &count, err,
+	rc = users_parse((const char *)text, len, "users", &v, &count, err,
 			 sizeof(err));
 	file_free(text, len);
+	if (memchr(p, 0, n))
+		FUZZ_CHECK(rc);
 	if (rc) {
 		FUZZ_CHECK(rc == -EINVAL && !strncmp(err, "users:", 6));
 		FUZZ_CHECK(!v && !count);
@@ -72,7 +76,7 @@ static void users(const uint8_t *p, size_t n)
 		fprintf(f, "%s %s\n", v[i].user, b64);
 	}
 	FUZZ_CHECK(!fclose(f));
-	FUZZ_CHECK(!users_parse(again, "again", &w, &count2, err,
+	FUZZ_CHECK(!users_parse(again, alen, "again", &w, &count2, err,
 				sizeof(err)));
 	FUZZ_CHECK(count2 == count);
 	for (i = 0; i < count; i++)
