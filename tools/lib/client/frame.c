@@ -306,7 +306,7 @@ static bool parse_body(struct parse *p)
 	case CF_READY:
 		f->user = get_str(p, "user", false);
 		return get_session(p) && get_alg(p) && get_epoch(p) &&
-		       (!cJSON_HasObjectItem(f->root, "online") ||
+		       (!cJSON_GetObjectItemCaseSensitive(f->root, "online") ||
 			get_users(p, "online"));
 	case CF_MESSAGE:
 		f->from = get_str(p, "from", true);

@@ -111,6 +111,11 @@ static void good(void)
 		  "\"alg\":\"aes_256_gcm\",\"epoch\":4294967295}", &f, &why) &&
 	   f.epoch == UINT32_MAX && !f.users, "ready: no online, epoch 2^32-1");
 	client_frame_free(&f);
+	/* member names are case-sensitive: "Online" is an unknown one */
+	ok(!parse("{\"type\":\"ready\",\"session\":\"0000000000000001\","
+		  "\"alg\":\"aes_256_gcm\",\"epoch\":0,\"Online\":7}", &f,
+		  &why) && !f.users, "ready: an unknown member \"Online\" ignored");
+	client_frame_free(&f);
 	ok(!parse("{\"type\":\"message\",\"from\":\"bob\",\"data\":\"aGk=\"}",
 		  &f, &why) && f.type == CF_MESSAGE && !strcmp(f.from, "bob") &&
 	   f.data_len == 2 && !memcmp(f.data, "hi", 2), "message");
