@@ -11,9 +11,12 @@
  * PROTO_MAX_HANDSHAKE bytes, sealed messages within PROTO_MAX_SEALED or
  * marked too large, ids below 2^53), is valid UTF-8 without NULs, and the
  * client library's builders (tools/lib/client/frame.c) write it again to
- * a frame the daemon parses to the same values.  Nothing leaks
+ * a frame the daemon parses to the same values.  Members the protocol
+ * does not name are ignored: a frame that is valid JSON parses to the
+ * same result (and the same error code) without them.  Nothing leaks
  * (frame_clear()).
  */
+#include <math.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -125,15 +128,89 @@ static void check_parsed(const struct frame *f, const char *text,
 	}
 }
 
+/* Every member a client frame has (names are case-sensitive). */
+static const char *const members[] = {
+	"type", "id", "version", "user", "alg", "handshake", "pubkey", "to",
+	"data",
+};
+
+/* cJSON prints 15 digits; ids need up to 16: print them exactly. */
+static void exact(cJSON *o, cJSON *m)
+{
+	char num[32];
+	cJSON *raw;
+
+	snprintf(num, sizeof(num), "%.17g", m->valuedouble);
+	raw = cJSON_CreateRaw(num);
+	FUZZ_CHECK(raw);
+	raw->string = strdup(m->string);	/* freed by cJSON_Delete() */
+	FUZZ_CHECK(raw->string && cJSON_ReplaceItemViaPointer(o, m, raw));
+}
+
+/* The frame without the members the protocol does not name, or NULL. */
+static char *strip_unknown(const char *text, size_t len)
+{
+	cJSON *o = cJSON_ParseWithLength(text, len), *m, *next;
+	char *out = NULL;
+	size_t i;
+
+	if (cJSON_IsObject(o)) {
+		for (m = o->child; m; m = next) {
+			next = m->next;
+			for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+				if (!strcmp(m->string, members[i]))
+					break;
+			if (i == sizeof(members) / sizeof(members[0]))
+				cJSON_Delete(cJSON_DetachItemViaPointer(o, m));
+			else if (cJSON_IsNumber(m) && isfinite(m->valuedouble))
+				exact(o, m);
+		}
+		out = cJSON_PrintUnformatted(o);
+	}
+	cJSON_Delete(o);
+	return out;
+}
+
+/* The same frame without its unknown members parses the same. */
+static void check_unknown_ignored(const char *text, size_t len, int rc,
+				  const struct frame *f,
+				  const struct proto_err *e)
+{
+	struct frame g;
+	struct proto_err e2;
+	char *json;
+	int rc2;
+
+	/* the checks of the raw text (UTF-8, NULs) come before the JSON */
+	if (rc && !strcmp(e->code, "bad_json"))
+		return;
+	json = strip_unknown(text, len);
+	if (!json)
+		return;
+	rc2 = proto_parse(json, strlen(json), &g, &e2);
+	if (!rc != !rc2 || (rc && strcmp(e->code, e2.code)))
+		fprintf(stderr, "without unknown members: %s: %s\n", json,
+			rc2 ? e2.code : "parses");
+	FUZZ_CHECK(!rc == !rc2);
+	if (rc)
+		FUZZ_CHECK(!strcmp(e->code, e2.code));
+	else
+		check_same(f, &g);
+	frame_clear(&g);
+	proto_free_text(json);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct frame f, g;
 	struct proto_err e, e2;
 	char *json, *text = malloc(size ? size : 1);
+	int rc;
 
 	FUZZ_CHECK(text);
 	memcpy(text, data, size);
-	if (proto_parse(text, size, &f, &e)) {
+	rc = proto_parse(text, size, &f, &e);
+	if (rc) {
 		FUZZ_CHECK(known_code(e.code) && e.msg[0]);
 		FUZZ_CHECK(!f.hs && !f.data);
 		if (f.has_id)
@@ -152,6 +229,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			proto_free_text(json);
 		}
 	}
+	check_unknown_ignored(text, size, rc, &f, &e);
 	frame_clear(&f);
 	free(text);
 	return 0;
