@@ -58,6 +58,8 @@ static void check_ranges(const struct config *c)
 	FUZZ_CHECK(c->user_burst >= 1 && c->user_burst <= 1e9);
 	FUZZ_CHECK(c->on_conflict == CONFLICT_REPLACE ||
 		   c->on_conflict == CONFLICT_REFUSE);
+	FUZZ_CHECK(!c->node || config_name_valid(c->node));
+	FUZZ_CHECK(!c->cluster_name || config_name_valid(c->cluster_name));
 }
 
 /* The configuration as a file of "key = value" lines. */
@@ -96,6 +98,12 @@ static char *dump(const struct config *c)
 		c->user_burst);
 	BOOL("presence", c->presence);
 	BOOL("syslog", c->syslog);
+	STR("cluster", c->cluster);
+	STR("node", c->node);
+	STR("cluster_name", c->cluster_name);
+	STR("node_key", c->node_key);
+	STR("peers", c->peers);
+	fprintf(f, "cluster_timeout = %u\n", c->cluster_timeout);
 #undef STR
 #undef BOOL
 	FUZZ_CHECK(!fclose(f));
@@ -115,7 +123,13 @@ static void check_same(const struct config *a, const struct config *b)
 		   same_str(a->tls_key, b->tls_key) &&
 		   same_str(a->metrics_listen, b->metrics_listen) &&
 		   same_str(a->identity, b->identity) &&
-		   same_str(a->users, b->users));
+		   same_str(a->users, b->users) &&
+		   same_str(a->cluster, b->cluster) &&
+		   same_str(a->node, b->node) &&
+		   same_str(a->cluster_name, b->cluster_name) &&
+		   same_str(a->node_key, b->node_key) &&
+		   same_str(a->peers, b->peers));
+	FUZZ_CHECK(a->cluster_timeout == b->cluster_timeout);
 	FUZZ_CHECK(a->register_users == b->register_users &&
 		   a->presence == b->presence && a->syslog == b->syslog);
 	FUZZ_CHECK(a->session_timeout == b->session_timeout &&
