@@ -20,7 +20,7 @@
 # when a target crashed, leaving the input there for regressions/.
 
 FUZZ_TARGETS_ALL := codec handshake wire keyfile client_frame client_proto \
-	daemon_frame config users
+	daemon_frame config users netlink
 FUZZ_TARGETS ?= $(FUZZ_TARGETS_ALL)
 FUZZ_SECONDS ?= 60
 
@@ -46,7 +46,7 @@ FUZZ_LDFLAGS_netlink := -Wl,--wrap=recvmsg -Wl,--wrap=sendto
 FUZZ_FUZZERS := $(FUZZ_TARGETS_ALL:%=fuzz/%/fuzzer)
 FUZZ_REPLAYS := $(FUZZ_TARGETS_ALL:%=fuzz/%/replay)
 FUZZ_HDRS := fuzz/fuzz.h tools/lib/tests/tap.h $(LIBSECMSG_CLIENT_HDRS) \
-	$(wildcard daemon/*.h tools/secmsgctl/*.h fuzz/*.h)
+	$(wildcard daemon/*.h tools/secmsgctl/*.h fuzz/*.h fuzz/*/*.h)
 
 HOST_TESTS += $(FUZZ_REPLAYS)
 CLEAN_FILES += $(FUZZ_FUZZERS) $(FUZZ_REPLAYS:=-san) fuzz/mkseeds

@@ -19,6 +19,8 @@
 #define FUZZ_SESSION_ID		0x0123456789abcdefULL
 #define FUZZ_SESSION_HEX	"0123456789abcdef"
 #define FUZZ_PASSPHRASE		"correct horse battery staple"
+/* The generic netlink family id of the netlink target's fake kernel. */
+#define FUZZ_NL_FAMILY		0x20
 
 /* Private keys: a pattern per key, never a real one. */
 static inline void fuzz_key(uint8_t k[32], uint8_t seed)

@@ -17,8 +17,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <linux/genetlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
 #include "fuzz.h"
 #include "keys.h"
+#include "netlink/commands.h"
 #include "secmsg/codec.h"
 #include "secmsg/keyfile.h"
 #include "secmsg/nl.h"
@@ -155,7 +161,7 @@ static void handshakes(void)
 
 static void wire(void)
 {
-	static const char *const names[] = { "aes", "chacha", "twofish" };
+	static const char *const names[C__N] = { "aes", "chacha", "twofish" };
 	uint8_t m[512], m2[512];
 	struct buf b;
 	size_t n, n2;
@@ -334,6 +340,286 @@ static void client_proto(void)
 	free(h2);
 }
 
+/*
+ * Netlink replies as secmsg.ko sends them, sequence number 0 (the
+ * target puts its request's in): each message is built with libnl and
+ * appended to a datagram; a seed is the command byte and its datagrams.
+ */
+static struct nl_msg *genl(uint8_t cmd, int flags)
+{
+	struct nl_msg *m = nlmsg_alloc_size(65536);
+
+	if (!m || !genlmsg_put(m, 0, 0, FUZZ_NL_FAMILY, 0, flags, cmd,
+			       SECMSG_GENL_VERSION))
+		die("genlmsg_put");
+	return m;
+}
+
+static void dg_add(struct buf *dg, struct nl_msg *m)
+{
+	struct nlmsghdr *h = nlmsg_hdr(m);
+	static const uint8_t pad[4];
+
+	add(dg, h, h->nlmsg_len);
+	add(dg, pad, NLMSG_ALIGN(h->nlmsg_len) - h->nlmsg_len);
+	nlmsg_free(m);
+}
+
+/* NLMSG_ERROR (err 0: the ACK), capped, with an extack message. */
+static void dg_ack(struct buf *dg, int err, const char *msg, int miss)
+{
+	struct nl_msg *m = nlmsg_alloc_size(4096);
+	struct nlmsgerr *e;
+	struct nlmsghdr *h;
+
+	if (!m)
+		die("nlmsg_alloc");
+	h = nlmsg_put(m, 0, 0, NLMSG_ERROR, sizeof(*e),
+		      NLM_F_CAPPED | (msg || miss ? NLM_F_ACK_TLVS : 0));
+	if (!h)
+		die("nlmsg_put");
+	e = nlmsg_data(h);
+	e->error = err;
+	e->msg.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + 64;
+	e->msg.nlmsg_type = FUZZ_NL_FAMILY;
+	if ((msg && nla_put_string(m, NLMSGERR_ATTR_MSG, msg)) ||
+	    (miss && nla_put_u32(m, NLMSGERR_ATTR_MISS_TYPE, (uint32_t)miss)))
+		die("extack");
+	dg_add(dg, m);
+}
+
+static void dg_done(struct buf *dg)
+{
+	struct nl_msg *m = nlmsg_alloc_size(64);
+	int zero = 0;
+
+	if (!m || !nlmsg_put(m, 0, 0, NLMSG_DONE, sizeof(int), NLM_F_MULTI))
+		die("nlmsg_put");
+	memcpy(nlmsg_data(nlmsg_hdr(m)), &zero, sizeof(zero));
+	dg_add(dg, m);
+}
+
+static void put_session(struct nl_msg *m, uint64_t id)
+{
+	struct nlattr *n;
+	int i;
+
+	if (nla_put_u64(m, SECMSG_A_SESSION_ID, id) ||
+	    nla_put_string(m, SECMSG_A_USER_ID, FUZZ_USER) ||
+	    nla_put_u32(m, SECMSG_A_ALG, SECMSG_ALG_AES_256_GCM) ||
+	    nla_put_u8(m, SECMSG_A_STATE, 1) ||
+	    nla_put_u32(m, SECMSG_A_EPOCH, 3) ||
+	    nla_put_u32(m, SECMSG_A_FLAGS, 0) ||
+	    nla_put_u64(m, SECMSG_A_CREATED, 1700000000) ||
+	    nla_put_u64(m, SECMSG_A_LAST_USED, 1700000100) ||
+	    nla_put_u64(m, SECMSG_A_EXPIRES, 1700086400) ||
+	    nla_put_u64(m, SECMSG_A_REKEY_AT, 1700003600))
+		die("session attrs");
+	n = nla_nest_start(m, SECMSG_A_POLICY);
+	if (!n || nla_put_u32(m, SECMSG_POLICY_A_ROTATE_INTERVAL, 3600) ||
+	    nla_put_u64(m, SECMSG_POLICY_A_MAX_MESSAGES, 1 << 20) ||
+	    nla_put_u32(m, SECMSG_POLICY_A_TIMEOUT, 86400) ||
+	    nla_put_u32(m, SECMSG_POLICY_A_IDLE_TIMEOUT, 3600) ||
+	    nla_put_u32(m, SECMSG_POLICY_A_REKEY_GRACE, 10))
+		die("policy");
+	nla_nest_end(m, n);
+	n = nla_nest_start(m, SECMSG_A_COUNTERS);
+	for (i = SECMSG_CNT_A_TX_MESSAGES; i <= SECMSG_CNT_A_STALE_EPOCH; i++)
+		if (!n || nla_put_u64(m, i, (uint64_t)i * 11))
+			die("counters");
+	nla_nest_end(m, n);
+}
+
+static void nl_seed(const char *name, uint8_t cmd, struct buf *dgs,
+		    size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	b.len = 0;
+	add(&b, &cmd, 1);
+	for (i = 0; i < n; i++)
+		add_rec(&b, dgs[i].p, dgs[i].len);
+	put("netlink", name, b.p, b.len, NULL, 0);
+}
+
+static struct buf dg[3];
+
+static void netlink(void)
+{
+	static const uint8_t cmds[C__N] = {
+		[C_SESSION_GET] = SECMSG_CMD_SESSION_GET,
+		[C_SESSION_NEW] = SECMSG_CMD_SESSION_NEW,
+		[C_SESSION_SET] = SECMSG_CMD_SESSION_SET,
+		[C_SESSION_ROTATE] = SECMSG_CMD_SESSION_ROTATE,
+		[C_HANDSHAKE_CONFIRM] = SECMSG_CMD_HANDSHAKE_CONFIRM,
+	};
+	static const char *const names[C__N] = {
+		[C_SESSION_GET] = "session-get",
+		[C_SESSION_NEW] = "session-new",
+		[C_SESSION_SET] = "session-set",
+		[C_SESSION_ROTATE] = "session-rotate",
+		[C_HANDSHAKE_CONFIRM] = "handshake-confirm",
+	};
+	uint8_t key[32], m[512];
+	struct nl_msg *msg;
+	struct nlattr *n;
+	size_t i, len;
+	int c;
+
+	for (c = 0; c < C__N; c++) {
+		if (!names[c])
+			continue;
+		dg[0].len = 0;
+		msg = genl(cmds[c], 0);
+		put_session(msg, 1);
+		dg_add(&dg[0], msg);
+		dg_ack(&dg[0], 0, NULL, 0);
+		nl_seed(names[c], (uint8_t)c, dg, 1);
+	}
+
+	/* a dump over two datagrams, ended by NLMSG_DONE */
+	dg[0].len = dg[1].len = 0;
+	for (i = 1; i <= 2; i++) {
+		msg = genl(SECMSG_CMD_SESSION_GET, NLM_F_MULTI);
+		put_session(msg, i);
+		dg_add(&dg[0], msg);
+	}
+	msg = genl(SECMSG_CMD_SESSION_GET, NLM_F_MULTI);
+	put_session(msg, 3);
+	dg_add(&dg[1], msg);
+	dg_done(&dg[1]);
+	nl_seed("session-dump", C_SESSION_DUMP, dg, 2);
+
+	/* refused, with the kernel's words and the missing attribute */
+	dg[0].len = 0;
+	dg_ack(&dg[0], -EINVAL, "unknown algorithm", SECMSG_A_ALG);
+	nl_seed("session-new-refused", C_SESSION_NEW, dg, 1);
+
+	/* SEAL: the sealed message, its epoch and sequence number */
+	dg[0].len = 0;
+	len = seal(m, 1, 0, 0, "hello");
+	msg = genl(SECMSG_CMD_MSG, 0);
+	if (nla_put(msg, SECMSG_A_DATA, (int)len, m) ||
+	    nla_put_u32(msg, SECMSG_A_EPOCH, 0) ||
+	    nla_put_u64(msg, SECMSG_A_SEQ, 0))
+		die("msg");
+	dg_add(&dg[0], msg);
+	dg_ack(&dg[0], 0, NULL, 0);
+	nl_seed("msg", C_MSG, dg, 1);
+
+	/* a batch: two results, then a failed one */
+	dg[0].len = 0;
+	msg = genl(SECMSG_CMD_MSG_BATCH, 0);
+	for (i = 0; i < 3; i++) {
+		n = nla_nest_start(msg, SECMSG_A_RESULT);
+		if (!n || nla_put_u64(msg, SECMSG_RESULT_A_COOKIE, 7 + i) ||
+		    nla_put_u32(msg, SECMSG_RESULT_A_STATUS,
+				i == 2 ? EBADMSG : 0) ||
+		    (i < 2 && (nla_put(msg, SECMSG_RESULT_A_DATA, (int)len, m) ||
+			       nla_put_u32(msg, SECMSG_RESULT_A_EPOCH, 0) ||
+			       nla_put_u64(msg, SECMSG_RESULT_A_SEQ, i))))
+			die("result");
+		nla_nest_end(msg, n);
+	}
+	dg_add(&dg[0], msg);
+	dg_ack(&dg[0], 0, NULL, 0);
+	nl_seed("batch", C_BATCH, dg, 1);
+
+	dg[0].len = 0;
+	msg = genl(SECMSG_CMD_STATS_GET, 0);
+	n = nla_nest_start(msg, SECMSG_A_STATS);
+	for (c = SECMSG_STATS_A_SESSIONS; c <= SECMSG_STATS_A_MAX; c++)
+		if (!n || nla_put_u64(msg, c, (uint64_t)c))
+			die("stats");
+	nla_nest_end(msg, n);
+	dg_add(&dg[0], msg);
+	dg_ack(&dg[0], 0, NULL, 0);
+	nl_seed("stats", C_STATS, dg, 1);
+
+	dg[0].len = 0;
+	msg = genl(SECMSG_CMD_CRYPT, 0);
+	if (nla_put(msg, SECMSG_A_NONCE, 12, m) ||
+	    nla_put(msg, SECMSG_A_DATA, 56, m))
+		die("crypt");
+	dg_add(&dg[0], msg);
+	dg_ack(&dg[0], 0, NULL, 0);
+	nl_seed("crypt", C_CRYPT, dg, 1);
+
+	fuzz_key(key, FUZZ_SERVER_PRIV);
+	secmsg_x25519_pub(key, key);
+	dg[0].len = 0;
+	msg = genl(SECMSG_CMD_IDENTITY_GET, 0);
+	if (nla_put(msg, SECMSG_A_PUBLIC_KEY, 32, key))
+		die("identity");
+	dg_add(&dg[0], msg);
+	dg_ack(&dg[0], 0, NULL, 0);
+	nl_seed("identity-get", C_IDENTITY_GET, dg, 1);
+
+	dg[0].len = 0;
+	msg = genl(SECMSG_CMD_USER_GET, 0);
+	if (nla_put_string(msg, SECMSG_A_USER_ID, FUZZ_USER) ||
+	    nla_put(msg, SECMSG_A_PUBLIC_KEY, 32, key) ||
+	    nla_put_u64(msg, SECMSG_A_LAST_HANDSHAKE, 1700000000))
+		die("user");
+	dg_add(&dg[0], msg);
+	dg_ack(&dg[0], 0, NULL, 0);
+	nl_seed("user-get", C_USER_GET, dg, 1);
+
+	dg[0].len = 0;
+	for (i = 0; i < 2; i++) {
+		msg = genl(SECMSG_CMD_USER_GET, NLM_F_MULTI);
+		if (nla_put_string(msg, SECMSG_A_USER_ID,
+				   i ? FUZZ_PEER : FUZZ_USER) ||
+		    nla_put(msg, SECMSG_A_PUBLIC_KEY, 32, key))
+			die("user");
+		dg_add(&dg[0], msg);
+	}
+	dg_done(&dg[0]);
+	nl_seed("user-dump", C_USER_DUMP, dg, 1);
+
+	dg[0].len = 0;
+	msg = genl(SECMSG_CMD_HANDSHAKE, 0);
+	if (nla_put_u64(msg, SECMSG_A_SESSION_ID, FUZZ_SESSION_ID) ||
+	    nla_put(msg, SECMSG_A_HANDSHAKE, sizeof(pending.msg2),
+		    pending.msg2))
+		die("handshake");
+	dg_add(&dg[0], msg);
+	dg_ack(&dg[0], 0, NULL, 0);
+	nl_seed("handshake", C_HANDSHAKE, dg, 1);
+
+	/* events: two in one datagram, one with a reason */
+	dg[0].len = 0;
+	for (i = 0; i < 2; i++) {
+		msg = genl(SECMSG_CMD_SESSION_NTF, 0);
+		if (nla_put_u8(msg, SECMSG_A_EVENT, (uint8_t)(1 + i)) ||
+		    nla_put_u64(msg, SECMSG_A_SESSION_ID, 1) ||
+		    nla_put_string(msg, SECMSG_A_USER_ID, FUZZ_USER) ||
+		    nla_put_u32(msg, SECMSG_A_ALG, 1) ||
+		    nla_put_u32(msg, SECMSG_A_EPOCH, (uint32_t)i) ||
+		    (i && nla_put_u8(msg, SECMSG_A_REASON, 2)))
+			die("event");
+		dg_add(&dg[0], msg);
+	}
+	nl_seed("events", C_EVENT, dg, 1);
+
+	dg[0].len = 0;
+	msg = genl(SECMSG_CMD_CRYPT, 0);
+	if (nla_put(msg, SECMSG_A_DATA, 32, key))
+		die("x25519");
+	dg_add(&dg[0], msg);
+	dg_ack(&dg[0], 0, NULL, 0);
+	nl_seed("x25519", C_X25519, dg, 1);
+
+	dg[0].len = 0;
+	msg = genl(SECMSG_CMD_CRYPT, 0);
+	if (nla_put(msg, SECMSG_A_DATA, 42, m))
+		die("hkdf");
+	dg_add(&dg[0], msg);
+	dg_ack(&dg[0], 0, NULL, 0);
+	nl_seed("hkdf", C_HKDF, dg, 1);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -346,5 +632,6 @@ int main(int argc, char **argv)
 	keyfiles();
 	frames();
 	client_proto();
+	netlink();
 	return 0;
 }

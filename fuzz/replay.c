@@ -5,7 +5,7 @@
  * seeds) and fuzz/NAME/regressions/ (every input that once crashed the
  * target), each in a child process, and prints one TAP line per file:
  * ok when the child exits 0, not ok when a check or a sanitizer aborted
- * it.  The folder is the one the program lives in; files given on the
+ * it or (in -san builds) found a leak.  The folder is the one the program lives in; files given on the
  * command line are replayed instead.
  */
 #include <dirent.h>
@@ -79,7 +79,7 @@ static bool replay_one(const char *path)
 		}
 		LLVMFuzzerTestOneInput(buf, len);
 		free(buf);
-		_exit(0);
+		exit(0);	/* atexit: the leak check of -san builds */
 	}
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
