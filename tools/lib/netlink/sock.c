@@ -374,6 +374,8 @@ int secmsg_nl_msg_error(const struct nlmsghdr *h, char *msg, size_t size)
 
 struct answer {
 	uint32_t seq;
+	bool dump;	/* the request was a dump: any number of replies */
+	bool replied;	/* a reply went to the callback */
 	bool done;
 	int kerr;	/* kernel's errno from NLMSG_ERROR / NLMSG_DONE */
 	int cb_ret;	/* first nonzero callback return */
@@ -403,8 +405,20 @@ static void answer_msg(struct secmsg_nl *nl, const struct nlmsghdr *h,
 	    h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN)) {
 		return;
 	}
-	if (!a->cb_ret && fn)
-		a->cb_ret = fn(nl, h, arg);
+	if (a->cb_ret || !fn)
+		return;
+	/*
+	 * Any other request has one reply: a second one would be parsed
+	 * over the first (whose data the caller could then not free).
+	 */
+	if (a->replied && !a->dump) {
+		secmsg_nl_set_err(nl, "libsecmsg: malformed reply: more than "
+				  "one message");
+		a->cb_ret = -EIO;
+		return;
+	}
+	a->replied = true;
+	a->cb_ret = fn(nl, h, arg);
 }
 
 void secmsg_nl_release(struct secmsg_nl *nl)
@@ -456,6 +470,7 @@ int secmsg_nl_transact_opts(struct secmsg_nl *nl, struct nl_msg *msg,
 	req = nlmsg_hdr(msg);
 	req->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 	a.seq = req->nlmsg_seq;
+	a.dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 	err = send_req(nl, req);
 	if (err)
 		return err;
