@@ -20,7 +20,7 @@
 # when a target crashed, leaving the input there for regressions/.
 
 FUZZ_TARGETS_ALL := codec handshake wire keyfile client_frame client_proto \
-	daemon_frame config users netlink
+	daemon_frame config users netlink cluster_wire
 FUZZ_TARGETS ?= $(FUZZ_TARGETS_ALL)
 FUZZ_SECONDS ?= 60
 
@@ -32,8 +32,10 @@ FUZZ_CFLAGS := $(filter-out -O2,$(USER_CFLAGS)) -O1 $(LWS_CFLAGS) \
 FUZZ_INC := -Ifuzz -Idaemon -Itools/secmsgctl
 
 # What the targets call, beyond libsecmsg and its client: the daemon's
-# pure parsers and secmsgctl's key file reader.
-FUZZ_DAEMON_SRCS := $(addprefix daemon/, proto.c config.c files.c)
+# pure parsers (frames, configuration, files, the cluster's messages) and
+# secmsgctl's key file reader.
+FUZZ_DAEMON_SRCS := $(addprefix daemon/, proto.c config.c files.c \
+	cluster/wire.c)
 FUZZ_CTL_SRCS := tools/secmsgctl/keyfile.c
 FUZZ_LIB_SRCS := $(LIBSECMSG_SRCS) $(LIBSECMSG_CLIENT_SRCS) \
 	$(FUZZ_DAEMON_SRCS) $(FUZZ_CTL_SRCS)
@@ -93,9 +95,10 @@ $(FUZZ_REPLAYS:=-san): fuzz/%/replay-san: fuzz/%/fuzz.c fuzz/replay.c \
 # fuzz/mkseeds writes the binary seed inputs (handshake messages, sealed
 # messages, key files, netlink replies) from fixed keys: make fuzz-seeds
 # after a format change, and commit what changed.
-fuzz/mkseeds: fuzz/mkseeds.c $(FUZZ_HDRS) $(LIBSECMSG_CLIENT) $(LIBSECMSG)
+fuzz/mkseeds: fuzz/mkseeds.c $(FUZZ_HDRS) $(FUZZ_REPLAY_OBJS) \
+		$(LIBSECMSG_CLIENT) $(LIBSECMSG)
 	$(CC) $(USER_CFLAGS) $(LWS_CFLAGS) $(FUZZ_INC) -o $@ $< \
-		$(LIBSECMSG_CLIENT_LDLIBS)
+		$(FUZZ_REPLAY_OBJS) $(LIBSECMSG_CLIENT_LDLIBS)
 
 fuzz-seeds: fuzz/mkseeds
 	fuzz/mkseeds fuzz

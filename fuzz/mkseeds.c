@@ -22,6 +22,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
+#include "cluster/wire.h"
 #include "fuzz.h"
 #include "keys.h"
 #include "netlink/commands.h"
@@ -461,7 +462,7 @@ static void netlink(void)
 		[C_SESSION_ROTATE] = "session-rotate",
 		[C_HANDSHAKE_CONFIRM] = "handshake-confirm",
 	};
-	uint8_t key[32], m[512];
+	uint8_t key[32], m[512] = { 0 };
 	struct nl_msg *msg;
 	struct nlattr *n;
 	size_t i, len;
@@ -620,6 +621,56 @@ static void netlink(void)
 	nl_seed("hkdf", C_HKDF, dg, 1);
 }
 
+/* The cluster's NATS messages, one of each type, from the builders. */
+static void cluster(void)
+{
+	static const char *const names[] = {
+		[CW_PRESENCE] = "presence", [CW_RELAY] = "relay",
+		[CW_RESULT] = "result", [CW_LINK] = "link",
+		[CW_REPLACE] = "replace",
+	};
+	struct cw_buf b = { 0 };
+	uint8_t m[512];
+	size_t len = seal(m, 1, 0, 0, "relayed");
+	int t;
+
+	for (t = CW_PRESENCE; t <= CW_REPLACE; t++) {
+		switch (t) {
+		case CW_PRESENCE:
+			cw_presence_begin(&b, "node-1", 42, 7, 0);
+			cw_presence_add(&b, FUZZ_USER, 1);
+			cw_presence_add(&b, FUZZ_PEER, 4);
+			break;
+		case CW_RELAY:
+			cw_relay_begin(&b, "node-1", 42);
+			cw_relay_add(&b, 1, FUZZ_USER, FUZZ_PEER, m, len);
+			cw_relay_add(&b, 2, FUZZ_PEER, FUZZ_USER, m, len);
+			break;
+		case CW_RESULT:
+			cw_result_begin(&b, "node-2", 43, 42);
+			cw_result_add(&b, 1, CW_DELIVERED);
+			cw_result_add(&b, 2, CW_RECIPIENT_OFFLINE);
+			break;
+		case CW_LINK:
+			cw_link(&b, "node-1", 42, CW_LINK_MSG2, FUZZ_SESSION_ID,
+				pending.msg2, sizeof(pending.msg2), "");
+			break;
+		case CW_REPLACE:
+			cw_replace(&b, "node-2", 43, FUZZ_USER, 1);
+			break;
+		}
+		if (!cw_end(&b))
+			die("cw_end");
+		put("cluster_wire", names[t], b.p, b.len, NULL, 0);
+	}
+	cw_link(&b, "node-2", 43, CW_LINK_REFUSED, FUZZ_SESSION_ID, NULL, 0,
+		"unknown node");
+	if (!cw_end(&b))
+		die("cw_end");
+	put("cluster_wire", "link-refused", b.p, b.len, NULL, 0);
+	cw_buf_free(&b);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -633,5 +684,6 @@ int main(int argc, char **argv)
 	frames();
 	client_proto();
 	netlink();
+	cluster();
 	return 0;
 }
