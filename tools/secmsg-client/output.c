@@ -4,6 +4,14 @@
  * "[HH:MM:SS] FROM (ALG, epoch N): TEXT", everything else on stderr.
  * --raw: only message texts, one a line, on stdout.  --json: one JSON
  * object per line on stdout for every event (built with cJSON).
+ *
+ * In the text form, what others wrote (message texts, and the names and
+ * words the server sends) goes to a terminal through put_safe(): control
+ * characters and bytes that are not UTF-8 are shown as \xNN, so that no
+ * peer can move the cursor, retitle the window, recolor or erase the
+ * screen, or fake a line of the output with a newline.  --raw writes the
+ * texts as they are (the program asked for the bytes); JSON escapes
+ * control characters itself.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -15,6 +23,56 @@
 #include <cJSON.h>
 
 #include "cli.h"
+
+/* Length of the UTF-8 sequence at s (at most len bytes), 0 if none. */
+static size_t utf8_len(const unsigned char *s, size_t len)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong, surrogates, past U+10FFFF, and the C1 controls */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0)
+		return 0;
+	return n;
+}
+
+static void put_safe(FILE *f, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (s[i] >= 0x20 && s[i] < 0x7f) {
+			fputc(s[i++], f);
+		} else if (s[i] >= 0x80 && (n = utf8_len(s + i, len - i))) {
+			fwrite(s + i, 1, n, f);
+			i += n;
+		} else {
+			fprintf(f, "\\x%02x", s[i++]);
+		}
+	}
+}
+
+static void put_str(FILE *f, const char *s)
+{
+	put_safe(f, s, strlen(s));
+}
 
 static void emit(cJSON *o)
 {
@@ -72,8 +130,11 @@ void out_message(struct cli *k, const struct secmsg_client_message *m)
 		printf("%s\n", text);
 		fflush(stdout);
 	} else {
-		printf("[%s] %s (%s, epoch %" PRIu32 "): %s\n", when, m->from,
-		       m->alg, m->epoch, text);
+		printf("[%s] ", when);
+		put_str(stdout, m->from);
+		printf(" (%s, epoch %" PRIu32 "): ", m->alg, m->epoch);
+		put_safe(stdout, text, m->len);
+		putchar('\n');
 		fflush(stdout);
 	}
 	explicit_bzero(text, m->len);
@@ -102,9 +163,11 @@ void out_delivery(struct cli *k, const struct secmsg_client_delivery *d)
 		}
 		emit(o);
 	} else if (!d->delivered) {
-		fprintf(stderr, "! message %" PRIu64 " to %s not delivered: %s\n",
-			d->id, d->to ? d->to : "?",
-			d->message ? d->message : secmsg_client_strerror(d->err));
+		fprintf(stderr, "! message %" PRIu64 " to %s not delivered: ",
+			d->id, d->to ? d->to : "?");
+		put_str(stderr, d->message ? d->message :
+				secmsg_client_strerror(d->err));
+		fputc('\n', stderr);
 	}
 }
 
@@ -118,7 +181,9 @@ void out_presence(struct cli *k, const char *user, bool online)
 		cJSON_AddBoolToObject(o, "online", online);
 		emit(o);
 	} else if (!k->quiet && !k->raw) {
-		fprintf(stderr, "* %s is %s\n", user, online ? "online" : "offline");
+		fputs("* ", stderr);
+		put_str(stderr, user);
+		fprintf(stderr, " is %s\n", online ? "online" : "offline");
 	}
 }
 
@@ -135,8 +200,10 @@ void out_online(struct cli *k, const char *const *users, size_t n)
 		emit(o);
 	} else if (!k->quiet && !k->raw) {
 		fprintf(stderr, "* online:");
-		for (i = 0; i < n; i++)
-			fprintf(stderr, " %s", users[i]);
+		for (i = 0; i < n; i++) {
+			fputc(' ', stderr);
+			put_str(stderr, users[i]);
+		}
 		fprintf(stderr, "\n");
 	}
 }
@@ -168,7 +235,9 @@ void out_error(struct cli *k, int err, const char *detail)
 		cJSON_AddStringToObject(o, "message", detail);
 		emit(o);
 	} else {
-		fprintf(stderr, "! %s\n", detail);
+		fputs("! ", stderr);
+		put_str(stderr, detail);
+		fputc('\n', stderr);
 	}
 }
 

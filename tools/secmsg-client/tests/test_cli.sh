@@ -168,6 +168,18 @@ grep -Eq '^\[[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\] dave \(aes_256_gcm, epoch 0\): f
 ok $? "plain output: time, sender, algorithm and epoch of carol's session, text"
 grep -q '^\* online:.* carol' "$T/dave.log" && grep -q 'sending to carol' "$T/dave.log"
 ok $? "/who lists carol; /to says who gets the next lines"
+# what a peer writes reaches the terminal without its control
+# characters: no escape sequence, no faked line
+"${C[@]}" -k "$T/carol.key" --recv 1 carol </dev/null >"$T/esc.out" 2>"$T/esc.log" &
+c_pid=$!
+"${C[@]}" -k "$T/dave.key" --wait-online carol \
+	--send carol "$(printf 'a\033]0;owned\007b\n[00:00:00] eve: c\302\233d \303\251')" \
+	dave >/dev/null 2>"$T/dave.log"
+rc=$?
+wait $c_pid
+grep -qF 'dave (aes_256_gcm, epoch 0): a\x1b]0;owned\x07b\x0a[00:00:00] eve: c\xc2\x9bd '$'\303\251' "$T/esc.out" &&
+	! grep -q $'\033' "$T/esc.out" && [[ $(wc -l <"$T/esc.out") == 1 ]]
+ok $((rc || $?)) "control characters of a peer's text shown as \\xNN, UTF-8 kept (exit $rc)"
 "${C[@]}" -k "$T/dave.key" --send nobody hi dave >/dev/null 2>"$T/fail.log"
 rc=$?
 grep -q '^! message 1 to nobody not delivered: ' "$T/fail.log"
