@@ -88,6 +88,19 @@ clean:
 		$(CLEAN_FILES)
 	find . -name '*.o' -o -name '*.san.o' | xargs rm -f
 
+# make coverage: line and branch coverage, per file, into docs/testing.md.
+# coverage-user: the userspace programs and libraries under the host tests
+# and the VM selftests (tools/coverage-user, gcc --coverage in a copy of
+# the tree under build/coverage/).  coverage-build and print-host-tests
+# are what it runs in that copy.
+.PHONY: coverage coverage-user coverage-build print-host-tests
+coverage: coverage-user
+coverage-user: module
+	@tools/coverage-user
+coverage-build: $(filter-out %-san.a,$(USER_LIBS)) $(USER_PROGS) $(HOST_TESTS)
+print-host-tests:
+	@echo $(HOST_TESTS)
+
 # make deb: the Debian packages (debian/), built by dpkg-buildpackage in a
 # copy of the tree under build/deb/, where the .deb files land too; then
 # lintian on them.
