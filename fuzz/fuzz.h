@@ -17,6 +17,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Optional: run once before the first input (weak in replay.c). */
@@ -29,6 +32,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 		abort();						\
 	}								\
 } while (0)
+
+/*
+ * A copy of p in a buffer of exactly n bytes (1 when n is 0): a parser
+ * that reads past what it was given reads past the buffer, which ASan
+ * catches (libFuzzer's own buffer may be followed by more of the input).
+ */
+static inline void *fuzz_dup(const void *p, size_t n)
+{
+	void *c = malloc(n ? n : 1);
+
+	FUZZ_CHECK(c);
+	memcpy(c, p, n);
+	return c;
+}
 
 /* Reading the input front to back; past its end every read gives 0. */
 struct fuzz_in {
@@ -73,6 +90,30 @@ static inline bool fuzz_record(struct fuzz_in *in, const uint8_t **p,
 	in->p += n;
 	in->left -= n;
 	return true;
+}
+
+/*
+ * A memory file that targets write their input to, so that a reader that
+ * takes a path (as the programs give it) opens it: fuzz_file_open() once
+ * (LLVMFuzzerInitialize), fuzz_file_put() for each input.
+ */
+struct fuzz_file {
+	int fd;
+	char path[64];
+};
+
+static inline void fuzz_file_open(struct fuzz_file *f, const char *name)
+{
+	f->fd = memfd_create(name, MFD_CLOEXEC);
+	FUZZ_CHECK(f->fd >= 0);
+	snprintf(f->path, sizeof(f->path), "/proc/self/fd/%d", f->fd);
+}
+
+static inline void fuzz_file_put(const struct fuzz_file *f, const void *p,
+				 size_t n)
+{
+	FUZZ_CHECK(!ftruncate(f->fd, 0));
+	FUZZ_CHECK(pwrite(f->fd, p, n, 0) == (ssize_t)n);
 }
 
 #endif

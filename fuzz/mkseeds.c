@@ -446,6 +446,15 @@ static void nl_seed(const char *name, uint8_t cmd, struct buf *dgs,
 
 static struct buf dg[3];
 
+/* A command answered by msg and an ACK, in one datagram. */
+static void one_reply(const char *name, int c, struct nl_msg *msg)
+{
+	dg[0].len = 0;
+	dg_add(&dg[0], msg);
+	dg_ack(&dg[0], 0, NULL, 0);
+	nl_seed(name, (uint8_t)c, dg, 1);
+}
+
 static void netlink(void)
 {
 	static const uint8_t cmds[C__N] = {
@@ -471,12 +480,9 @@ static void netlink(void)
 	for (c = 0; c < C__N; c++) {
 		if (!names[c])
 			continue;
-		dg[0].len = 0;
 		msg = genl(cmds[c], 0);
 		put_session(msg, 1);
-		dg_add(&dg[0], msg);
-		dg_ack(&dg[0], 0, NULL, 0);
-		nl_seed(names[c], (uint8_t)c, dg, 1);
+		one_reply(names[c], c, msg);
 	}
 
 	/* a dump over two datagrams, ended by NLMSG_DONE */
@@ -498,19 +504,15 @@ static void netlink(void)
 	nl_seed("session-new-refused", C_SESSION_NEW, dg, 1);
 
 	/* SEAL: the sealed message, its epoch and sequence number */
-	dg[0].len = 0;
 	len = seal(m, 1, 0, 0, "hello");
 	msg = genl(SECMSG_CMD_MSG, 0);
 	if (nla_put(msg, SECMSG_A_DATA, (int)len, m) ||
 	    nla_put_u32(msg, SECMSG_A_EPOCH, 0) ||
 	    nla_put_u64(msg, SECMSG_A_SEQ, 0))
 		die("msg");
-	dg_add(&dg[0], msg);
-	dg_ack(&dg[0], 0, NULL, 0);
-	nl_seed("msg", C_MSG, dg, 1);
+	one_reply("msg", C_MSG, msg);
 
 	/* a batch: two results, then a failed one */
-	dg[0].len = 0;
 	msg = genl(SECMSG_CMD_MSG_BATCH, 0);
 	for (i = 0; i < 3; i++) {
 		n = nla_nest_start(msg, SECMSG_A_RESULT);
@@ -523,49 +525,35 @@ static void netlink(void)
 			die("result");
 		nla_nest_end(msg, n);
 	}
-	dg_add(&dg[0], msg);
-	dg_ack(&dg[0], 0, NULL, 0);
-	nl_seed("batch", C_BATCH, dg, 1);
+	one_reply("batch", C_BATCH, msg);
 
-	dg[0].len = 0;
 	msg = genl(SECMSG_CMD_STATS_GET, 0);
 	n = nla_nest_start(msg, SECMSG_A_STATS);
 	for (c = SECMSG_STATS_A_SESSIONS; c <= SECMSG_STATS_A_MAX; c++)
 		if (!n || nla_put_u64(msg, c, (uint64_t)c))
 			die("stats");
 	nla_nest_end(msg, n);
-	dg_add(&dg[0], msg);
-	dg_ack(&dg[0], 0, NULL, 0);
-	nl_seed("stats", C_STATS, dg, 1);
+	one_reply("stats", C_STATS, msg);
 
-	dg[0].len = 0;
 	msg = genl(SECMSG_CMD_CRYPT, 0);
 	if (nla_put(msg, SECMSG_A_NONCE, 12, m) ||
 	    nla_put(msg, SECMSG_A_DATA, 56, m))
 		die("crypt");
-	dg_add(&dg[0], msg);
-	dg_ack(&dg[0], 0, NULL, 0);
-	nl_seed("crypt", C_CRYPT, dg, 1);
+	one_reply("crypt", C_CRYPT, msg);
 
 	fuzz_key(key, FUZZ_SERVER_PRIV);
 	secmsg_x25519_pub(key, key);
-	dg[0].len = 0;
 	msg = genl(SECMSG_CMD_IDENTITY_GET, 0);
 	if (nla_put(msg, SECMSG_A_PUBLIC_KEY, 32, key))
 		die("identity");
-	dg_add(&dg[0], msg);
-	dg_ack(&dg[0], 0, NULL, 0);
-	nl_seed("identity-get", C_IDENTITY_GET, dg, 1);
+	one_reply("identity-get", C_IDENTITY_GET, msg);
 
-	dg[0].len = 0;
 	msg = genl(SECMSG_CMD_USER_GET, 0);
 	if (nla_put_string(msg, SECMSG_A_USER_ID, FUZZ_USER) ||
 	    nla_put(msg, SECMSG_A_PUBLIC_KEY, 32, key) ||
 	    nla_put_u64(msg, SECMSG_A_LAST_HANDSHAKE, 1700000000))
 		die("user");
-	dg_add(&dg[0], msg);
-	dg_ack(&dg[0], 0, NULL, 0);
-	nl_seed("user-get", C_USER_GET, dg, 1);
+	one_reply("user-get", C_USER_GET, msg);
 
 	dg[0].len = 0;
 	for (i = 0; i < 2; i++) {
@@ -579,15 +567,12 @@ static void netlink(void)
 	dg_done(&dg[0]);
 	nl_seed("user-dump", C_USER_DUMP, dg, 1);
 
-	dg[0].len = 0;
 	msg = genl(SECMSG_CMD_HANDSHAKE, 0);
 	if (nla_put_u64(msg, SECMSG_A_SESSION_ID, FUZZ_SESSION_ID) ||
 	    nla_put(msg, SECMSG_A_HANDSHAKE, sizeof(pending.msg2),
 		    pending.msg2))
 		die("handshake");
-	dg_add(&dg[0], msg);
-	dg_ack(&dg[0], 0, NULL, 0);
-	nl_seed("handshake", C_HANDSHAKE, dg, 1);
+	one_reply("handshake", C_HANDSHAKE, msg);
 
 	/* events: two in one datagram, one with a reason */
 	dg[0].len = 0;
@@ -604,21 +589,15 @@ static void netlink(void)
 	}
 	nl_seed("events", C_EVENT, dg, 1);
 
-	dg[0].len = 0;
 	msg = genl(SECMSG_CMD_CRYPT, 0);
 	if (nla_put(msg, SECMSG_A_DATA, 32, key))
 		die("x25519");
-	dg_add(&dg[0], msg);
-	dg_ack(&dg[0], 0, NULL, 0);
-	nl_seed("x25519", C_X25519, dg, 1);
+	one_reply("x25519", C_X25519, msg);
 
-	dg[0].len = 0;
 	msg = genl(SECMSG_CMD_CRYPT, 0);
 	if (nla_put(msg, SECMSG_A_DATA, 42, m))
 		die("hkdf");
-	dg_add(&dg[0], msg);
-	dg_ack(&dg[0], 0, NULL, 0);
-	nl_seed("hkdf", C_HKDF, dg, 1);
+	one_reply("hkdf", C_HKDF, msg);
 }
 
 /* The cluster's NATS messages, one of each type, from the builders. */

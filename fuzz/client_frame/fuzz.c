@@ -13,10 +13,10 @@
  * members are ignored"): the frame without them parses the same;
  * nothing leaks (client_frame_free()).
  */
-#include <math.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "json.h"
 #include "client/internal.h"
 #include "proto.h"
 #include "secmsg/handshake.h"
@@ -159,52 +159,13 @@ static const char *const members[] = {
 	"from", "data", "id", "status", "code", "message", "users", "reason",
 };
 
-/* cJSON prints 15 digits; ids need up to 16: print them exactly. */
-static void exact(cJSON *o, cJSON *m)
-{
-	char num[32];
-	cJSON *raw;
-
-	snprintf(num, sizeof(num), "%.17g", m->valuedouble);
-	raw = cJSON_CreateRaw(num);
-	FUZZ_CHECK(raw);
-	raw->string = strdup(m->string);	/* freed by cJSON_Delete() */
-	FUZZ_CHECK(raw->string && cJSON_ReplaceItemViaPointer(o, m, raw));
-}
-
-/* The frame without the members the protocol does not name, or NULL. */
-static char *strip_unknown(const char *text, size_t len)
-{
-	cJSON *o = cJSON_ParseWithLength(text, len), *m, *next;
-	char *out = NULL;
-	size_t i;
-
-	if (cJSON_IsObject(o)) {
-		for (m = o->child; m; m = next) {
-			next = m->next;
-			for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
-				if (!strcmp(m->string, members[i]))
-					break;
-			if (i == sizeof(members) / sizeof(members[0]))
-				cJSON_Delete(cJSON_DetachItemViaPointer(o, m));
-			else if (cJSON_IsNumber(m) && isfinite(m->valuedouble))
-				exact(o, m);
-		}
-		out = cJSON_PrintUnformatted(o);
-	}
-	cJSON_Delete(o);
-	return out;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct client_frame f, g;
 	const char *why = NULL, *why2 = NULL;
-	char *json, *text = malloc(size ? size : 1);
+	char *json, *text = fuzz_dup(data, size);
 	int err, err2;
 
-	FUZZ_CHECK(text);
-	memcpy(text, data, size);
 	err = client_frame_parse(text, size, &f, &why);
 	if (err) {
 		FUZZ_CHECK(err == SECMSG_CLIENT_E_PROTOCOL && why && *why);
@@ -223,7 +184,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			proto_free_text(json);
 		}
 	}
-	json = strip_unknown(text, size);
+	json = fuzz_json_strip(text, size, members,
+			       sizeof(members) / sizeof(members[0]));
 	if (json) {
 		err2 = client_frame_parse(json, strlen(json), &g, &why2);
 		if (!err != !err2)

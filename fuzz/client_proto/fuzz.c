@@ -186,10 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (in.left && !c->close_err) {
 		nl = memchr(in.p, '\n', in.left);
 		len = nl ? (size_t)(nl - in.p) : in.left;
-		/* a copy the size of the frame: reads past it are caught */
-		line = malloc(len ? len : 1);
-		FUZZ_CHECK(line);
-		memcpy(line, in.p, len);
+		line = fuzz_dup(in.p, len);
 		in.p += len + !!nl;
 		in.left -= len + !!nl;
 		if (len && line[0] == '!')

@@ -92,14 +92,12 @@ static int read_body(const struct cw_head *h, struct cw_reader *r,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint8_t *m = malloc(size ? size : 1);
+	uint8_t *m = fuzz_dup(data, size);
 	struct cw_buf b = { 0 };
 	struct cw_reader r;
 	struct cw_head h;
 	int err;
 
-	FUZZ_CHECK(m);
-	memcpy(m, data, size);
 	err = cw_head(m, size, &h, &r);
 	FUZZ_CHECK(!err || err == -EINVAL || err == -EPROTO);
 	if (!err) {

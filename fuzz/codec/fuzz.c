@@ -16,6 +16,15 @@
 
 #define GUARD	0xa5
 
+/* Nothing written in the 16 bytes past the room. */
+static void check_guard(const uint8_t *out, size_t room)
+{
+	size_t i;
+
+	for (i = room; i < room + 16; i++)
+		FUZZ_CHECK(out[i] == GUARD);
+}
+
 static void check_hex(const char *s, size_t n, size_t room)
 {
 	uint8_t *out = malloc(room + 16);
@@ -26,8 +35,7 @@ static void check_hex(const char *s, size_t n, size_t room)
 	FUZZ_CHECK(out);
 	memset(out, GUARD, room + 16);
 	got = secmsg_hex_decode(s, n, out, room);
-	for (i = room; i < room + 16; i++)
-		FUZZ_CHECK(out[i] == GUARD);
+	check_guard(out, room);
 	if (got >= 0) {
 		FUZZ_CHECK((size_t)got == n / 2 && (size_t)got <= room);
 		again = malloc(SECMSG_HEX_LEN(got));
@@ -58,8 +66,7 @@ static void check_b64(const char *s, size_t n, size_t room)
 	FUZZ_CHECK(out);
 	memset(out, GUARD, room + 16);
 	got = secmsg_base64_decode(s, n, out, room);
-	for (i = room; i < room + 16; i++)
-		FUZZ_CHECK(out[i] == GUARD);
+	check_guard(out, room);
 	if (got < 0) {
 		FUZZ_CHECK(got == -EINVAL || got == -EMSGSIZE);
 		free(out);
@@ -109,11 +116,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* room: what the text needs, or a little less, or none */
 	size_t need = in.left / 2 + 3, less = (mode & 0x40) ? (mode & 3) + 3 : 0;
 	size_t room = need > less ? need - less : 0;
-	char *s = malloc(in.left ? in.left : 1);
+	char *s = fuzz_dup(in.p, in.left);
 
-	FUZZ_CHECK(s);
-	/* a copy the size of the text: reads past it are caught */
-	memcpy(s, in.p, in.left);
 	switch (mode & 0x30) {
 	case 0x00:
 		check_hex(s, in.left, room);

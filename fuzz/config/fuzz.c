@@ -14,29 +14,18 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "fuzz.h"
 #include "config.h"
 
-static int memfd = -1;
-static char path[64];
+static struct fuzz_file file;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	memfd = memfd_create("fuzz-config", MFD_CLOEXEC);
-	FUZZ_CHECK(memfd >= 0);
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
+	fuzz_file_open(&file, "fuzz-config");
 	return 0;
-}
-
-static void put_file(const void *p, size_t n)
-{
-	FUZZ_CHECK(!ftruncate(memfd, 0));
-	FUZZ_CHECK(pwrite(memfd, p, n, 0) == (ssize_t)n);
 }
 
 static void check_ranges(const struct config *c)
@@ -156,8 +145,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	config_defaults(&c);
-	put_file(data, size);
-	rc = config_load_file(&c, path, err, sizeof(err));
+	fuzz_file_put(&file, data, size);
+	rc = config_load_file(&c, file.path, err, sizeof(err));
 	if (rc) {
 		FUZZ_CHECK(rc == -EINVAL || rc == -ENOENT || rc == -EFBIG);
 		FUZZ_CHECK(err[0]);

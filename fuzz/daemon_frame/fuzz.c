@@ -16,10 +16,10 @@
  * same result (and the same error code) without them.  Nothing leaks
  * (frame_clear()).
  */
-#include <math.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "json.h"
 #include "client/internal.h"
 #include "proto.h"
 #include "secmsg/handshake.h"
@@ -134,43 +134,6 @@ static const char *const members[] = {
 	"data",
 };
 
-/* cJSON prints 15 digits; ids need up to 16: print them exactly. */
-static void exact(cJSON *o, cJSON *m)
-{
-	char num[32];
-	cJSON *raw;
-
-	snprintf(num, sizeof(num), "%.17g", m->valuedouble);
-	raw = cJSON_CreateRaw(num);
-	FUZZ_CHECK(raw);
-	raw->string = strdup(m->string);	/* freed by cJSON_Delete() */
-	FUZZ_CHECK(raw->string && cJSON_ReplaceItemViaPointer(o, m, raw));
-}
-
-/* The frame without the members the protocol does not name, or NULL. */
-static char *strip_unknown(const char *text, size_t len)
-{
-	cJSON *o = cJSON_ParseWithLength(text, len), *m, *next;
-	char *out = NULL;
-	size_t i;
-
-	if (cJSON_IsObject(o)) {
-		for (m = o->child; m; m = next) {
-			next = m->next;
-			for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
-				if (!strcmp(m->string, members[i]))
-					break;
-			if (i == sizeof(members) / sizeof(members[0]))
-				cJSON_Delete(cJSON_DetachItemViaPointer(o, m));
-			else if (cJSON_IsNumber(m) && isfinite(m->valuedouble))
-				exact(o, m);
-		}
-		out = cJSON_PrintUnformatted(o);
-	}
-	cJSON_Delete(o);
-	return out;
-}
-
 /* The same frame without its unknown members parses the same. */
 static void check_unknown_ignored(const char *text, size_t len, int rc,
 				  const struct frame *f,
@@ -184,7 +147,8 @@ static void check_unknown_ignored(const char *text, size_t len, int rc,
 	/* the checks of the raw text (UTF-8, NULs) come before the JSON */
 	if (rc && !strcmp(e->code, "bad_json"))
 		return;
-	json = strip_unknown(text, len);
+	json = fuzz_json_strip(text, len, members,
+			       sizeof(members) / sizeof(members[0]));
 	if (!json)
 		return;
 	rc2 = proto_parse(json, strlen(json), &g, &e2);
@@ -204,11 +168,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct frame f, g;
 	struct proto_err e, e2;
-	char *json, *text = malloc(size ? size : 1);
+	char *json, *text = fuzz_dup(data, size);
 	int rc;
 
-	FUZZ_CHECK(text);
-	memcpy(text, data, size);
 	rc = proto_parse(text, size, &f, &e);
 	if (rc) {
 		FUZZ_CHECK(known_code(e.code) && e.msg[0]);

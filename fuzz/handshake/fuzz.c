@@ -142,11 +142,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	uint8_t which = fuzz_u8(&in) & 3;
-	/* a copy the size of the message: reads past it are caught */
-	uint8_t *m = malloc(in.left ? in.left : 1);
+	uint8_t *m = fuzz_dup(in.p, in.left);
 
-	FUZZ_CHECK(m);
-	memcpy(m, in.p, in.left);
 	if (which == 0)
 		msg1(m, in.left);
 	else if (which == 1)

@@ -23,8 +23,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "fuzz.h"
 #include "keys.h"
@@ -34,23 +32,14 @@
 
 #define GUARD	0xa5
 
-static int memfd = -1;
-static char path[64];
+static struct fuzz_file file;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	memfd = memfd_create("fuzz-keyfile", MFD_CLOEXEC);
-	FUZZ_CHECK(memfd >= 0);
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
+	fuzz_file_open(&file, "fuzz-keyfile");
 	return 0;
-}
-
-static void put_file(const uint8_t *p, size_t n)
-{
-	FUZZ_CHECK(!ftruncate(memfd, 0));
-	FUZZ_CHECK(pwrite(memfd, p, n, 0) == (ssize_t)n);
 }
 
 static bool all(const uint8_t *p, size_t n, uint8_t v)
@@ -78,9 +67,9 @@ static void client_keyfile(const uint8_t *p, size_t n)
 			   iter <= SECMSG_KEYFILE_ITER_MAX);
 	if (!err && iter > SECMSG_KEYFILE_ITER_MIN)
 		return;
-	put_file(p, n);
+	fuzz_file_put(&file, p, n);
 	memset(key, GUARD, sizeof(key));
-	err = secmsg_keyfile_load(path, FUZZ_PASSPHRASE,
+	err = secmsg_keyfile_load(file.path, FUZZ_PASSPHRASE,
 				  strlen(FUZZ_PASSPHRASE), key);
 	FUZZ_CHECK(all(key + 32, 16, GUARD));
 	if (err) {
@@ -103,9 +92,9 @@ static void ctl_keyfile(const uint8_t *p, size_t n)
 	const char *why = NULL;
 	int rc;
 
-	put_file(p, n);
+	fuzz_file_put(&file, p, n);
 	memset(key, GUARD, sizeof(key));
-	rc = key_read_file(path, key, false, err, sizeof(err));
+	rc = key_read_file(file.path, key, false, err, sizeof(err));
 	FUZZ_CHECK(all(key + 32, 16, GUARD));
 	FUZZ_CHECK(!rc || rc == -EINVAL);
 	if (rc) {
@@ -138,10 +127,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	uint8_t which = fuzz_u8(&in) & 1;
-	uint8_t *p = malloc(in.left ? in.left : 1);
+	uint8_t *p = fuzz_dup(in.p, in.left);
 
-	FUZZ_CHECK(p);
-	memcpy(p, in.p, in.left);
 	if (which)
 		ctl_keyfile(p, in.left);
 	else

@@ -19,24 +19,19 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "fuzz.h"
 #include "files.h"
 #include "secmsg/codec.h"
 #include "secmsg/handshake.h"
 
-static int memfd = -1;
-static char path[64];
+static struct fuzz_file file;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	memfd = memfd_create("fuzz-users", MFD_CLOEXEC);
-	FUZZ_CHECK(memfd >= 0);
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
+	fuzz_file_open(&file, "fuzz-users");
 	return 0;
 }
 
@@ -52,9 +47,8 @@ static void users(const uint8_t *p, size_t n)
 	FILE *f;
 	int rc;
 
-	FUZZ_CHECK(!ftruncate(memfd, 0));
-	FUZZ_CHECK(pwrite(memfd, p, n, 0) == (ssize_t)n);
-	FUZZ_CHECK(!file_read(path, 16 << 20, &text, &len));
+	fuzz_file_put(&file, p, n);
+	FUZZ_CHECK(!file_read(file.path, 16 << 20, &text, &len));
 	FUZZ_CHECK(len == n && !text[len]);
 	rc = users_parse((const char *)text, len, "users", &v, &count, err,
 			 sizeof(err));
@@ -114,10 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	uint8_t which = fuzz_u8(&in) & 1;
-	uint8_t *p = malloc(in.left ? in.left : 1);
+	uint8_t *p = fuzz_dup(in.p, in.left);
 
-	FUZZ_CHECK(p);
-	memcpy(p, in.p, in.left);
 	if (which)
 		identity(p, in.left);
 	else

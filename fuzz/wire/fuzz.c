@@ -88,11 +88,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_key(s2c, FUZZ_SECRET_S2C);
 	FUZZ_CHECK(!client_session_init(&s, FUZZ_SESSION_ID, alg, c2s, s2c));
 	while (fuzz_record(&in, &rec, &len)) {
-		/* copies the size of the message: reads past it are caught */
-		m = malloc(len ? len : 1);
+		m = fuzz_dup(rec, len);
 		out = malloc(len ? len : 1);
-		FUZZ_CHECK(m && out);
-		memcpy(m, rec, len);
+		FUZZ_CHECK(out);
 		check_header(m, len);
 		epoch = s.epoch;
 		n = client_session_open(&s, m, len, out, &info);
