@@ -18,15 +18,18 @@
  * What must hold: every command returns 0 or a negative errno; what it
  * returns on success is what its documentation promises (NUL-terminated
  * user ids of at most 64 bytes, a batch's n results each with data
- * exactly when its status is 0, lengths within the room given); the
- * error message is a NUL-terminated string; nothing is read outside the
- * datagram (ASan) and nothing leaks.
+ * exactly when its status is 0, lengths within the room given); a
+ * session, user or stats reply that parses, written again as the kernel
+ * writes it, parses to the same values; the error message is a
+ * NUL-terminated string; nothing is read outside the datagram (ASan)
+ * and nothing leaks.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include <linux/genetlink.h>
+#include <netlink/genl/genl.h>
 #include <netlink/socket.h>
 
 #include "commands.h"
@@ -113,6 +116,136 @@ static int user_cb(const struct secmsg_user_info *u, void *arg)
 	return ++*(int *)arg == 3 ? -ECANCELED : 0;
 }
 
+/* ---- the same values written again, as secmsg.ko writes them ---- */
+
+static struct nl_msg *reply_new(uint8_t cmd)
+{
+	struct nl_msg *m = nlmsg_alloc_size(8192);
+
+	FUZZ_CHECK(m && genlmsg_put(m, 0, 0, FUZZ_NL_FAMILY, 0, 0, cmd,
+				    SECMSG_GENL_VERSION));
+	return m;
+}
+
+/* The reply and an ACK become the next (only) datagram of the input. */
+static void reply_send(struct nl_msg *m, uint8_t *dg, size_t room)
+{
+	struct nlmsghdr *h = nlmsg_hdr(m);
+	struct {
+		struct nlmsghdr h;
+		struct nlmsgerr e;
+	} ack = {
+		.h = { .nlmsg_len = NLMSG_LENGTH(sizeof(ack.e)),
+		       .nlmsg_type = NLMSG_ERROR, .nlmsg_flags = NLM_F_CAPPED },
+	};
+	size_t n = NLMSG_ALIGN(h->nlmsg_len), len = n + sizeof(ack);
+
+	FUZZ_CHECK(len + 2 <= room);
+	dg[0] = (uint8_t)(len >> 8);
+	dg[1] = (uint8_t)len;
+	memset(dg + 2, 0, len);
+	memcpy(dg + 2, h, h->nlmsg_len);
+	memcpy(dg + 2 + n, &ack, sizeof(ack));
+	nlmsg_free(m);
+	input.p = dg;
+	input.left = len + 2;
+}
+
+#define PUT(x) FUZZ_CHECK(!(x))
+
+static void put_session(struct nl_msg *m, const struct secmsg_session_info *s)
+{
+	const struct secmsg_policy *p = &s->policy;
+	const uint64_t *c = &s->counters.tx_messages;
+	struct nlattr *n;
+	int i;
+
+	PUT(nla_put_u64(m, SECMSG_A_SESSION_ID, s->id));
+	if (s->user_id[0])
+		PUT(nla_put_string(m, SECMSG_A_USER_ID, s->user_id));
+	if (s->alg)
+		PUT(nla_put_u32(m, SECMSG_A_ALG, (uint32_t)s->alg));
+	if (s->state)
+		PUT(nla_put_u8(m, SECMSG_A_STATE, (uint8_t)s->state));
+	PUT(nla_put_u32(m, SECMSG_A_EPOCH, s->epoch));
+	PUT(nla_put_u32(m, SECMSG_A_FLAGS, s->flags));
+	PUT(nla_put_u64(m, SECMSG_A_CREATED, s->created));
+	PUT(nla_put_u64(m, SECMSG_A_LAST_USED, s->last_used));
+	PUT(nla_put_u64(m, SECMSG_A_EXPIRES, s->expires));
+	PUT(nla_put_u64(m, SECMSG_A_REKEY_AT, s->rekey_at));
+	n = nla_nest_start(m, SECMSG_A_POLICY);
+	FUZZ_CHECK(n);
+	if (p->has_rotate_interval)
+		PUT(nla_put_u32(m, SECMSG_POLICY_A_ROTATE_INTERVAL,
+				p->rotate_interval));
+	if (p->has_max_messages)
+		PUT(nla_put_u64(m, SECMSG_POLICY_A_MAX_MESSAGES,
+				p->max_messages));
+	if (p->has_timeout)
+		PUT(nla_put_u32(m, SECMSG_POLICY_A_TIMEOUT, p->timeout));
+	if (p->has_idle_timeout)
+		PUT(nla_put_u32(m, SECMSG_POLICY_A_IDLE_TIMEOUT,
+				p->idle_timeout));
+	if (p->has_rekey_grace)
+		PUT(nla_put_u32(m, SECMSG_POLICY_A_REKEY_GRACE,
+				p->rekey_grace));
+	nla_nest_end(m, n);
+	n = nla_nest_start(m, SECMSG_A_COUNTERS);
+	FUZZ_CHECK(n);
+	/* struct secmsg_counters: the attributes' order, all u64 */
+	for (i = SECMSG_CNT_A_TX_MESSAGES; i <= SECMSG_CNT_A_STALE_EPOCH; i++)
+		PUT(nla_put_u64(m, i, c[i - SECMSG_CNT_A_TX_MESSAGES]));
+	nla_nest_end(m, n);
+}
+
+/* A session that parsed, written again, parses the same. */
+static void again_session(struct secmsg_nl *nl,
+			  const struct secmsg_session_info *s)
+{
+	struct secmsg_session_info t;
+	struct nl_msg *m = reply_new(SECMSG_CMD_SESSION_GET);
+	uint8_t dg[4096];
+
+	put_session(m, s);
+	reply_send(m, dg, sizeof(dg));
+	FUZZ_CHECK(!secmsg_session_get(nl, s->id, &t));
+	FUZZ_CHECK(!memcmp(&t, s, sizeof(t)));
+}
+
+static void again_stats(struct secmsg_nl *nl, const struct secmsg_stats *st)
+{
+	struct nl_msg *m = reply_new(SECMSG_CMD_STATS_GET);
+	struct secmsg_stats t;
+	struct nlattr *n;
+	uint8_t dg[4096];
+	int i;
+
+	n = nla_nest_start(m, SECMSG_A_STATS);
+	FUZZ_CHECK(n);
+	for (i = SECMSG_STATS_A_PAD + 1; i <= SECMSG_STATS_A_MAX; i++)
+		PUT(nla_put_u64(m, i, st->v[i]));
+	nla_nest_end(m, n);
+	reply_send(m, dg, sizeof(dg));
+	FUZZ_CHECK(!secmsg_stats_get(nl, &t));
+	FUZZ_CHECK(!memcmp(&t, st, sizeof(t)));
+}
+
+static void again_user(struct secmsg_nl *nl, const struct secmsg_user_info *u)
+{
+	struct nl_msg *m = reply_new(SECMSG_CMD_USER_GET);
+	struct secmsg_user_info t;
+	uint8_t dg[4096];
+
+	PUT(nla_put_string(m, SECMSG_A_USER_ID, u->user_id));
+	PUT(nla_put(m, SECMSG_A_PUBLIC_KEY, 32, u->public_key));
+	if (u->has_last_handshake)
+		PUT(nla_put_u64(m, SECMSG_A_LAST_HANDSHAKE,
+				u->last_handshake));
+	reply_send(m, dg, sizeof(dg));
+	FUZZ_CHECK(!secmsg_user_get(nl, FUZZ_USER, &t));
+	FUZZ_CHECK(!memcmp(&t, u, sizeof(t)));
+}
+
 static int run(struct secmsg_nl *nl, int cmd)
 {
 	static const uint8_t key[32] = { 1 }, data[64] = { 2 };
@@ -146,8 +279,10 @@ static int run(struct secmsg_nl *nl, int cmd)
 	switch (cmd) {
 	case C_SESSION_GET:
 		err = secmsg_session_get(nl, 1, &si);
-		if (!err)
+		if (!err) {
 			check_session(&si);
+			again_session(nl, &si);
+		}
 		break;
 	case C_SESSION_DUMP:
 		err = secmsg_session_dump(nl, session_cb, &n);
@@ -191,6 +326,8 @@ static int run(struct secmsg_nl *nl, int cmd)
 		break;
 	case C_STATS:
 		err = secmsg_stats_get(nl, &st);
+		if (!err)
+			again_stats(nl, &st);
 		break;
 	case C_CRYPT:
 		err = secmsg_crypt(nl, &cr, nonce, &nonce_len, out, &out_len);
@@ -204,8 +341,10 @@ static int run(struct secmsg_nl *nl, int cmd)
 		break;
 	case C_USER_GET:
 		err = secmsg_user_get(nl, FUZZ_USER, &ui);
-		if (!err)
+		if (!err) {
 			check_str(ui.user_id, sizeof(ui.user_id));
+			again_user(nl, &ui);
+		}
 		break;
 	case C_USER_DUMP:
 		err = secmsg_user_dump(nl, user_cb, &n);
