@@ -34,8 +34,8 @@ FUZZ_INC := -Ifuzz -Idaemon -Itools/secmsgctl
 # What the targets call, beyond libsecmsg and its client: the daemon's
 # pure parsers (frames, configuration, files, the cluster's messages) and
 # secmsgctl's key file reader.
-FUZZ_DAEMON_SRCS := $(addprefix daemon/, proto.c config.c files.c \
-	cluster/wire.c)
+FUZZ_DAEMON_SRCS := $(addprefix daemon/, proto.c config.c files.c table.c \
+	cluster/wire.c cluster/kvusers.c)
 FUZZ_CTL_SRCS := tools/secmsgctl/keyfile.c
 FUZZ_LIB_SRCS := $(LIBSECMSG_SRCS) $(LIBSECMSG_CLIENT_SRCS) \
 	$(FUZZ_DAEMON_SRCS) $(FUZZ_CTL_SRCS)

@@ -1,26 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Fuzz target: secmsgd's users file and identity file (daemon/files.c).
- * Input: one byte choosing the file (low bit), then its contents.
+ * Fuzz target: secmsgd's users file and identity file (daemon/files.c),
+ * and the keys of a cluster's users registry (daemon/cluster/kvusers.c).
+ * Input: one byte choosing the parser (modulo 3), then the bytes.
  *
  *   0  the users file ("USER BASE64PUBKEY" lines): read by file_read()
  *      from a memory file and parsed by users_parse(), as users_sync()
  *      does on start and SIGHUP.
  *   1  the identity file (32 raw bytes, or 64 hex digits or base64 of
  *      them): identity_parse().
+ *   2  a key of the cluster's users bucket, as NATS KV hands it to
+ *      kvusers_event(): kvusers_user().
  *
  * What must hold: a users file that parses lists valid, distinct user
  * ids with 32-byte keys, and written out again parses to the same list;
  * one with a NUL byte does not parse (the lines after it must not be
  * dropped in silence: users_sync() would delete their users); one that
  * does not parse says where; an identity that parses is the 32 bytes
- * that its hex and base64 forms give back; nothing leaks.
+ * that its hex and base64 forms give back; a bucket key that decodes
+ * names a valid user id whose key is that very key (one spelling per
+ * user); nothing leaks.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "cluster/kvusers.h"
 #include "files.h"
 #include "secmsg/codec.h"
 #include "secmsg/handshake.h"
@@ -104,13 +110,33 @@ static void identity(const uint8_t *p, size_t n)
 		   !memcmp(back, priv, 32));
 }
 
+static void kv_key(const uint8_t *p, size_t n)
+{
+	char key[KVUSERS_KEY_MAX + 1], user[SECMSG_USER_ID_MAX + 1 + 16];
+	char *text = malloc(n + 1);
+
+	FUZZ_CHECK(text);
+	memcpy(text, p, n);
+	text[n] = '\0';	/* NATS KV keys are C strings */
+	memset(user + SECMSG_USER_ID_MAX + 1, 0xa5, 16);
+	if (!kvusers_user(text, user, SECMSG_USER_ID_MAX + 1)) {
+		FUZZ_CHECK(secmsg_user_id_valid(user));
+		FUZZ_CHECK(!kvusers_key(user, key, sizeof(key)) &&
+			   !strcmp(key, text));
+	}
+	FUZZ_CHECK(user[SECMSG_USER_ID_MAX + 1] == (char)0xa5);
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	uint8_t which = fuzz_u8(&in) & 1;
+	uint8_t which = fuzz_u8(&in) % 3;
 	uint8_t *p = fuzz_dup(in.p, in.left);
 
-	if (which)
+	if (which == 2)
+		kv_key(p, in.left);
+	else if (which)
 		identity(p, in.left);
 	else
 		users(p, in.left);
