@@ -12,15 +12,9 @@ unsigned int secmsg_net_id __read_mostly;
 static int __net_init secmsg_net_init(struct net *net)
 {
 	struct secmsg_net *sn = secmsg_net(net);
-	int err;
-
 	sn->net = net;
 	secmsg_users_init(&sn->users);
-	err = secmsg_sessions_init(sn);
-	if (err)
-		return err;
-	queue_delayed_work(secmsg_wq, &sn->gc, HZ);
-	return 0;
+	return secmsg_sessions_init(sn);
 }
 
 static void __net_exit secmsg_net_exit(struct net *net)

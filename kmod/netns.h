@@ -5,6 +5,7 @@
 
 #include <linux/atomic.h>
 #include <linux/hashtable.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/rhashtable-types.h>
@@ -35,7 +36,9 @@ struct secmsg_net {
 	struct secmsg_identity __rcu *identity;
 	/* users.lock also serialises identity changes */
 	struct secmsg_users users;
-	struct delayed_work gc;
+	/* sessions whose deadline came, for due_work (timers.c) */
+	struct llist_head due;
+	struct work_struct due_work;
 	bool dying;
 	/* cumulative totals, indexed by SECMSG_STATS_A_* */
 	atomic64_t stats[__SECMSG_STATS_A_MAX];

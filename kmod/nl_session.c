@@ -38,7 +38,7 @@ static int fill_counters(struct sk_buff *skb, struct secmsg_session *s)
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = SECMSG_CNT_A_TX_MESSAGES; i <= SECMSG_CNT_A_MAX; i++)
-		if (put_u64(skb, i, atomic64_read(&s->cnt[i]),
+		if (put_u64(skb, i, secmsg_cnt_read(s, i),
 			    SECMSG_CNT_A_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);

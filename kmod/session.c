@@ -9,6 +9,7 @@
 #include "events.h"
 #include "secmsg.h"
 #include "session.h"
+#include "timers.h"
 
 static const struct secmsg_policy_k default_policy = {
 	.rotate_interval = 3600,
@@ -79,6 +80,16 @@ u64 secmsg_session_rekey_at(const struct secmsg_session *s)
 		     : 0;
 }
 
+/*
+ * pending_timeout is read when the deadline is looked at: a change reaches
+ * a pending handshake by its timer's next firing at the latest.
+ */
+u64 secmsg_session_pending_until(const struct secmsg_session *s)
+{
+	return s->created_ns +
+	       (u64)READ_ONCE(secmsg_pending_timeout) * NSEC_PER_SEC;
+}
+
 static void session_free_work(struct work_struct *w)
 {
 	struct secmsg_session *s = container_of(to_rcu_work(w),
@@ -86,6 +97,7 @@ static void session_free_work(struct work_struct *w)
 						free_work);
 	int i;
 
+	secmsg_timer_stop(s);
 	secmsg_key_put(rcu_dereference_protected(s->tx, 1));
 	secmsg_key_put(rcu_dereference_protected(s->rx, 1));
 	for (i = 0; i < SECMSG_RX_PREV; i++)
@@ -243,7 +255,7 @@ struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
 	refcount_set(&s->ref, 2);	/* the table's and the caller's */
 	INIT_LIST_HEAD(&s->dead_node);
 	INIT_LIST_HEAD(&s->owner_node);
-	INIT_LIST_HEAD(&s->gc_node);
+	secmsg_timer_init(s);
 	mutex_init(&s->rekey_lock);
 	s->state = p->secret[0] ? SECMSG_STATE_ACTIVE : SECMSG_STATE_PENDING;
 	s->alg = p->alg;
@@ -274,6 +286,7 @@ struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
 	if (err)
 		goto err_free;
 
+	secmsg_timer_arm(s);
 	secmsg_stat_inc(sn, SECMSG_STATS_A_CREATED);
 	secmsg_event(s, SECMSG_EVENT_CREATED, 0);
 	return s;
@@ -318,6 +331,8 @@ int secmsg_session_confirm(struct secmsg_session *s, const u8 *confirm)
 		sn->n_pending--;
 	}
 	mutex_unlock(&sn->lock);
+	if (!err)
+		secmsg_timer_pull(s);	/* rotation and idle deadlines now */
 	return err;
 }
 
@@ -347,22 +362,28 @@ static void session_report_gone(struct secmsg_session *s, u8 reason)
 				SECMSG_EVENT_DELETED, reason);
 }
 
-bool secmsg_session_delete(struct secmsg_session *s, u8 reason)
+/* After unlinking for reason (0: it was not unlinked here): report, put. */
+static bool session_ended(struct secmsg_session *s, u8 reason)
 {
-	struct secmsg_net *sn = s->sn;
-	bool unlinked = false;
-
-	mutex_lock(&sn->lock);
-	if (!s->dead) {
-		session_unlink_locked(s);
-		unlinked = true;
-	}
-	mutex_unlock(&sn->lock);
-	if (!unlinked)
+	if (!reason)
 		return false;
 	session_report_gone(s, reason);
 	secmsg_session_put(s);		/* the table's reference */
 	return true;
+}
+
+bool secmsg_session_delete(struct secmsg_session *s, u8 reason)
+{
+	struct secmsg_net *sn = s->sn;
+	u8 ended = 0;
+
+	mutex_lock(&sn->lock);
+	if (!s->dead) {
+		session_unlink_locked(s);
+		ended = reason;
+	}
+	mutex_unlock(&sn->lock);
+	return session_ended(s, ended);
 }
 
 void secmsg_session_alg(struct secmsg_session *s, u32 *alg, u32 *epoch)
@@ -553,6 +574,7 @@ static int session_rotate_locked(struct secmsg_session *s, u32 alg)
 	secmsg_stat_inc(s->sn, SECMSG_STATS_A_ROTATIONS);
 	secmsg_key_put(old_tx);
 	secmsg_key_put(old_prev);
+	secmsg_timer_pull(s);		/* the grace of the epoch that ended */
 	secmsg_event(s, SECMSG_EVENT_ROTATED, 0);
 out:
 	memzero_explicit(next, sizeof(next));
@@ -586,9 +608,10 @@ void secmsg_session_set_policy(struct secmsg_session *s,
 	mutex_lock(&s->rekey_lock);
 	session_apply_policy(&s->pol, pol, set);
 	mutex_unlock(&s->rekey_lock);
+	secmsg_timer_pull(s);
 }
 
-/* ---- per-namespace maintenance ---- */
+/* ---- what is due (timers.c finds when) ---- */
 
 static u8 session_expired(const struct secmsg_session *s, u64 now)
 {
@@ -596,8 +619,7 @@ static u8 session_expired(const struct secmsg_session *s, u64 now)
 	u32 idle = READ_ONCE(s->pol.idle_timeout);
 
 	if (READ_ONCE(s->state) == SECMSG_STATE_PENDING &&
-	    now >= s->created_ns +
-		   (u64)READ_ONCE(secmsg_pending_timeout) * NSEC_PER_SEC)
+	    now >= secmsg_session_pending_until(s))
 		return SECMSG_REASON_HANDSHAKE;
 	if (timeout && now >= s->created_ns + (u64)timeout * NSEC_PER_SEC)
 		return SECMSG_REASON_TIMEOUT;
@@ -607,25 +629,25 @@ static u8 session_expired(const struct secmsg_session *s, u64 now)
 	return 0;
 }
 
-static bool session_needs_upkeep(struct secmsg_session *s, u64 now)
+/* Unlink and report the session if it has expired; true when it went. */
+static bool session_expire(struct secmsg_session *s, u64 now)
 {
-	u64 rekey_at = secmsg_session_rekey_at(s);
-	struct secmsg_key *prev;
-	bool stale_prev = false;
-	int i;
+	struct secmsg_net *sn = s->sn;
+	u8 reason = 0;
 
-	if (rekey_at && now >= rekey_at)
-		return true;
-	rcu_read_lock();
-	for (i = 0; i < SECMSG_RX_PREV && !stale_prev; i++) {
-		prev = rcu_dereference(s->rx_prev[i]);
-		stale_prev = prev && time_after_eq(jiffies,
-						   READ_ONCE(prev->grace_until));
-	}
-	rcu_read_unlock();
-	return stale_prev;
+	if (!session_expired(s, now))
+		return false;
+	mutex_lock(&sn->lock);
+	/* looked at again: confirmed or deleted meanwhile */
+	if (!s->dead)
+		reason = session_expired(s, now);
+	if (reason)
+		session_unlink_locked(s);
+	mutex_unlock(&sn->lock);
+	return session_ended(s, reason);
 }
 
+/* Rotate by time if due, drop the inbound keys whose grace is over. */
 static void session_upkeep(struct secmsg_session *s, u64 now)
 {
 	struct secmsg_key *prev;
@@ -634,7 +656,8 @@ static void session_upkeep(struct secmsg_session *s, u64 now)
 
 	mutex_lock(&s->rekey_lock);
 	rekey_at = secmsg_session_rekey_at(s);
-	if (rekey_at && now >= rekey_at)
+	if (rekey_at && now >= rekey_at &&
+	    READ_ONCE(s->state) == SECMSG_STATE_ACTIVE)
 		session_rotate_locked(s, 0);
 	for (i = 0; i < SECMSG_RX_PREV; i++) {
 		prev = rcu_dereference_protected(s->rx_prev[i],
@@ -648,41 +671,14 @@ static void session_upkeep(struct secmsg_session *s, u64 now)
 	mutex_unlock(&s->rekey_lock);
 }
 
-static void secmsg_gc(struct work_struct *w)
+void secmsg_session_maintain(struct secmsg_session *s)
 {
-	struct secmsg_net *sn = container_of(to_delayed_work(w),
-					     struct secmsg_net, gc);
-	struct secmsg_session *s, *tmp;
-	LIST_HEAD(expired);
-	LIST_HEAD(upkeep);
-	struct rb_node *n;
 	u64 now = secmsg_now();
 
-	mutex_lock(&sn->lock);
-	for (n = rb_first(&sn->by_id); n; ) {
-		s = rb_entry(n, struct secmsg_session, rb);
-		n = rb_next(n);
-		if (session_expired(s, now)) {
-			session_unlink_locked(s);
-			list_add_tail(&s->dead_node, &expired);
-		} else if (session_needs_upkeep(s, now) &&
-			   refcount_inc_not_zero(&s->ref)) {
-			list_add_tail(&s->gc_node, &upkeep);
-		}
-	}
-	mutex_unlock(&sn->lock);
-
-	list_for_each_entry_safe(s, tmp, &expired, dead_node) {
-		session_report_gone(s, session_expired(s, now));
-		secmsg_session_put(s);
-	}
-	list_for_each_entry_safe(s, tmp, &upkeep, gc_node) {
-		list_del_init(&s->gc_node);
-		session_upkeep(s, now);
-		secmsg_session_put(s);
-	}
-	if (!READ_ONCE(sn->dying))
-		queue_delayed_work(secmsg_wq, &sn->gc, HZ);
+	if (READ_ONCE(s->dead) || session_expire(s, now))
+		return;
+	session_upkeep(s, now);
+	secmsg_timer_arm(s);
 }
 
 int secmsg_sessions_init(struct secmsg_net *sn)
@@ -690,7 +686,7 @@ int secmsg_sessions_init(struct secmsg_net *sn)
 	mutex_init(&sn->lock);
 	sn->by_id = RB_ROOT;
 	hash_init(sn->owners);
-	INIT_DELAYED_WORK(&sn->gc, secmsg_gc);
+	secmsg_timers_init(sn);
 	return rhashtable_init(&sn->table, &table_params);
 }
 
@@ -762,8 +758,8 @@ void secmsg_sessions_count(struct secmsg_net *sn,
 void secmsg_sessions_destroy(struct secmsg_net *sn)
 {
 	WRITE_ONCE(sn->dying, true);
-	cancel_delayed_work_sync(&sn->gc);
 	sessions_drop_all(sn);
+	secmsg_timers_exit(sn);
 	rhashtable_destroy(&sn->table);
 	mutex_destroy(&sn->lock);
 }

@@ -1,22 +1,57 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Sessions: identity, keys per direction and epoch, policy, counters.
+ * Sessions: identity, keys per direction and epoch, policy, counters, and
+ * the deadlines that end or rotate them (timers.c).
  *
- * Lifetime: the namespace's table holds one reference while the session is
- * linked; lookups take another under RCU.  Unlinking (delete, expiry,
- * owner gone, namespace exit) happens once, under the namespace lock; the
- * last reference frees the session after an RCU grace period, erasing its
- * secrets.
+ * Lifetime and locking:
+ *
+ * - Linked.  While a session is in its namespace's id table (and id tree,
+ *   and its owner's list) the table holds one reference.  Insert and
+ *   remove happen under sn->lock, which also guards the tree, the owner
+ *   lists and the namespace's counts; lookups take a reference under RCU.
+ *   Unlinking (delete, expiry, owner gone, namespace exit) happens once:
+ *   it sets dead under sn->lock; whoever did it reports the session and
+ *   drops the table's reference.
+ *
+ * - Freed.  The last reference queues the free after an RCU grace period,
+ *   in process context (secmsg_wq): it stops the timer for good
+ *   (timer_shutdown_sync), puts the keys and erases the secrets.
+ *
+ * - The timer holds no reference.  It is armed only inside an arming
+ *   section, under RCU after seeing the session not dead (its own
+ *   callback, which runs under RCU as a softirq, or a holder of a
+ *   reference).  Unlinking precedes the last put, and the free waits a
+ *   grace period after it: by then no arming section that saw the
+ *   session alive is still running and none that starts will arm, so
+ *   after timer_shutdown_sync the timer is idle for good (and could
+ *   not be armed again anyway).  A timer that fires between unlink and
+ *   free sees dead and does nothing.
+ *
+ * - Due.  A callback that finds its session due takes a reference
+ *   (refcount_inc_not_zero) and puts it on sn->due once (the due flag);
+ *   the namespace's work item takes the list, clears each flag, does the
+ *   work (expiry under sn->lock, rotation and grace under rekey_lock,
+ *   which may sleep), arms the timer again and drops the reference.
+ *
+ * - Namespace exit unlinks everything, waits a grace period (no callback
+ *   is still queueing), then flushes the work; module exit drains
+ *   secmsg_wq, so no timer or work outlives the module.
+ *
+ * Lock order: rekey_lock, then sn->lock (an algorithm change moves the
+ * session between the namespace's per-algorithm counts).  The timer
+ * callback and the per-message path take neither.
  */
 #ifndef _SECMSG_SESSION_H
 #define _SECMSG_SESSION_H
 
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable.h>
+#include <linux/timer.h>
 
 #include "key.h"
 #include "netns.h"
@@ -24,9 +59,10 @@
 /* Superseded inbound epochs kept for their grace time. */
 #define SECMSG_RX_PREV	SECMSG_RX_PREV_EPOCHS
 
+/* Fields written under rekey_lock, read unlocked with READ_ONCE. */
 struct secmsg_policy_k {
-	u32 rotate_interval;
 	u64 max_messages;
+	u32 rotate_interval;
 	u32 timeout;
 	u32 idle_timeout;
 	u32 rekey_grace;
@@ -39,27 +75,37 @@ struct secmsg_policy_k {
 #define SECMSG_POL_IDLE		BIT(3)
 #define SECMSG_POL_GRACE	BIT(4)
 
+/* Per-session counters: SECMSG_CNT_A_TX_MESSAGES .. SECMSG_CNT_A_MAX. */
+#define SECMSG_CNT_FIRST	SECMSG_CNT_A_TX_MESSAGES
+#define SECMSG_NR_CNT		(SECMSG_CNT_A_MAX - SECMSG_CNT_FIRST + 1)
+
 struct secmsg_session {
+	/* linked (under sn->lock; node is also followed under RCU) */
 	struct rhash_head node;
 	struct rb_node rb;
-	struct list_head dead_node;	/* owned by whoever unlinked it */
 	struct list_head owner_node;	/* owned: on its socket's list */
-	struct list_head gc_node;	/* owned by the namespace's gc */
+	struct list_head dead_node;	/* owned by whoever unlinked it */
+
+	/* deadlines (timers.c) */
+	struct timer_list timer;
+	struct llist_node due_node;	/* on sn->due while due is set */
+	atomic_t due;
+
+	refcount_t ref;
 	u64 id;
 	struct secmsg_net *sn;
-	refcount_t ref;
 	struct rcu_work free_work;
-	bool dead;			/* under sn->lock */
-	u8 state;			/* enum secmsg_state */
-	u8 alg;				/* current; under rekey_lock and sn->lock */
 	u32 flags;			/* SECMSG_SESSION_F_* */
 	u32 owner_portid;
+	bool dead;			/* set once, under sn->lock */
+	u8 state;			/* enum secmsg_state */
+	u8 alg;				/* current; under rekey_lock and sn->lock */
+	bool keyed;			/* secret set (pending: after install) */
+	u32 epoch;			/* under rekey_lock */
 	char user_id[SECMSG_USER_ID_MAX + 1];
 
 	/* rotation, policy changes, the secrets and making the keys below */
 	struct mutex rekey_lock;
-	u32 epoch;
-	bool keyed;			/* secret set (pending: after install) */
 	u8 secret[2][SECMSG_KEY_LEN];	/* S(epoch), by enum secmsg_dir */
 	/* the current epoch's keys, made on first use (NULL until then) */
 	struct secmsg_key __rcu *tx;	/* S2C */
@@ -67,14 +113,14 @@ struct secmsg_session {
 	/* C2S keys of the last epochs, newest first, each accepted until
 	 * rekey_grace after it was superseded */
 	struct secmsg_key __rcu *rx_prev[SECMSG_RX_PREV];
-	struct secmsg_policy_k pol;	/* written under rekey_lock */
+	struct secmsg_policy_k pol;
 	u8 confirm[32];			/* pending: expected confirmation */
 
 	atomic64_t epoch_msgs;		/* messages under the current epoch */
 	u64 created_ns;			/* boottime */
 	u64 rotated_ns;
-	u64 last_used_ns;
-	atomic64_t cnt[__SECMSG_CNT_A_MAX];	/* by SECMSG_CNT_A_* */
+	u64 last_used_ns;		/* moved by every message */
+	atomic64_t cnt[SECMSG_NR_CNT];	/* by SECMSG_CNT_A_* - FIRST */
 };
 
 struct secmsg_session_params {
@@ -99,7 +145,12 @@ static inline u64 secmsg_now(void)
 static inline void secmsg_cnt_add(struct secmsg_session *s, int which,
 				  u64 v)
 {
-	atomic64_add(v, &s->cnt[which]);
+	atomic64_add(v, &s->cnt[which - SECMSG_CNT_FIRST]);
+}
+
+static inline u64 secmsg_cnt_read(struct secmsg_session *s, int which)
+{
+	return atomic64_read(&s->cnt[which - SECMSG_CNT_FIRST]);
 }
 
 bool secmsg_user_id_valid(const char *id);
@@ -146,6 +197,13 @@ static inline u64 secmsg_to_unix(u64 boot_ns, u64 offset)
 /* When the session expires (boottime ns), 0 when never. */
 u64 secmsg_session_expires(const struct secmsg_session *s);
 u64 secmsg_session_rekey_at(const struct secmsg_session *s);
+/* When a pending session's handshake times out (boottime ns). */
+u64 secmsg_session_pending_until(const struct secmsg_session *s);
+/*
+ * Do what is due now: expire, rotate by time, drop inbound keys past
+ * their grace; then arm the timer again.  Process context (timers.c).
+ */
+void secmsg_session_maintain(struct secmsg_session *s);
 
 /* What STATS_GET reports of the sessions now, kept as they change. */
 struct secmsg_session_counts {

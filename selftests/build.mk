@@ -10,7 +10,7 @@ KSFT_SRCDIR := $(patsubst %.tar.xz,%,$(notdir $(KSFT_TAR)))
 KSFT_DIR := build/kselftest
 KSFT_STAMP := $(KSFT_DIR)/.extracted
 
-SELFTEST_NAMES := crypt session msg rotate expiry events batch dump \
+SELFTEST_NAMES := crypt session msg rotate expiry timers events batch dump \
 	concurrency perm_netns
 SELFTEST_NAMES += handshake vectors
 SELFTESTS := $(patsubst %,selftests/%_test,$(SELFTEST_NAMES))
