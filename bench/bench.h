@@ -24,6 +24,8 @@ struct bench_opts {
 	int batch;		/* ops per SECMSG_CMD_MSG_BATCH request, at most */
 	unsigned long sessions;	/* scale: the largest session count */
 	unsigned int threads;	/* scale: session-creating threads */
+	double maint_secs;	/* scale: CPU watched with idle sessions */
+	const char *maint_label;	/* --maint-only: the module measured */
 	bool throughput, scale;
 	unsigned int algs;	/* bit per enum secmsg_alg */
 	size_t sizes[8];
@@ -110,5 +112,6 @@ long afalg_open(struct afalg *a, const uint8_t salt[12], const uint8_t *msg,
 /* throughput.c, scale.c */
 void run_throughput(struct secmsg_nl *nl);
 void run_scale(struct secmsg_nl *nl);
+void run_maint_only(void);
 
 #endif

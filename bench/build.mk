@@ -22,6 +22,27 @@ $(BENCH_OBJS): bench/%.o: bench/%.c bench/bench.h $(LIBSECMSG_HDRS)
 $(BENCH): $(BENCH_OBJS) $(LIBSECMSG)
 	$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_LDLIBS)
 
+# make bench also measures the housekeeping of the module of the commit
+# before per-session timers (the parent of the commit that added
+# kmod/timers.c: a walk over every session every second), in the same VM
+# run (bench/run --baseline).  It is built from this clone's git history;
+# BENCH_BASELINE=<commit> measures another, BENCH_BASELINE= (empty) skips
+# the comparison.
+BENCH_BASELINE ?= $(shell c=$$(git log --format=%h --diff-filter=A -1 -- \
+	kmod/timers.c 2>/dev/null) && [ -n "$$c" ] && \
+	git rev-parse -q --short --verify "$$c^" 2>/dev/null)
+BENCH_BASELINE_KO := $(if $(BENCH_BASELINE),build/bench-baseline-$(BENCH_BASELINE)/kmod/secmsg.ko)
+
+build/bench-baseline-%/kmod/secmsg.ko:
+	@git rev-parse -q --verify '$*^{commit}' >/dev/null || { \
+		echo "bench: commit $* is not in this clone's history" \
+		     "(make bench BENCH_BASELINE= skips the comparison)" >&2; \
+		exit 1; }
+	rm -rf build/bench-baseline-$* && mkdir -p build/bench-baseline-$*
+	git archive $* Kbuild kmod uapi | tar -x -C build/bench-baseline-$*
+	$(MAKE) -C $(KDIR) M=$(TOP)/build/bench-baseline-$* \
+		SECMSG_VERSION=baseline-$* modules
+
 # bench/handshake-bench: complete handshakes/s through secmsg.ko against
 # the libsecmsg userspace reference server (run by bench/run after
 # secmsg-bench).

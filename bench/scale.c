@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Part 2: kernel memory per idle session, and the cost of an op as the
- * number of sessions grows (10, 1,000, then opts.sessions).
+ * Part 2: kernel memory per idle session, the cost of an op as the number
+ * of sessions grows (10, 1,000, 100,000, then opts.sessions: 1,000,000 by
+ * default), and the CPU the module's housekeeping takes while the
+ * sessions of the last step sit idle.
  *
  * Sessions are created by opts.threads threads, each on its own netlink
  * socket, one SECMSG_CMD_SESSION_NEW round trip per session (the ABI has
@@ -17,8 +19,19 @@
  * Op cost: aes_256_gcm seal of 1 KiB, batched, each op on a session drawn
  * uniformly at random from all the sessions present, every one of which
  * has been used once before (so the timed ops pay no key setup).
+ *
+ * Housekeeping: every session has an absolute timeout a day away, so each
+ * has a deadline (a timer armed) as in a deployment, and none comes during
+ * the run.  With the last step's sessions created and idle, the guest's
+ * CPU time (/proc/stat: everything but idle and iowait, and its kernel
+ * part) is read before and after opts.maint_secs of doing nothing.
+ * --maint-only does that alone, so that make bench can measure another
+ * module (the commit before per-session timers) the same way in the same
+ * VM run.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +42,9 @@
 #define SCALE_ALG	SECMSG_ALG_AES_256_GCM
 #define SCALE_SIZE	1024
 #define MAX_THREADS	16
+/* every session's deadline: its absolute timeout, a day away */
+#define SCALE_TIMEOUT	86400
+#define MAX_SESSIONS_PARAM "/sys/module/secmsg/parameters/max_sessions"
 
 struct creator {
 	pthread_t t;
@@ -55,6 +71,7 @@ static void *create_thread(void *arg)
 		snprintf(user, sizeof(user), "bench-s%zu", c->first + i);
 		rand_fill(secret, sizeof(secret));
 		bench_params(&p, user, SCALE_ALG, secret[0], secret[1]);
+		p.policy.timeout = SCALE_TIMEOUT;
 		c->err = secmsg_session_new(c->nl, &p, &info);
 		if (c->err) {
 			const char *m = secmsg_nl_errmsg(c->nl);
@@ -162,6 +179,171 @@ static void settle_read(struct mem *m)
 		usleep(500 * 1000);
 	}
 	mem_read(m);
+}
+
+/*
+ * The max_sessions module parameter: set to v when v >= 0; returns its
+ * value before (-1 when unreadable: not the module of this tree).
+ */
+static long max_sessions_param(long v)
+{
+	char buf[32];
+	long old = -1;
+	ssize_t len;
+	int fd;
+
+	fd = open(MAX_SESSIONS_PARAM, O_RDWR);
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	if (len > 0) {
+		buf[len] = 0;
+		old = strtol(buf, NULL, 10);
+	}
+	if (v >= 0 && v != old &&
+	    (lseek(fd, 0, SEEK_SET) || dprintf(fd, "%ld\n", v) < 0))
+		fatal("cannot set max_sessions to %ld (%s): %s", v,
+		      MAX_SESSIONS_PARAM, strerror(errno));
+	close(fd);
+	return old;
+}
+
+/*
+ * The creating threads' sockets, and max_sessions raised to n for the run
+ * (the value before is returned, for creators_close()).
+ */
+static long creators_open(size_t n)
+{
+	long old = max_sessions_param(-1);
+	unsigned int i;
+	int err;
+
+	if (old >= 0 && (size_t)old < n + 100)
+		max_sessions_param((long)n + 100);
+	ncreators = opts.threads ? opts.threads : 1;
+	if (ncreators > MAX_THREADS)
+		ncreators = MAX_THREADS;
+	for (i = 0; i < ncreators; i++) {
+		err = secmsg_nl_open(&creators[i].nl);
+		if (err)
+			fatal("secmsg_nl_open: %s", errname(err));
+	}
+	return old;
+}
+
+/* Closing the sockets deletes their (owned) sessions. */
+static void creators_close(long max_old)
+{
+	unsigned int i;
+
+	for (i = 0; i < ncreators; i++) {
+		secmsg_nl_close(creators[i].nl);
+		creators[i].nl = NULL;
+	}
+	if (max_old >= 0)
+		max_sessions_param(max_old);
+}
+
+/* Guest CPU seconds so far, by /proc/stat's first line. */
+struct cpu {
+	double busy;	/* everything but idle and iowait */
+	double kernel;	/* system, irq, softirq */
+};
+
+static void cpu_read(struct cpu *c)
+{
+	unsigned long long v[10] = { 0 };
+	double hz = (double)sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "r");
+	unsigned long long all = 0;
+	int i, n;
+
+	if (!f)
+		fatal("/proc/stat: %s", strerror(errno));
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
+		   &v[8], &v[9]);
+	fclose(f);
+	if (n < 8)
+		fatal("/proc/stat: unexpected first line");
+	/* user nice system idle iowait irq softirq steal (guest counted in
+	 * user already) */
+	for (i = 0; i < 8; i++)
+		all += v[i];
+	c->busy = (double)(all - v[3] - v[4]) / hz;
+	c->kernel = (double)(v[2] + v[5] + v[6]) / hz;
+}
+
+/* The CPU taken while nothing but the module runs for secs seconds. */
+static void cpu_watch(double secs, struct cpu *used)
+{
+	struct cpu a, b;
+
+	/* the creates' deferred work (RCU frees, events) done first */
+	sleep(2);
+	cpu_read(&a);
+	usleep((useconds_t)(secs * 1e6));
+	cpu_read(&b);
+	used->busy = b.busy - a.busy;
+	used->kernel = b.kernel - a.kernel;
+}
+
+static const char *const maint_head[] = {
+	"module", "idle sessions", "watched", "guest CPU busy",
+	"of which kernel", "busy share of 2 CPUs",
+};
+static const bool maint_right[] = { 0, 1, 1, 1, 1, 1 };
+
+static void maint_row(struct table *t, const char *label, size_t n,
+		      const struct cpu *u)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char b[4][64];
+
+	snprintf(b[0], sizeof(b[0]), "%.0f s", opts.maint_secs);
+	snprintf(b[1], sizeof(b[1]), "%.2f s", u->busy);
+	snprintf(b[2], sizeof(b[2]), "%.2f s", u->kernel);
+	snprintf(b[3], sizeof(b[3]), "%.2f %%",
+		 100.0 * u->busy / (opts.maint_secs * (ncpu > 0 ? ncpu : 1)));
+	table_row(t, label, fmt_rate((double)n), b[0], b[1], b[2], b[3]);
+}
+
+static void maint_note(void)
+{
+	out("Housekeeping: the guest's CPU time (/proc/stat, all CPUs; "
+	    "busy is everything but idle and iowait, kernel is system, irq "
+	    "and softirq) over %.0f s while the sessions sit idle and "
+	    "nothing else runs; every session has its absolute timeout a "
+	    "day away (a deadline, none due during the run).\n\n",
+	    opts.maint_secs);
+}
+
+/* The goals of the last step, as rows of make bench's summary. */
+static void scale_goals(size_t n, size_t created, const struct mem *m0,
+			const struct mem *m1, double norm,
+			const struct cpu *maint)
+{
+	double per = created ? (double)(m0->avail - m1->avail) * 1024.0 /
+			       (double)created : 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	double share = 100.0 * maint->busy /
+		       (opts.maint_secs * (ncpu > 0 ? ncpu : 1));
+	char what[128], v[64];
+
+	snprintf(what, sizeof(what),
+		 "memory per idle session, %s sessions (MemAvailable)",
+		 fmt_rate((double)n));
+	snprintf(v, sizeof(v), "%.0f B", per);
+	goal(what, v, "<= 1024 B", per <= 1024);
+	snprintf(what, sizeof(what),
+		 "op cost at %s sessions against 10, normalized",
+		 fmt_rate((double)n));
+	goal(what, fmt_ratio(norm), ">= 0.90x", norm >= 0.9);
+	snprintf(what, sizeof(what),
+		 "housekeeping CPU, %s idle sessions, %.0f s",
+		 fmt_rate((double)n), opts.maint_secs);
+	snprintf(v, sizeof(v), "%.2f s (%.2f %%)", maint->busy, share);
+	goal(what, v, "<= 1 % of the CPUs", share <= 1.0);
 }
 
 struct seal_ctx {
@@ -291,13 +473,19 @@ void run_scale(struct secmsg_nl *nl)
 	};
 	static const bool right[] = { 1, 1, 1, 1, 1, 1, 1, 1 };
 	static const char *const mhead[] = { "measure", "value" };
+	static const char *const caches[] = {
+		"secmsg_session", "secmsg_key_out", "secmsg_key_in",
+	};
 	static const bool mright[] = { 0, 1 };
-	size_t steps[3] = { 10, 1000, opts.sessions }, nsteps = 3, s, have = 0;
+	static const size_t fixed[] = { 10, 1000, 100000 };
+	size_t steps[ARRAY_SIZE(fixed) + 1], nsteps = 0, s, have = 0;
 	struct mem m0, m1, m2;
+	struct cpu maint = { 0, 0 };
+	long max_old;
 	struct seal_ctx c;
 	struct table t, mt;
 	uint64_t *ids;
-	double base = 0, base_raw = 0, rate, ref_rate, ratio, first;
+	double base = 0, base_raw = 0, rate, ref_rate, ratio, first, norm = 0;
 	double create_t = 0;
 	struct afalg *ref;
 	uint8_t key[SECMSG_KEY_LEN];
@@ -305,20 +493,12 @@ void run_scale(struct secmsg_nl *nl)
 	unsigned int i;
 	char b1[64], b2[64], b3[64];
 	long objs, osz;
-	int err;
 
-	if (opts.sessions <= 1000)
-		nsteps = opts.sessions > 10 ? 2 : 1;
-	if (nsteps < 3)
-		steps[nsteps - 1] = opts.sessions;
-	ncreators = opts.threads ? opts.threads : 1;
-	if (ncreators > MAX_THREADS)
-		ncreators = MAX_THREADS;
-	for (i = 0; i < ncreators; i++) {
-		err = secmsg_nl_open(&creators[i].nl);
-		if (err)
-			fatal("secmsg_nl_open: %s", errname(err));
-	}
+	for (s = 0; s < ARRAY_SIZE(fixed); s++)
+		if (fixed[s] < opts.sessions)
+			steps[nsteps++] = fixed[s];
+	steps[nsteps++] = opts.sessions;
+	max_old = creators_open(opts.sessions);
 
 	/* touched now, so that MemAvailable sees none of it later */
 	ids = xmalloc(opts.sessions * sizeof(*ids));
@@ -342,8 +522,8 @@ void run_scale(struct secmsg_nl *nl)
 	ref = afalg_new(SCALE_ALG, key);
 	explicit_bzero(key, sizeof(key));
 
-	out("## Sessions: memory and op cost from 10 to %s sessions\n\n",
-	    fmt_rate((double)opts.sessions));
+	out("## Sessions: memory, op cost and housekeeping from 10 to %s "
+	    "sessions\n\n", fmt_rate((double)opts.sessions));
 	table_init(&t, ARRAY_SIZE(head), head, right);
 	memset(&m0, 0, sizeof(m0));
 	m1 = m2 = m0;
@@ -359,8 +539,12 @@ void run_scale(struct secmsg_nl *nl)
 		created_last = n - have;
 		progress("created %zu sessions in %.1f s", created_last,
 			 create_t);
-		if (last)
+		if (last) {
 			settle_read(&m1);
+			progress("watching the CPU for %.0f s with %zu idle sessions ...",
+				 opts.maint_secs, n);
+			cpu_watch(opts.maint_secs, &maint);
+		}
 		c.n = n;
 		progress("first seal of sessions %zu .. %zu ...", have + 1, n);
 		first = first_use(&c, have);
@@ -372,12 +556,12 @@ void run_scale(struct secmsg_nl *nl)
 			base_raw = rate;
 			base = ratio;
 		}
+		norm = base > 0 ? ratio / base : 0;
 		have = n;
 		snprintf(b1, sizeof(b1), "%s", fmt_rate((double)n));
 		table_row(&t, b1, fmt_rate(rate),
 			  fmt_mbs(rate * SCALE_SIZE / 1e6), fmt_rate(ref_rate),
-			  fmt_ratio(ratio),
-			  fmt_ratio(base > 0 ? ratio / base : 0),
+			  fmt_ratio(ratio), fmt_ratio(norm),
 			  fmt_ratio(base_raw > 0 ? rate / base_raw : 0),
 			  fmt_rate(first));
 	}
@@ -395,8 +579,8 @@ void run_scale(struct secmsg_nl *nl)
 	    "between the steps, which discounts host load that changed between "
 	    "them.  "
 	    "\"first seal per session\": the rate of that first use, in order, "
-	    "which also makes the session's keyed transform (lazily, per "
-	    "epoch).\n\n", c.batch,
+	    "which also makes the session's key and keyed transform (lazily, "
+	    "per epoch).\n\n", c.batch,
 	    2 * opts.rounds < MAX_ROUNDS ? 2 * opts.rounds : MAX_ROUNDS,
 	    opts.secs);
 
@@ -421,15 +605,13 @@ void run_scale(struct secmsg_nl *nl)
 	table_row(&mt, "more per session once used (MemAvailable)",
 		  fmt_bytes_per((double)(m1.avail - m2.avail), created_last, b2,
 				sizeof(b2)));
-	if (slab_cache("secmsg_session", &objs, &osz)) {
+	for (i = 0; i < ARRAY_SIZE(caches); i++) {
+		if (!slab_cache(caches[i], &objs, &osz))
+			continue;
+		snprintf(b1, sizeof(b1), "slab object: %s", caches[i]);
 		snprintf(b3, sizeof(b3), "%ld B (%s objects)", osz,
 			 fmt_rate((double)objs));
-		table_row(&mt, "slab object: secmsg_session", b3);
-	}
-	if (slab_cache("secmsg_key", &objs, &osz)) {
-		snprintf(b3, sizeof(b3), "%ld B (%s objects)", osz,
-			 fmt_rate((double)objs));
-		table_row(&mt, "slab object: secmsg_key", b3);
+		table_row(&mt, b1, b3);
 	}
 	table_print(&mt);
 	table_free(&mt);
@@ -442,14 +624,52 @@ void run_scale(struct secmsg_nl *nl)
 	    "bucket array) and is noisier.\n\n",
 	    fmt_rate((double)created_last));
 
-	/* closing the creators' sockets deletes their (owned) sessions */
-	for (i = 0; i < ncreators; i++) {
-		secmsg_nl_close(creators[i].nl);
-		creators[i].nl = NULL;
-	}
+	table_init(&mt, ARRAY_SIZE(maint_head), maint_head, maint_right);
+	maint_row(&mt, "this tree (kmod/secmsg.ko)", have, &maint);
+	table_print(&mt);
+	table_free(&mt);
+	maint_note();
+	scale_goals(have, created_last, &m0, &m1, norm, &maint);
+
+	creators_close(max_old);
 	afalg_free(ref);
 	free(ids);
 	free(c.pt);
 	free(c.ops);
 	free(c.res);
+}
+
+void run_maint_only(void)
+{
+	char what[256], v[64];
+	struct cpu used;
+	struct table t;
+	uint64_t *ids;
+	double took;
+	long max_old;
+
+	max_old = creators_open(opts.sessions);
+	ids = xmalloc(opts.sessions * sizeof(*ids));
+	progress("%s: creating %lu sessions (%u threads) ...", opts.maint_label,
+		 opts.sessions, ncreators);
+	took = create_sessions(ids, 0, opts.sessions);
+	progress("%s: created in %.1f s; watching the CPU for %.0f s ...",
+		 opts.maint_label, took, opts.maint_secs);
+	cpu_watch(opts.maint_secs, &used);
+
+	out("## Housekeeping of %s with %s idle sessions\n\n",
+	    opts.maint_label, fmt_rate((double)opts.sessions));
+	table_init(&t, ARRAY_SIZE(maint_head), maint_head, maint_right);
+	maint_row(&t, opts.maint_label, opts.sessions, &used);
+	table_print(&t);
+	table_free(&t);
+	maint_note();
+	snprintf(what, sizeof(what), "housekeeping CPU of %s, %s idle "
+		 "sessions, %.0f s", opts.maint_label,
+		 fmt_rate((double)opts.sessions), opts.maint_secs);
+	snprintf(v, sizeof(v), "%.2f s", used.busy);
+	goal(what, v, "(reported)", -1);
+
+	creators_close(max_old);
+	free(ids);
 }

@@ -21,8 +21,9 @@ struct bench_opts opts = {
 	.warm = 0.02,
 	.rounds = 12,
 	.batch = 64,
-	.sessions = 100000,
+	.sessions = 1000000,
 	.threads = 0,		/* online CPUs */
+	.maint_secs = 60,
 	.throughput = true,
 	.scale = true,
 	.algs = 0,		/* all */
@@ -43,13 +44,22 @@ static void usage(FILE *f)
 "  --alg NAME       only this algorithm (repeatable)\n"
 "  --size BYTES     only this message size (repeatable; default 64 256 1024\n"
 "                   16384)\n"
-"  --sessions N     largest session count of the scale part (default %lu)\n"
+"  --sessions N     largest session count of the scale part (default %lu;\n"
+"                   max_sessions is raised for the run when lower)\n"
+"  --maint-secs S   how long the CPU is watched with the last step's\n"
+"                   idle sessions (default %.0f)\n"
+"  --maint-only LABEL  only that: create --sessions idle sessions, watch\n"
+"                   the CPU, report it as the module LABEL's (make bench\n"
+"                   runs it again with the module of the commit before\n"
+"                   per-session timers)\n"
 "  --threads N      session-creating threads (default: online CPUs)\n"
 "  --no-throughput  skip part 1 (throughput against AF_ALG)\n"
 "  --no-scale       skip part 2 (memory and op cost with many sessions)\n"
-"  --quick          a short smoke run: 0.1 s runs, 1 round, 2000 sessions\n"
+"  --quick          a short smoke run: 0.1 s runs, 1 round, 2000 sessions,\n"
+"                   5 s of CPU watching\n"
 "  -h, --help       this help\n",
-		opts.secs, opts.warm, opts.rounds, opts.batch, opts.sessions);
+		opts.secs, opts.warm, opts.rounds, opts.batch, opts.sessions,
+		opts.maint_secs);
 }
 
 static double parse_double(const char *s, const char *what)
@@ -109,7 +119,8 @@ static void environment(void)
 int main(int argc, char **argv)
 {
 	enum { O_MD = 256, O_SECS, O_WARM, O_ROUNDS, O_BATCH, O_ALG, O_SIZE,
-	       O_SESSIONS, O_THREADS, O_NO_TP, O_NO_SCALE, O_QUICK };
+	       O_SESSIONS, O_THREADS, O_NO_TP, O_NO_SCALE, O_QUICK,
+	       O_MAINT_SECS, O_MAINT_ONLY };
 	static const struct option lo[] = {
 		{ "md", required_argument, NULL, O_MD },
 		{ "secs", required_argument, NULL, O_SECS },
@@ -120,6 +131,8 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, O_SIZE },
 		{ "sessions", required_argument, NULL, O_SESSIONS },
 		{ "threads", required_argument, NULL, O_THREADS },
+		{ "maint-secs", required_argument, NULL, O_MAINT_SECS },
+		{ "maint-only", required_argument, NULL, O_MAINT_ONLY },
 		{ "no-throughput", no_argument, NULL, O_NO_TP },
 		{ "no-scale", no_argument, NULL, O_NO_SCALE },
 		{ "quick", no_argument, NULL, O_QUICK },
@@ -182,6 +195,12 @@ int main(int argc, char **argv)
 				fatal("--threads: 1 to 16");
 			opts.threads = (unsigned int)v;
 			break;
+		case O_MAINT_SECS:
+			opts.maint_secs = parse_double(optarg, "--maint-secs");
+			break;
+		case O_MAINT_ONLY:
+			opts.maint_label = optarg;
+			break;
 		case O_NO_TP:
 			opts.throughput = false;
 			break;
@@ -193,6 +212,7 @@ int main(int argc, char **argv)
 			opts.warm = 0.02;
 			opts.rounds = 1;
 			opts.sessions = 2000;
+			opts.maint_secs = 5;
 			break;
 		case 'h':
 			usage(stdout);
@@ -228,11 +248,15 @@ int main(int argc, char **argv)
 		fatal("secmsg_nl_open: %s", errname(err));
 
 	out_open(md);
-	environment();
-	if (opts.throughput)
-		run_throughput(nl);
-	if (opts.scale)
-		run_scale(nl);
+	if (opts.maint_label) {
+		run_maint_only();
+	} else {
+		environment();
+		if (opts.throughput)
+			run_throughput(nl);
+		if (opts.scale)
+			run_scale(nl);
+	}
 	out("Total run time of secmsg-bench: %.0f s.\n", now_s() - t0);
 	out_close();
 	secmsg_nl_close(nl);
