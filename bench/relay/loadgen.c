@@ -168,16 +168,11 @@ static const struct secmsg_msg_ctx *keyed(struct secmsg_msg_ctx **ctx,
 					  const struct secmsg_dir_keys *k,
 					  int alg)
 {
-	int err = 0;
+	const struct secmsg_msg_ctx *c = secmsg_msg_ctx_for(ctx, k, alg);
 
-	if (!*ctx)
-		err = secmsg_msg_ctx_new(ctx, k, alg);
-	else if (secmsg_msg_ctx_alg(*ctx) != alg ||
-		 secmsg_msg_ctx_epoch(*ctx) != k->epoch)
-		err = secmsg_msg_ctx_set(*ctx, k, alg);
-	if (err)
-		die("keying: %s", strerror(-err));
-	return *ctx;
+	if (!c)
+		die("keying for %s failed", secmsg_alg_name(alg));
+	return c;
 }
 
 static void send_message(struct cl *c)

@@ -48,6 +48,8 @@ struct client_session {
 	struct secmsg_dir_keys rx_prev;
 	struct secmsg_replay rx_prev_replay;
 	struct timespec prev_until;	/* CLOCK_MONOTONIC */
+	/* tx, rx and rx_prev keyed once per epoch (secmsg_msg_ctx_for) */
+	struct secmsg_msg_ctx *txc, *rxc, *prevc;
 };
 
 /* What client_session_open() found in the header. */

@@ -7,6 +7,8 @@
  * or damaged header cannot move the session).  The previous epoch's
  * inbound key stays for CLIENT_PREV_GRACE_SEC, for messages the server
  * sealed before it rotated.  Each inbound epoch has its replay window.
+ * Each direction's cipher is keyed once per epoch (secmsg_msg_ctx), when
+ * first used; the contexts go with the session (client_session_wipe).
  */
 #include <errno.h>
 #include <string.h>
@@ -65,13 +67,21 @@ void client_session_wipe(struct client_session *s)
 	secmsg_dir_wipe(&s->tx);
 	secmsg_dir_wipe(&s->rx);
 	drop_prev(s);
+	secmsg_msg_ctx_free(s->txc);
+	secmsg_msg_ctx_free(s->rxc);
+	secmsg_msg_ctx_free(s->prevc);
 	explicit_bzero(s, sizeof(*s));
 }
 
 /* Keep rx (epoch e) as the previous epoch's key, without its secret. */
 static void keep_prev(struct client_session *s, int alg)
 {
+	struct secmsg_msg_ctx *c = s->prevc;
+
 	drop_prev(s);
+	/* rx's context (if keyed for e) serves the previous epoch now */
+	s->prevc = s->rxc;
+	s->rxc = c;
 	s->rx_prev = s->rx;
 	explicit_bzero(s->rx_prev.secret, sizeof(s->rx_prev.secret));
 	s->rx_prev_replay = s->rx_replay;
@@ -121,8 +131,8 @@ long client_session_seal(struct client_session *s, const uint8_t *pt,
 		return SECMSG_CLIENT_E_TOO_LARGE;
 	if (s->tx_seq >= SECMSG_MAX_MESSAGES_LIMIT)
 		return SECMSG_CLIENT_E_EXHAUSTED;
-	n = secmsg_msg_seal(&s->tx, s->alg, s->id, s->tx_seq, pt ? pt : out,
-			    len, out);
+	n = secmsg_msg_ctx_seal(secmsg_msg_ctx_for(&s->txc, &s->tx, s->alg),
+				s->id, s->tx_seq, pt ? pt : out, len, out);
 	if (n < 0)
 		return SECMSG_CLIENT_E_CRYPTO;
 	s->tx_seq++;
@@ -148,11 +158,14 @@ static int map_open_err(long err)
 	}
 }
 
-/* Replay peek, open, replay record: under one epoch's key and window. */
+/*
+ * Replay peek, open, replay record: under one epoch's key and window; c
+ * its context (NULL: keyed for this message alone).
+ */
 static long open_with(const struct secmsg_dir_keys *k, int alg,
-		      struct secmsg_replay *r, uint64_t sid,
-		      const struct secmsg_hdr *h, const uint8_t *msg,
-		      size_t len, uint8_t *out)
+		      struct secmsg_msg_ctx **c, struct secmsg_replay *r,
+		      uint64_t sid, const struct secmsg_hdr *h,
+		      const uint8_t *msg, size_t len, uint8_t *out)
 {
 	long n;
 	int err;
@@ -160,7 +173,9 @@ static long open_with(const struct secmsg_dir_keys *k, int alg,
 	err = secmsg_replay_peek(r, h->seq);
 	if (err)
 		return map_open_err(err);
-	n = secmsg_msg_open_alg(k, alg, sid, msg, len, NULL, out);
+	n = c ? secmsg_msg_ctx_open(secmsg_msg_ctx_for(c, k, alg), sid, msg,
+				    len, NULL, out) :
+		secmsg_msg_open_alg(k, alg, sid, msg, len, NULL, out);
 	if (n < 0)
 		return map_open_err(n);
 	err = secmsg_replay_check(r, h->seq);
@@ -190,7 +205,7 @@ static long open_ahead(struct client_session *s, const struct secmsg_hdr *h,
 	for (n = h->epoch - s->epoch; n; n--)
 		secmsg_dir_ratchet(&k);
 	secmsg_replay_init(&r);
-	ret = open_with(&k, h->alg, &r, s->id, h, msg, len, out);
+	ret = open_with(&k, h->alg, NULL, &r, s->id, h, msg, len, out);
 	secmsg_dir_wipe(&k);
 	if (ret < 0)
 		return ret;
@@ -226,12 +241,12 @@ long client_session_open(struct client_session *s, const uint8_t *msg,
 	if (s->has_prev && ts_passed(&s->prev_until))
 		drop_prev(s);
 	if (h.epoch == s->epoch)
-		return open_with(&s->rx, s->alg, &s->rx_replay, s->id, &h, msg,
-				 len, out);
+		return open_with(&s->rx, s->alg, &s->rxc, &s->rx_replay, s->id,
+				 &h, msg, len, out);
 	if (h.epoch > s->epoch)
 		return open_ahead(s, &h, msg, len, out, info);
 	if (s->has_prev && h.epoch == s->rx_prev.epoch)
-		return open_with(&s->rx_prev, s->prev_alg, &s->rx_prev_replay,
-				 s->id, &h, msg, len, out);
+		return open_with(&s->rx_prev, s->prev_alg, &s->prevc,
+				 &s->rx_prev_replay, s->id, &h, msg, len, out);
 	return SECMSG_CLIENT_E_EPOCH;
 }

@@ -167,6 +167,20 @@ void secmsg_msg_ctx_free(struct secmsg_msg_ctx *c)
 	free(c);
 }
 
+const struct secmsg_msg_ctx *secmsg_msg_ctx_for(struct secmsg_msg_ctx **c,
+						const struct secmsg_dir_keys *k,
+						int alg)
+{
+	if (!c)
+		return NULL;
+	if (!*c)
+		return secmsg_msg_ctx_new(c, k, alg) ? NULL : *c;
+	if ((*c)->cipher.alg == alg && alg && secmsg_dir_valid(k) &&
+	    (*c)->epoch == k->epoch)
+		return *c;
+	return secmsg_msg_ctx_set(*c, k, alg) ? NULL : *c;
+}
+
 uint32_t secmsg_msg_ctx_epoch(const struct secmsg_msg_ctx *c)
 {
 	return c && c->cipher.alg ? c->epoch : 0;

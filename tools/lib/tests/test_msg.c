@@ -378,6 +378,27 @@ static void context_rekey(void)
 	   "NULL context -> -EINVAL");
 	secmsg_msg_ctx_free(NULL);
 	secmsg_msg_ctx_free(c);
+
+	/* secmsg_msg_ctx_for: made once, keyed again as the keys move */
+	c = NULL;
+	old = (struct secmsg_msg_ctx *)secmsg_msg_ctx_for(&c, &s2c, 1);
+	n0 = secmsg_msg_ctx_seal(c, SID, 1, pt, 8, msg);
+	ok(old && old == c && secmsg_msg_ctx_epoch(c) == 0 &&
+	   secmsg_msg_ctx_for(&c, &s2c, 1) == old &&
+	   secmsg_msg_open(&s2c, SID, msg, (size_t)n0, NULL, out) == 8,
+	   "ctx_for: made for epoch 0, the same context while it fits");
+	ok(secmsg_msg_ctx_for(&c, &k1, 1) == old &&
+	   secmsg_msg_ctx_epoch(c) == 1 &&
+	   secmsg_msg_ctx_for(&c, &k1, SECMSG_ALG_TWOFISH_CBC) == old &&
+	   secmsg_msg_ctx_alg(c) == SECMSG_ALG_TWOFISH_CBC &&
+	   (n1 = secmsg_msg_ctx_seal(c, SID, 2, pt, 8, msg)) > 0 &&
+	   secmsg_msg_open(&k1, SID, msg, (size_t)n1, NULL, out) == 8,
+	   "ctx_for: keyed again for a new epoch, then a new algorithm");
+	ok(!secmsg_msg_ctx_for(&c, &k1, 0) && secmsg_msg_ctx_alg(c) == 0 &&
+	   !secmsg_msg_ctx_for(NULL, &k1, 1) &&
+	   secmsg_msg_ctx_for(&c, &k1, 1) == old,
+	   "ctx_for: a bad algorithm -> NULL (unusable), then usable again");
+	secmsg_msg_ctx_free(c);
 	secmsg_dir_wipe(&k1);
 }
 

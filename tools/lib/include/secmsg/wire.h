@@ -114,6 +114,16 @@ int secmsg_msg_ctx_new(struct secmsg_msg_ctx **out,
 int secmsg_msg_ctx_set(struct secmsg_msg_ctx *c,
 		       const struct secmsg_dir_keys *k, int alg);
 void secmsg_msg_ctx_free(struct secmsg_msg_ctx *c);
+/*
+ * For a holder of a direction's keys that ratchets them: *c keyed for k
+ * and alg, made when *c is NULL and keyed again only when its epoch or
+ * algorithm is not k's and alg (new secrets at the same epoch need
+ * _set).  Return *c, or NULL (then *c refuses every message, or is
+ * still NULL) when k or alg is not valid or memory ran out.
+ */
+const struct secmsg_msg_ctx *secmsg_msg_ctx_for(struct secmsg_msg_ctx **c,
+						const struct secmsg_dir_keys *k,
+						int alg);
 /* The epoch and algorithm the context is keyed for (0 when not keyed). */
 uint32_t secmsg_msg_ctx_epoch(const struct secmsg_msg_ctx *c);
 int secmsg_msg_ctx_alg(const struct secmsg_msg_ctx *c);
