@@ -92,18 +92,33 @@ export function userIdValid(user) {
 
 /* ---- symmetric state ---- */
 
+/*
+ * trace (known-answer tests, as libsecmsg's secmsg_hs_set_trace): called
+ * after each step as trace(op, input, h, ck, k) with copies; op is
+ * 'Init', 'MixHash' or 'MixKey' (k is null but after a MixKey).
+ */
 class SymState {
-	constructor(cPub, sPub) {
+	constructor(cPub, sPub, trace = null) {
 		this.h = PROTOCOL_NAME.slice();
 		this.ck = PROTOCOL_NAME.slice();
 		this.k = null;
+		this.trace = trace;
+		this.traced('Init', PROTOCOL_NAME);
 		this.mixHash(PROLOGUE);
 		this.mixHash(cPub);
 		this.mixHash(sPub);
 	}
 
+	traced(op, input) {
+		if (this.trace)
+			this.trace(op, input.slice(), this.h.slice(),
+				   this.ck.slice(),
+				   op === 'MixKey' ? this.k.slice() : null);
+	}
+
 	mixHash(x) {
 		this.h = sha256(concat(this.h, x));
+		this.traced('MixHash', x);
 	}
 
 	mixKey(x) {
@@ -113,6 +128,7 @@ class SymState {
 		wipe(t, this.ck, this.k);
 		this.ck = ck;
 		this.k = k;
+		this.traced('MixKey', x);
 	}
 
 	mixDh(priv, pub) {
@@ -194,11 +210,11 @@ function nextTimestamp() {
 /* ---- client ---- */
 
 /*
- * Message 1.  ephemeral (private key) and timestamp ({sec, nsec}) are for
- * known-answer tests; a real client leaves them out.
+ * Message 1.  ephemeral (private key), timestamp ({sec, nsec}) and trace
+ * (SymState) are for known-answer tests; a real client leaves them out.
  */
 export function clientInit({ user, alg, clientPriv, serverPub, ephemeral,
-			     timestamp }) {
+			     timestamp, trace }) {
 	if (typeof alg === 'string')
 		throw new SecmsgError('inval', 'alg is the algorithm id');
 	if (!userIdValid(user) || !algName(alg) ||
@@ -212,7 +228,7 @@ export function clientInit({ user, alg, clientPriv, serverPub, ephemeral,
 	const uid = utf8(user);
 	const head = concat(Uint8Array.of(HS_INIT, HS_VERSION, alg,
 					  uid.length), uid);
-	const s = new SymState(C, serverPub);
+	const s = new SymState(C, serverPub, trace);
 	let msg1;
 	try {
 		s.mixHash(head);
@@ -300,14 +316,14 @@ export function parseInit(msg1) {
  * message 1 does not authenticate.
  */
 export function serverRespond({ serverPriv, userPub, msg1, sessionId,
-				ephemeral, replay }) {
+				ephemeral, replay, trace }) {
 	const info = parseInit(msg1);
 	const n = msg1[3];
 	const Ec = msg1.subarray(4 + n, 36 + n);
 	if (!x25519Canonical(Ec) || !x25519Canonical(userPub))
 		throw new SecmsgError('inval', 'non-canonical key');
 	const S = publicKey(serverPriv);
-	const s = new SymState(userPub, S);
+	const s = new SymState(userPub, S, trace);
 	try {
 		s.mixHash(msg1.subarray(0, 4 + n));
 		s.mixHash(Ec);

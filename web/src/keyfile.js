@@ -85,18 +85,32 @@ export async function keyfileDecode(buf, passphrase) {
 	}
 }
 
-/* Encrypt a private key into a new key file image (random salt, nonce). */
+/*
+ * Encrypt a private key into a new key file image (random salt and
+ * nonce; fixed: { salt, nonce } of 16 and 12 bytes, for known-answer
+ * tests only).
+ */
 export async function keyfileEncode(priv, passphrase,
-				    iterations = ITER_DEFAULT) {
+				    iterations = ITER_DEFAULT, fixed = null) {
 	if (!(priv instanceof Uint8Array) || priv.length !== 32 ||
 	    !Number.isInteger(iterations) || iterations < ITER_MIN ||
 	    iterations > ITER_MAX)
 		throw new SecmsgError('inval', 'bad key or iteration count');
+	if (fixed && (!(fixed.salt instanceof Uint8Array) ||
+		      fixed.salt.length !== 16 ||
+		      !(fixed.nonce instanceof Uint8Array) ||
+		      fixed.nonce.length !== 12))
+		throw new SecmsgError('inval', 'a salt is 16 bytes, a nonce 12');
 	const pass = passBytes(passphrase);
 	const out = new Uint8Array(KEYFILE_LEN);
 	out.set(MAGIC);
 	putBe32(out, 8, iterations);
-	out.set(randomBytes(28), 12);
+	if (fixed) {
+		out.set(fixed.salt, 12);
+		out.set(fixed.nonce, 28);
+	} else {
+		out.set(randomBytes(28), 12);
+	}
 	const kek = await pbkdf2Sha256(pass, out.subarray(12, 28), iterations,
 				       32);
 	wipe(pass);

@@ -134,7 +134,8 @@ export class DirKeys {
 	}
 }
 
-function nonceOf(k, seq) {
+/* The AEAD nonce of message seq under k: salt XOR (0^4 || seq). */
+export function messageNonce(k, seq) {
 	const n = new Uint8Array(12);
 	putBe64(n, 4, BigInt(seq));
 	for (let i = 0; i < 12; i++)
@@ -164,7 +165,7 @@ export async function sealMessage(k, alg, sessionId, seq, pt, iv) {
 		body.set(iv);
 		body.set(ct, IV_LEN);
 	} else {
-		body = await c.seal(nonceOf(k, seq), hdr, pt);
+		body = await c.seal(messageNonce(k, seq), hdr, pt);
 	}
 	const out = new Uint8Array(HDR_LEN + body.length);
 	out.set(hdr);
@@ -200,7 +201,7 @@ export async function openMessage(k, alg, sessionId, msg) {
 		pt = await c.open(body.subarray(0, IV_LEN), hdr,
 				  body.subarray(IV_LEN));
 	} else {
-		pt = await c.open(nonceOf(k, h.seq), hdr, body);
+		pt = await c.open(messageNonce(k, h.seq), hdr, body);
 	}
 	return { pt, hdr: h };
 }
