@@ -125,7 +125,8 @@ export class SecmsgClient {
 		this.hs = null;
 		this.closeErr = null;
 		this.byeSent = false;
-		this.pending = new Map();	/* id -> recipient */
+		/* id -> { to, sent }, in the order of the ids */
+		this.pending = new Map();
 		this.sealing = 0;		/* sends queued for sealing */
 		this.rotationsPending = 0;
 		this.held = [];			/* sends held during a rotation */
@@ -416,7 +417,7 @@ export class SecmsgClient {
 		}
 		this.session = new Session(r.sessionId, this.algReq, r.c2s, r.s2c);
 		wipe(r.c2s, r.s2c);
-		this.ws.send(confirmFrame(r.msg3));
+		this.sendFrame(confirmFrame(r.msg3));
 		wipe(r.msg3);
 	}
 
@@ -474,7 +475,7 @@ export class SecmsgClient {
 	}
 
 	onDelivery(f) {
-		const to = this.pending.get(f.id) ?? null;
+		const to = this.pending.get(f.id)?.to ?? null;
 		this.pending.delete(f.id);
 		this.emit('delivery', {
 			id: f.id, to, delivered: f.delivered,
@@ -528,7 +529,11 @@ export class SecmsgClient {
 		}
 	}
 
-	/* The connection ended: fail what waits, back to idle. */
+	/*
+	 * The connection ended: fail what waits (every message without a
+	 * result, in the order of their ids, before the state event), back
+	 * to idle.
+	 */
 	closed(err) {
 		const why = this.closeErr || err;
 		const lost = why || new SecmsgError('closed');
@@ -541,13 +546,18 @@ export class SecmsgClient {
 		this.ws = null;
 		this._lastError = why;
 		this.rotationsPending = 0;
-		for (const [id, to] of this.pending)
+		const unsent = this.held.splice(0).map((p) => {
+			wipe(p.pt);
+			return [p.id, { to: p.to, sent: false }];
+		});
+		for (const [id, { to, sent }] of [...this.pending, ...unsent])
 			this.emit('delivery', {
 				id, to, delivered: false, error: lost, code: null,
-				message: 'connection closed before the server answered',
+				message: sent ?
+					'connection closed before the server answered' :
+					'connection closed before the message was sent',
 			});
 		this.pending.clear();
-		this.flushHeld();		/* fails them: not ready */
 		this.setState('idle', why);
 		for (const w of this.waiters.splice(0))
 			w.reject(lost);
@@ -555,29 +565,66 @@ export class SecmsgClient {
 			w();
 	}
 
-	/* Seal and send one message (in the session's order). */
+	/* Whether the socket takes frames (WebSocket.OPEN). */
+	socketOpen() {
+		return !!this.ws && this.ws.readyState === 1;
+	}
+
+	/*
+	 * Send a frame if the socket is open: true when it went.  A closing
+	 * socket drops it (its close event follows); one that refuses a
+	 * frame while open is closed.
+	 */
+	sendFrame(text) {
+		if (!this.socketOpen())
+			return false;
+		try {
+			this.ws.send(text);
+			return true;
+		} catch {
+			this.closeSocket();
+			return false;
+		}
+	}
+
+	/*
+	 * Seal and send one message (in the session's order).  A message
+	 * that cannot go because the connection is ending (disconnect(),
+	 * or closed by the server while it was being sealed) waits in
+	 * pending unsent: closed() fails it with the others, in order.
+	 */
 	sealSend(id, to, pt) {
 		this.sealing++;
 		this.serial(async () => {
 			this.sealing--;
 			let err = null;
-			if (this._state !== 'ready' || !this.session) {
-				err = new SecmsgError('closed');
-			} else {
+			try {
+				if (!this.ws) {
+					err = new SecmsgError('closed');
+					return;
+				}
+				if (this._state !== 'ready' || !this.socketOpen()) {
+					this.pending.set(id, { to, sent: false });
+					return;
+				}
+				let data;
 				try {
-					const data = await this.session.seal(pt);
-					this.ws.send(messageFrame(id, to, data));
-					this.pending.set(id, to);
+					data = await this.session.seal(pt);
 				} catch (e) {
 					err = e instanceof SecmsgError ? e :
 						new SecmsgError('crypto', String(e));
+					return;
 				}
+				/* unsent if the socket closed meanwhile */
+				this.pending.set(id, { to, sent: this.sendFrame(
+					messageFrame(id, to, data)) });
+			} finally {
+				wipe(pt);
+				if (err)
+					this.emit('delivery', { id, to,
+						delivered: false, error: err,
+						code: null, message: err.message });
 			}
-			wipe(pt);
-			if (err)
-				this.emit('delivery', { id, to, delivered: false,
-							error: err, code: null,
-							message: err.message });
 		});
 	}
 
@@ -623,14 +670,14 @@ export class SecmsgClient {
 		if (this._state !== 'ready')
 			throw new SecmsgError('state');
 		this.rotationsPending++;
-		this.serial(() => this.ws && this.ws.send(rotateFrame(alg)));
+		this.serial(() => this.sendFrame(rotateFrame(alg)));
 	}
 
 	/* Ask who is online; the answer arrives as an online event. */
 	who() {
 		if (this._state !== 'ready')
 			throw new SecmsgError('state');
-		this.serial(() => this.ws && this.ws.send(whoFrame()));
+		this.serial(() => this.sendFrame(whoFrame()));
 	}
 
 	/* Say bye and close; resolves once closed (at most about 2 s). */
@@ -642,9 +689,11 @@ export class SecmsgClient {
 		});
 		const ws = this.ws;
 		this.serial(() => {
+			if (this.ws !== ws)
+				return;		/* closed meanwhile */
 			if (this._state === 'ready' && !this.byeSent) {
 				this.byeSent = true;
-				ws.send(byeFrame('client disconnect'));
+				this.sendFrame(byeFrame('client disconnect'));
 			}
 			this.setState('closing');
 			try {

@@ -291,24 +291,86 @@ test('every bye reason ends the connection with its own code', async () => {
 test('pending messages fail locally when the connection drops', async () => {
 	const { srv, keys } = world(['alice', 'bob']);
 	const a = await login(srv, keys, 'alice');
-	srv.silent = true;
 	const [ws] = srv.active('alice');
-	/* the server stops answering messages: hold them, then close */
-	const orig = srv.message.bind(srv);
+	/* the server stops answering messages and rotations; then closes */
+	const orig = { message: srv.message, rotate: srv.rotate };
 	srv.message = async () => {};
-	a.send('bob', 'one');
+	srv.rotate = () => {};
+	a.send('bob', 'one');		/* sent, never answered */
 	a.rotate();			/* never answered */
-	a.send('bob', 'held');
+	a.send('bob', 'held');		/* held until the rotation lands */
 	await until(() => srv.log.some((f) => f.type === 'rotate'), 'rotate');
+	assert.equal(a.pendingCount, 2);
 	srv.close(ws, 1006);
 	await until(() => a.state === 'idle', 'closed');
+	/* every result came before the state event, in the order sent */
 	const d = a.of('delivery');
-	assert.deepEqual(d.map((x) => [x.id, x.delivered]), [[1, false],
-							      [2, false]]);
+	assert.deepEqual(d.map((x) => [x.id, x.delivered, x.error.code]),
+			 [[1, false, 'closed'], [2, false, 'closed']]);
 	assert.equal(d[0].message, 'connection closed before the server answered');
-	assert.equal(d[0].error.code, 'closed');
+	assert.equal(d[1].message, 'connection closed before the message was sent');
+	assert.deepEqual(a.ev.slice(-3).map((e) => e[0]),
+			 ['delivery', 'delivery', 'state']);
 	assert.equal(a.pendingCount, 0);
-	srv.message = orig;
+	assert.equal(srv.log.filter((f) => f.type === 'message').length, 1);
+	Object.assign(srv, orig);
+});
+
+test('the connection drops while a message is sealed: failed in order, as closed', async () => {
+	const { srv, keys } = world(['alice', 'bob']);
+	const a = await login(srv, keys, 'alice');
+	const [ws] = srv.active('alice');
+	srv.message = async () => {};
+	/* a seal that takes a while (WebCrypto on a loaded machine): the
+	 * second one until the socket has closed */
+	const seal = a.session.seal.bind(a.session);
+	let sealing = 0;
+	let release;
+	const gate = new Promise((r) => { release = r; });
+	a.session.seal = async (pt) => {
+		if (++sealing === 2)
+			await gate;
+		return seal(pt);
+	};
+	a.send('bob', 'one');		/* sent, never answered */
+	a.rotate();			/* answered: releases 'held' */
+	a.send('bob', 'held');
+	await until(() => sealing === 2, 'sealing the held message');
+	srv.close(ws, 1006);
+	await until(() => ws.readyState === 3, 'the close event');
+	release();
+	await until(() => a.state === 'idle', 'closed');
+	const d = a.of('delivery');
+	assert.deepEqual(d.map((x) => [x.id, x.error.code, x.message]), [
+		[1, 'closed', 'connection closed before the server answered'],
+		[2, 'closed', 'connection closed before the message was sent']]);
+	assert.deepEqual(a.of('error'), [], 'no error event: not a crypto failure');
+	assert.equal(a.pendingCount, 0);
+	/* and nothing after the state event */
+	await new Promise((r) => setTimeout(r, 50));
+	assert.equal(a.of('delivery').length, 2);
+	assert.equal(a.ev.at(-1)[0], 'state');
+});
+
+test('disconnect while the server closes, and sends after disconnect()', async () => {
+	const { srv, keys } = world(['alice', 'bob']);
+	const a = await login(srv, keys, 'alice');
+	const b = await login(srv, keys, 'bob');
+	const [ws] = srv.active('alice');
+	srv.message = async () => {};
+	a.send('bob', 'one');
+	const done = a.disconnect();
+	a.send('bob', 'two');		/* still ready: queued behind the bye */
+	srv.closed(ws, 1006);		/* the server goes first */
+	await done;
+	assert.equal(a.state, 'idle');
+	assert.deepEqual(a.of('delivery').map((x) => [x.id, x.error.code]),
+			 [[1, 'closed'], [2, 'closed']]);
+	/* the client is usable again: not stuck in closing */
+	await a.reconnect();
+	assert.equal(a.state, 'ready');
+	await a.disconnect();
+	await b.disconnect();
 });
 
 test('error frames: reported, the connection stays; refusal of a rotation', async () => {
