@@ -2,9 +2,11 @@
 /*
  * secmsg.js errors: one SecmsgError class whose `code` names what went
  * wrong, the same set as the C client's SECMSG_CLIENT_E_* (lower case,
- * without the prefix), with the same words (tools/lib/client_err.c) and,
- * where the protocol has one, the server's name for it (`protocolCode`:
- * docs/protocol.md section 5).
+ * without the prefix), with the same words (tools/lib/client/errors.c)
+ * and, where the protocol has one, the server's name for it
+ * (`protocolCode`: docs/protocol.md section 5).  One more than the C
+ * client: registration_refused, which only a server that registers on
+ * first use sends (the C client reports it as `server`).
  */
 
 /* code -> [protocol name or null, words] */
@@ -45,6 +47,10 @@ const ERRORS = {
 		'this user is already online and the server allows one login'],
 	revoked: ['revoked',
 		'the user was removed or its key changed on the server'],
+	node_unreachable: ['node_unreachable',
+		'the recipient\'s node did not confirm the delivery (cluster)'],
+	registration_refused: ['registration_refused',
+		'the server refused to register this user'],
 };
 
 export const ERROR_CODES = Object.freeze(Object.keys(ERRORS));

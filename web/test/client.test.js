@@ -129,6 +129,15 @@ test('delivery failures: offline, unknown, refused by the server', async () => {
 			 [false, 'recipient_offline', 'recipient_offline']);
 	assert.equal(d1.message, 'bob: recipient_offline');
 	assert.equal(d2.error.code, 'recipient_unknown');
+	/* a recipient on a cluster node that did not answer */
+	srv.unreachable.add('carol');
+	a.send('carol', 'z');
+	await until(() => a.of('delivery').length === 3, 'node_unreachable');
+	const d3 = a.of('delivery')[2];
+	assert.deepEqual([d3.delivered, d3.error.code, d3.code, d3.message],
+			 [false, 'node_unreachable', 'node_unreachable',
+			  'carol: no answer from its node']);
+	assert.equal(d3.error.protocolCode, 'node_unreachable');
 	assert.throws(() => a.send('not a user', 'x'), { code: 'inval' });
 	assert.throws(() => a.send('bob', 'x'.repeat(65281)),
 		      { code: 'too_large' });
@@ -242,6 +251,16 @@ test('handshake refusals: unknown user, wrong pinned key, unknown key; registrat
 			r.key.publicKey);
 	assert.equal(r.log[0].pubkey, toBase64(stranger.publicKey));
 	await e.disconnect();
+	/* a registration the server cannot make */
+	r.registrationRefused = 'the kernel refused the new user';
+	const g = client(r, { register: true });
+	await assert.rejects(g.connect('second', null,
+		{ privateKey: generateKey().privateKey }, r.key.publicKey),
+		{ code: 'registration_refused',
+		  protocolCode: 'registration_refused',
+		  message: 'registration_refused: the kernel refused the new user' });
+	assert.equal(g.state, 'idle');
+	assert.equal(r.users.has('second'), false);
 });
 
 test('a server that answers message 2 without the pinned key: server_auth', async () => {

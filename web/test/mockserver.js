@@ -26,6 +26,10 @@ export class MockServer {
 		this.protocol = 'secmsg.v1';	/* what the server agrees on */
 		this.refuse = false;		/* connection refused */
 		this.silent = false;		/* never answers hello */
+		/* registration on first use refused, with this message */
+		this.registrationRefused = null;
+		/* recipients on a node that does not answer (cluster) */
+		this.unreachable = new Set();
 		this.log = [];			/* frames from clients */
 		this.work = Promise.resolve();
 		const server = this;
@@ -153,8 +157,15 @@ export class MockServer {
 	hello(ws, f) {
 		const msg1 = fromBase64(f.handshake);
 		const info = parseInit(msg1);
-		if (!this.users.has(info.user) && this.register && f.pubkey)
+		if (!this.users.has(info.user) && this.register && f.pubkey) {
+			if (this.registrationRefused) {
+				this.push(ws, { type: 'error',
+						code: 'registration_refused',
+						message: this.registrationRefused });
+				return this.close(ws, 1008);
+			}
 			this.users.set(info.user, fromBase64(f.pubkey));
+		}
 		if (!this.users.has(info.user))
 			return this.error(ws, 'unknown_user', true);
 		if (!this.replay.has(info.user))
@@ -235,6 +246,11 @@ export class MockServer {
 					       status: 'failed', code: 'bad_message',
 					       message: 'refused' });
 		}
+		if (this.unreachable.has(f.to))
+			return this.push(ws, { type: 'delivery', id: f.id,
+					       status: 'failed',
+					       code: 'node_unreachable',
+					       message: `${f.to}: no answer from its node` });
 		const to = this.active(f.to);
 		if (!to.length) {
 			const code = this.users.has(f.to) ? 'recipient_offline' :

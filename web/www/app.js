@@ -66,6 +66,12 @@ function errorWords(err, ctx = {}) {
 		return 'The message is too long.';
 	case 'bad_message':
 		return 'The server refused the message.';
+	case 'node_unreachable':
+		return `${ctx.to || 'The recipient'} is logged in on another server of the cluster, which did not confirm the delivery in time. The message may or may not have arrived: sending it again may deliver it twice.`;
+	case 'registration_refused': {
+		const why = err.message.replace(/^registration_refused:?\s*/, '');
+		return `The server would not register “${who}”${why ? `: ${why}` : ''}. Choose another user name or ask the server's operator.`;
+	}
 	case 'closed':
 		switch (ctx.bye) {
 		case 'too_many_errors':
