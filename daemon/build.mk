@@ -15,7 +15,7 @@ LWS_LIBS := $(shell pkg-config --libs libwebsockets 2>/dev/null || \
 SECMSGD_PURE_SRCS := $(addprefix daemon/, config.c ratelimit.c proto.c \
 	audit.c metrics.c files.c table.c)
 SECMSGD_SRCS := $(SECMSGD_PURE_SRCS) $(addprefix daemon/, main.c kernel.c \
-	users.c conn.c auth.c relay.c kevents.c server.c)
+	users.c conn.c auth.c relay.c kevents.c server.c www.c)
 SECMSGD_OBJS := $(SECMSGD_SRCS:.c=.o)
 SECMSGD_PURE_SAN_OBJS := $(SECMSGD_PURE_SRCS:.c=.san.o)
 SECMSGD_HDRS := $(wildcard daemon/*.h) $(LIBSECMSG_HDRS)
@@ -36,7 +36,11 @@ secmsgd-tests: $(SECMSGD_TESTS) $(SECMSGD_TESTS:=-san)
 user: secmsgd-tests
 
 $(SECMSGD_OBJS): daemon/%.o: daemon/%.c $(SECMSGD_HDRS)
-	$(CC) $(SECMSGD_CFLAGS) -c -o $@ $<
+	$(CC) $(SECMSGD_CFLAGS) $(SECMSGD_OBJ_CFLAGS) -c -o $@ $<
+
+# the default of the www key: where make install puts the page (WWWDIR,
+# web/build.mk)
+daemon/www.o: SECMSGD_OBJ_CFLAGS = -DSECMSGD_WWWDIR='"$(WWWDIR)"'
 
 $(SECMSGD_PURE_SAN_OBJS): daemon/%.san.o: daemon/%.c $(SECMSGD_HDRS)
 	$(CC) $(SECMSGD_CFLAGS) $(SAN_CFLAGS) -c -o $@ $<

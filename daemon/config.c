@@ -47,6 +47,7 @@ static const struct key keys[] = {
 	K("tls_key", K_STR, tls_key),
 	K("metrics_port", K_PORT0, metrics_port),
 	K("metrics_listen", K_STR, metrics_listen),
+	K("www", K_STR, www),
 	K("identity", K_STR, identity),
 	K("users", K_STR, users),
 	K("register", K_BOOL, register_users),
@@ -518,6 +519,10 @@ int config_check(const struct config *c, char *err, size_t errlen)
 {
 	if (!c->tls_cert != !c->tls_key) {
 		seterr(err, errlen, "tls_cert and tls_key go together");
+		return -EINVAL;
+	}
+	if (c->www && strcmp(c->www, "off") && c->www[0] != '/') {
+		seterr(err, errlen, "www is a directory's absolute path, or off");
 		return -EINVAL;
 	}
 	if (c->metrics_port && c->metrics_port == c->port) {

@@ -32,6 +32,8 @@ struct config {
 	char *tls_cert, *tls_key;	/* both or neither */
 	unsigned int metrics_port;	/* 0: no metrics endpoint */
 	char *metrics_listen;		/* NULL: 127.0.0.1 */
+	char *www;			/* the web page's directory, "off";
+					 * NULL: the built-in one (www.h) */
 	/* identity and users */
 	char *identity;			/* NULL: the kernel's, or generated */
 	char *users;			/* users file, NULL: none */

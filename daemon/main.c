@@ -26,6 +26,7 @@
 #include "relay.h"
 #include "server.h"
 #include "users.h"
+#include "www.h"
 
 #define SECMSGD_VERSION	SECMSG_VERSION	/* from the Makefile */
 /* Seconds SIGTERM gives clients to receive their bye. */
@@ -52,6 +53,8 @@ static void usage(FILE *f)
 "  -p, --port N                  WebSocket port (8765)\n"
 "      --listen ADDR             listen address or interface (all)\n"
 "      --tls-cert FILE --tls-key FILE   serve wss:// instead of ws://\n"
+"      --www DIR|off             the web page served on the same port\n"
+"                                (%s)\n"
 "      --identity FILE           server key (32 bytes raw, hex or base64);\n"
 "                                default: the kernel's, or a new one\n"
 "      --print-pubkey            print the server public key and exit\n"
@@ -79,7 +82,7 @@ static void usage(FILE *f)
 "  -V, --version                 version\n"
 "Durations take s, m, h or d; sizes K, M or G.  The command line wins\n"
 "over the config file.  SIGHUP reloads both; SIGTERM closes every\n"
-"client (1001), deletes their sessions and exits 0.\n");
+"client (1001), deletes their sessions and exits 0.\n", www_default_dir);
 }
 
 int daemon_load_config(struct config *out, char *err, size_t errlen)
@@ -232,6 +235,7 @@ static void keep_restart_only(struct config *nc)
 		{ "tls_cert", offsetof(struct config, tls_cert) },
 		{ "tls_key", offsetof(struct config, tls_key) },
 		{ "metrics_listen", offsetof(struct config, metrics_listen) },
+		{ "www", offsetof(struct config, www) },
 		{ "identity", offsetof(struct config, identity) },
 	};
 	struct alog a;
@@ -413,6 +417,7 @@ int main(int argc, char **argv)
 	alog_str(&a, "version", SECMSGD_VERSION);
 	alog_u64(&a, "port", D.cfg.port);
 	alog_str(&a, "tls", D.cfg.tls_cert ? "yes" : "no");
+	alog_str(&a, "www", www_served() ? www_served() : "off");
 	if (D.cfg.metrics_port)
 		alog_u64(&a, "metrics_port", D.cfg.metrics_port);
 	alog_str(&a, "register", D.cfg.register_users ? "yes" : "no");

@@ -29,6 +29,7 @@
 #include "kevents.h"
 #include "proto.h"
 #include "server.h"
+#include "www.h"
 
 static int ev_fd = -1;
 static void (*signal_cb)(void);
@@ -77,7 +78,10 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason,
 	}
 }
 
-/* protocols[0] of the WebSocket vhost: plain HTTP and wrong subprotocols */
+/*
+ * protocols[0] of the WebSocket vhost: wrong subprotocols, and plain HTTP
+ * when there is no web page (www.c's mount answers it otherwise)
+ */
 static int cb_http(struct lws *wsi, enum lws_callback_reasons reason,
 		   void *user, void *in, size_t len)
 {
@@ -254,7 +258,17 @@ static int adopt(int fd, const char *tag)
 int server_start(int sigfd, void (*on_signal)(void))
 {
 	struct lws_context_creation_info info;
+	const struct lws_protocol_vhost_options *www_headers;
+	const struct lws_http_mount *www;
 	bool tls = D.cfg.tls_cert != NULL;
+	char err[CONFIG_ERR_LEN];
+	int rc;
+
+	rc = www_mount(&D.cfg, &www, &www_headers, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "secmsgd: %s\n", err);
+		return rc;
+	}
 
 	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
 	memset(&info, 0, sizeof(info));
@@ -273,6 +287,9 @@ int server_start(int sigfd, void (*on_signal)(void))
 	info.protocols = ws_protocols;
 	info.retry_and_idle_policy = &idle_policy;
 	info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND;
+	/* the page, on the same port and TLS as the WebSocket */
+	info.mounts = www;
+	info.headers = www_headers;
 	if (tls) {
 		/* lws enables TLS on a vhost only with this option on it too */
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
@@ -332,4 +349,5 @@ void server_stop(void)
 	D.destroying = true;
 	lws_context_destroy(D.ctx);
 	D.ctx = NULL;
+	www_free();
 }

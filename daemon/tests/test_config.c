@@ -166,6 +166,18 @@ static void test_text(void)
 	c.max_user_connections = SECMSGD_MAX_LOGINS + 1;
 	ok(config_check(&c, err, sizeof(err)) == -EINVAL &&
 	   strstr(err, "at most 4"), "check: 5 logins per user: %s", err);
+	c.max_user_connections = 1;
+	/* the web page: a directory's absolute path, or off */
+	ok(c.www == NULL, "www: the built-in directory by default");
+	ok(!set(&c, "www", "/srv/www") && !strcmp(c.www, "/srv/www") &&
+	   !config_check(&c, err, sizeof(err)), "www = /srv/www");
+	ok(!set(&c, "www", "off") && !config_check(&c, err, sizeof(err)),
+	   "www = off");
+	ok(!set(&c, "www", "srv/www") &&
+	   config_check(&c, err, sizeof(err)) == -EINVAL &&
+	   strstr(err, "absolute"), "www = srv/www (relative): %s", err);
+	ok(!set(&c, "www", "") && c.www == NULL &&
+	   !config_check(&c, err, sizeof(err)), "www = \"\": the default again");
 	config_free(&c);
 }
 
