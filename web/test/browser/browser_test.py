@@ -7,9 +7,12 @@
     browser_test.py fakesrv   the host stand-in for secmsgd (SAN=-san: its
                               sanitizer build, and secmsg-client's)
 
-The page (web/stage-www) is served from the host; Chromium (Debian's,
-driven by chromedriver through python3-selenium) connects to the
-server's WebSocket port.  Two browser sessions log in (one creates its
+The page (web/stage-www) is served by secmsgd itself, on its WebSocket
+port (with fakesrv, which serves no page, from the host); Chromium
+(Debian's, driven by chromedriver through python3-selenium) loads it
+there and connects to the server's WebSocket port.  Every wait is for a
+condition on the page, with a generous limit (the VM is slow, more so
+on a loaded machine).  Two browser sessions log in (one creates its
 key and registers on first use, the other imports a key file made by
 secmsg-client keygen), see each other come online, chat, change the
 algorithm to each of the three and rotate keys mid-conversation, see
@@ -32,6 +35,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography.hazmat.primitives import serialization
@@ -99,7 +103,7 @@ def new_identity(path):
 class VmServer:
     """secmsgd and secmsg.ko in a VM, ports forwarded (tools/vm-run)."""
 
-    def __init__(self, tmp, users):
+    def __init__(self, tmp, users, www):
         self.port, self.control = free_port(), free_port()
         ident = os.path.join(tmp, "server.key")
         self.pub = new_identity(ident)
@@ -111,10 +115,10 @@ class VmServer:
             [os.path.join(TOP, "tools/vm-run"), "--port", str(self.port),
              "--port", str(self.control), "--timeout", "1200", "--",
              os.path.join(TOP, "web/test/browser/vm-server.py"),
-             str(self.port), str(self.control), ident, ufile],
+             str(self.port), str(self.control), ident, ufile, www],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=self.err, text=True)
-        line = self.p.stdout.readline()
+        line = self.p.stdout.readline()    # vm-run's --timeout bounds it
         if line.strip() != "secmsgd ready":
             self.p.wait(timeout=60)
             self.err.seek(0)
@@ -138,8 +142,9 @@ class VmServer:
 class FakeServer:
     """The host stand-in for secmsgd, tools/secmsg-client/tests/fakesrv."""
 
-    def __init__(self, tmp, users):
+    def __init__(self, tmp, users, www):
         self.port = free_port()
+        self.httpd = serve_page(www)    # fakesrv serves no page
         ident = os.path.join(tmp, "server.key")
         self.pub = new_identity(ident)
         self.p = subprocess.Popen(
@@ -154,6 +159,7 @@ class FakeServer:
 
     def stop(self):
         self.stopped = True
+        self.httpd.shutdown()
         self.p.send_signal(signal.SIGTERM)
         rc = self.p.wait(timeout=60)
         return rc, self.p.stderr.read()[-3000:]
@@ -213,8 +219,13 @@ def typ(d, id_, value):
 
 
 def open_page(d, url, srv):
-    q = urllib.parse.urlencode({"server": f"ws://127.0.0.1:{srv.port}/",
-                                "key": srv.pub})
+    """The page, with the server key to pin; the server's address only
+    when the page comes from elsewhere (secmsgd's own page connects to
+    where it came from)."""
+    q = {"key": srv.pub}
+    if MODE != "vm":
+        q["server"] = f"ws://127.0.0.1:{srv.port}/"
+    q = urllib.parse.urlencode(q)
     d.get(f"{url}?{q}")
     wait(lambda: d.execute_script("return document.body.dataset.ready"),
          "the page")
@@ -306,22 +317,29 @@ def main():
         keys[u] = (path, r.stdout.strip())
     www = os.path.join(tmp, "www")
     subprocess.run([os.path.join(TOP, "web/stage-www"), www], check=True)
-    httpd = serve_page(www)
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/index.html"
-    diag(f"server: {MODE}; page: {url}")
     t0 = time.time()
     srv = (VmServer if MODE == "vm" else FakeServer)(
-        tmp, {u: k[1] for u, k in keys.items()})
-    diag(f"server up in {time.time() - t0:.0f} s on port {srv.port}")
+        tmp, {u: k[1] for u, k in keys.items()}, www)
+    if MODE == "vm":
+        url = f"http://127.0.0.1:{srv.port}/"
+    else:
+        url = f"http://127.0.0.1:{srv.httpd.server_address[1]}/index.html"
+    diag(f"server: {MODE} up in {time.time() - t0:.0f} s on port "
+         f"{srv.port}; page: {url}")
     drivers = []
     try:
+        if MODE == "vm":
+            with urllib.request.urlopen(url, timeout=WAIT) as r:
+                page = r.read()
+            with open(os.path.join(www, "index.html"), "rb") as f:
+                ok(r.status == 200 and page == f.read(),
+                   "secmsgd serves the page on its WebSocket port")
         run(tmp, srv, url, keys, drivers, passfile)
     except Exception as e:  # noqa: BLE001
         ok(False, "the browser test ran to its end", repr(e))
     finally:
         for d in drivers:
             d.quit()
-        httpd.shutdown()
         if not srv.stopped:
             srv.stop()
     print(f"1..{n_tests}")

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 """Runs in the VM for web/test/browser/browser_test.py.
 
-vm-server.py PORT CONTROL_PORT IDENTITY USERS: start daemon/secmsgd on
-PORT (all addresses: the host reaches it through vm-run's port
-forwarding) with the server key IDENTITY, the users file USERS and
-registration on first use; print "secmsgd ready" once it listens; then
+vm-server.py PORT CONTROL_PORT IDENTITY USERS WWW: start daemon/secmsgd
+on PORT (all addresses: the host reaches it through vm-run's port
+forwarding) with the server key IDENTITY, the users file USERS,
+registration on first use and the web page from the directory WWW
+(served on PORT too); print "secmsgd ready" once it listens; then
 wait for "stop" on CONTROL_PORT (also forwarded), stop secmsgd with
 SIGTERM (every client gets bye shutdown) and exit with its status, so
 that vm-run's kernel-log scan and module unload follow.
@@ -17,13 +18,13 @@ import subprocess
 import sys
 import time
 
-port, control, identity, users = sys.argv[1:5]
+port, control, identity, users, www = sys.argv[1:6]
 top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
 log = open("/tmp/secmsgd.log", "w")
 d = subprocess.Popen([os.path.join(top, "daemon/secmsgd"), "--port", port,
                       "--identity", identity, "--users", users,
-                      "--register"], stdout=log, stderr=log)
+                      "--register", "--www", www], stdout=log, stderr=log)
 for _ in range(600):
     try:
         socket.create_connection(("127.0.0.1", int(port)), 1).close()
