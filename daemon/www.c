@@ -8,8 +8,8 @@
  * which module scripts need).  A WebSocket upgrade on the same port is
  * decided before the mount is looked at, so clients connect to "/" as
  * before.  The page only holds public files; the headers keep it from
- * being framed, sniffed or given a referrer, and have it revalidated so
- * an upgrade is seen at once.
+ * being framed, sniffed or given a referrer; lws marks the files
+ * no-store (no cache age), so an upgrade is seen at once.
  */
 #include <errno.h>
 #include <limits.h>
@@ -36,9 +36,6 @@ static struct lws_http_mount mount = {
 	.mountpoint_len = 1,
 	.def = "index.html",
 	.origin_protocol = LWSMPRO_FILE,
-	.cache_max_age = 0,
-	.cache_reusable = 1,
-	.cache_revalidate = 1,
 };
 
 /* a linked list, last first */
