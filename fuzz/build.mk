@@ -102,3 +102,33 @@ fuzz/mkseeds: fuzz/mkseeds.c $(FUZZ_HDRS) $(FUZZ_REPLAY_OBJS) \
 
 fuzz-seeds: fuzz/mkseeds
 	fuzz/mkseeds fuzz
+
+# The kernel's netlink fuzzer (fuzz/kernel/nlfuzz.c): a program for the VM,
+# built from the tables fuzz/kernel/spec2c writes from the YNL spec.  The
+# selftests run it (selftests/TESTS); make fuzz-kernel DURATION=SECONDS runs
+# it for longer (under the debug kernel, where the tree has it), keeping its
+# corpus in build/fuzz/kernel/corpus/.
+NLFUZZ := fuzz/kernel/nlfuzz
+NLFUZZ_SPEC := build/fuzz/kernel/spec.h
+DURATION ?= 600
+
+$(NLFUZZ_SPEC): uapi/secmsg.yaml fuzz/kernel/spec2c
+	@mkdir -p $(dir $@)
+	fuzz/kernel/spec2c $< $@
+
+$(NLFUZZ): fuzz/kernel/nlfuzz.c $(NLFUZZ_SPEC) selftests/rawnl.o \
+		selftests/rawnl.h uapi/linux/secmsg.h $(SELFTEST_LIBSECMSG)
+	$(CC) $(SELFTEST_CFLAGS) -I$(dir $(NLFUZZ_SPEC)) -Iselftests -o $@ \
+		$< selftests/rawnl.o $(SELFTEST_LDLIBS)
+
+USER_PROGS += $(NLFUZZ)
+
+# Under the debug kernel (KCOV) where the tree has it.
+FUZZ_KERNEL_VM_ARGS ?= $(if $(wildcard tools/vm/debug-kernel),--debug)
+
+.PHONY: fuzz-kernel
+fuzz-kernel: all
+	@mkdir -p build/fuzz/kernel/corpus
+	tools/vm-run $(FUZZ_KERNEL_VM_ARGS) --timeout $$(($(DURATION) + 1800)) \
+		--rw build/fuzz/kernel -- $(NLFUZZ) -n 0 -t $(DURATION) \
+		-c build/fuzz/kernel/corpus -v
