@@ -7,7 +7,7 @@
 set -u
 
 MK=selftests/mksess
-KO=kmod/secmsg.ko
+KO=${SECMSG_MODULE:-kmod/secmsg.ko}
 NS=secmsg-unload-$$
 TMP=$(mktemp)
 n=0
