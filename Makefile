@@ -114,6 +114,16 @@ print-host-tests:
 deb:
 	@tools/mkdeb
 
+# make check-debug: the kernel selftests again under the debug kernel
+# (KASAN, KFENCE, UBSAN, lockdep, kmemleak, fault injection; built once
+# from linux-source-6.1 with tools/vm/debug.config): docs/testing.md.
+.PHONY: check-debug debug-kernel
+check-debug: all
+	@tools/check --debug
+
+debug-kernel:
+	@tools/vm/debug-kernel --module
+
 # make demo: demo/run, in the VM unless secmsg.ko is already loaded here.
 .PHONY: demo
 demo: all
