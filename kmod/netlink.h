@@ -31,8 +31,14 @@ int secmsg_nl_user_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int secmsg_nl_handshake(struct sk_buff *skb, struct genl_info *info);
 int secmsg_nl_handshake_confirm(struct sk_buff *skb, struct genl_info *info);
 
-/* shared by the session and handshake commands */
-int secmsg_nl_reply_session(struct genl_info *info, struct secmsg_session *s);
+/*
+ * Shared by the session and handshake commands: the reply is allocated
+ * before the command changes anything (a failed allocation must leave
+ * nothing done), then filled with the session and sent (msg is consumed).
+ */
+struct sk_buff *secmsg_nl_session_msg(void);
+int secmsg_nl_reply_session(struct genl_info *info, struct sk_buff *msg,
+			    struct secmsg_session *s);
 int secmsg_nl_parse_policy(struct genl_info *info, struct secmsg_policy_k *p,
 			   u32 *set);
 

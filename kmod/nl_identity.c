@@ -253,6 +253,7 @@ out:
 int secmsg_nl_handshake_confirm(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_session *s;
+	struct sk_buff *msg;
 	int err;
 
 	if (!SECMSG_REQUIRE(info, SECMSG_A_HANDSHAKE))
@@ -260,12 +261,19 @@ int secmsg_nl_handshake_confirm(struct sk_buff *skb, struct genl_info *info)
 	s = secmsg_nl_session(info);
 	if (!s)
 		return info->attrs[SECMSG_A_SESSION_ID] ? -ENOENT : -EINVAL;
+	msg = secmsg_nl_session_msg();
+	if (!msg) {
+		secmsg_session_put(s);
+		return -ENOMEM;
+	}
 	err = secmsg_handshake_confirm(s,
 				       nla_data(info->attrs[SECMSG_A_HANDSHAKE]),
 				       nla_len(info->attrs[SECMSG_A_HANDSHAKE]),
 				       info->extack);
 	if (!err)
-		err = secmsg_nl_reply_session(info, s);
+		err = secmsg_nl_reply_session(info, msg, s);
+	else
+		nlmsg_free(msg);
 	secmsg_session_put(s);
 	return err;
 }

@@ -80,13 +80,16 @@ static int fill_session(struct sk_buff *skb, struct secmsg_session *s,
 	return 0;
 }
 
-int secmsg_nl_reply_session(struct genl_info *info, struct secmsg_session *s)
+struct sk_buff *secmsg_nl_session_msg(void)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	return genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+}
+
+int secmsg_nl_reply_session(struct genl_info *info, struct sk_buff *msg,
+			    struct secmsg_session *s)
+{
 	int err;
 
-	if (!msg)
-		return -ENOMEM;
 	err = fill_session(msg, s, info->snd_portid, info->snd_seq, 0,
 			   info->genlhdr->cmd);
 	if (err) {
@@ -145,6 +148,7 @@ int secmsg_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_session_params p = {};
 	struct secmsg_session *s;
+	struct sk_buff *msg;
 	int err;
 
 	if (!SECMSG_REQUIRE(info, SECMSG_A_USER_ID) ||
@@ -177,8 +181,12 @@ int secmsg_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
+	msg = secmsg_nl_session_msg();
+	if (!msg)
+		return -ENOMEM;
 	s = secmsg_session_new(secmsg_info_net(info), &p);
 	if (IS_ERR(s)) {
+		nlmsg_free(msg);
 		err = PTR_ERR(s);
 		if (err == -ENOSPC)
 			GENL_SET_ERR_MSG(info, "too many sessions in this namespace (max_sessions)");
@@ -190,7 +198,10 @@ int secmsg_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 			GENL_SET_ERR_MSG(info, "cannot create session");
 		return err;
 	}
-	err = secmsg_nl_reply_session(info, s);
+	err = secmsg_nl_reply_session(info, msg, s);
+	/* nobody would know the session: it goes */
+	if (err)
+		secmsg_session_delete(s, SECMSG_REASON_USER);
 	secmsg_session_put(s);
 	return err;
 }
@@ -198,11 +209,14 @@ int secmsg_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 int secmsg_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_session *s = secmsg_nl_session(info);
-	int err;
+	struct sk_buff *msg;
+	int err = -ENOMEM;
 
 	if (!s)
 		return info->attrs[SECMSG_A_SESSION_ID] ? -ENOENT : -EINVAL;
-	err = secmsg_nl_reply_session(info, s);
+	msg = secmsg_nl_session_msg();
+	if (msg)
+		err = secmsg_nl_reply_session(info, msg, s);
 	secmsg_session_put(s);
 	return err;
 }
@@ -270,6 +284,7 @@ int secmsg_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_policy_k pol = {};
 	struct secmsg_session *s;
+	struct sk_buff *msg;
 	u32 set, alg = 0;
 	int err;
 
@@ -281,6 +296,11 @@ int secmsg_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 	s = secmsg_nl_session(info);
 	if (!s)
 		return info->attrs[SECMSG_A_SESSION_ID] ? -ENOENT : -EINVAL;
+	msg = secmsg_nl_session_msg();
+	if (!msg) {
+		secmsg_session_put(s);
+		return -ENOMEM;
+	}
 	secmsg_session_set_policy(s, &pol, set);
 	if (alg) {
 		err = secmsg_session_rotate(s, alg);
@@ -288,7 +308,9 @@ int secmsg_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 			GENL_SET_ERR_MSG(info, "algorithm change failed");
 	}
 	if (!err)
-		err = secmsg_nl_reply_session(info, s);
+		err = secmsg_nl_reply_session(info, msg, s);
+	else
+		nlmsg_free(msg);
 	secmsg_session_put(s);
 	return err;
 }
@@ -296,15 +318,23 @@ int secmsg_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 int secmsg_nl_session_rotate(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_session *s = secmsg_nl_session(info);
+	struct sk_buff *msg;
 	int err;
 
 	if (!s)
 		return info->attrs[SECMSG_A_SESSION_ID] ? -ENOENT : -EINVAL;
+	msg = secmsg_nl_session_msg();
+	if (!msg) {
+		secmsg_session_put(s);
+		return -ENOMEM;
+	}
 	err = secmsg_session_rotate(s, 0);
-	if (err)
+	if (err) {
 		GENL_SET_ERR_MSG(info, "key rotation failed");
-	else
-		err = secmsg_nl_reply_session(info, s);
+		nlmsg_free(msg);
+	} else {
+		err = secmsg_nl_reply_session(info, msg, s);
+	}
 	secmsg_session_put(s);
 	return err;
 }
