@@ -301,16 +301,13 @@ int secmsg_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 		secmsg_session_put(s);
 		return -ENOMEM;
 	}
-	secmsg_session_set_policy(s, &pol, set);
-	if (alg) {
-		err = secmsg_session_rotate(s, alg);
-		if (err)
-			GENL_SET_ERR_MSG(info, "algorithm change failed");
-	}
-	if (!err)
-		err = secmsg_nl_reply_session(info, msg, s);
-	else
+	err = secmsg_session_update(s, alg, &pol, set);
+	if (err) {
+		GENL_SET_ERR_MSG(info, "algorithm change failed");
 		nlmsg_free(msg);
+	} else {
+		err = secmsg_nl_reply_session(info, msg, s);
+	}
 	secmsg_session_put(s);
 	return err;
 }

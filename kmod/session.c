@@ -602,13 +602,28 @@ void secmsg_session_rotate_if_due(struct secmsg_session *s)
 	mutex_unlock(&s->rekey_lock);
 }
 
-void secmsg_session_set_policy(struct secmsg_session *s,
-			       const struct secmsg_policy_k *pol, u32 set)
+int secmsg_session_update(struct secmsg_session *s, u32 alg,
+			  const struct secmsg_policy_k *pol, u32 set)
 {
+	u32 grace;
+	int err = 0;
+
 	mutex_lock(&s->rekey_lock);
-	session_apply_policy(&s->pol, pol, set);
+	if (alg) {
+		/* the superseded epoch gets the new policy's grace */
+		grace = s->pol.rekey_grace;
+		if (set & SECMSG_POL_GRACE)
+			WRITE_ONCE(s->pol.rekey_grace, pol->rekey_grace);
+		err = session_rotate_locked(s, alg);
+		if (err)
+			WRITE_ONCE(s->pol.rekey_grace, grace);
+	}
+	if (!err)
+		session_apply_policy(&s->pol, pol, set);
 	mutex_unlock(&s->rekey_lock);
-	secmsg_timer_pull(s);
+	if (!err)
+		secmsg_timer_pull(s);	/* the policy's deadlines */
+	return err;
 }
 
 /* ---- what is due (timers.c finds when) ---- */

@@ -172,8 +172,12 @@ int secmsg_session_confirm(struct secmsg_session *s, const u8 *confirm);
 int secmsg_session_rotate(struct secmsg_session *s, u32 alg);
 /* Rotate when max_messages_per_key has been reached. */
 void secmsg_session_rotate_if_due(struct secmsg_session *s);
-void secmsg_session_set_policy(struct secmsg_session *s,
-			       const struct secmsg_policy_k *pol, u32 set);
+/*
+ * Change the policy fields set says and, with alg, rotate to the next
+ * epoch under alg: both or neither.  Sleeps.
+ */
+int secmsg_session_update(struct secmsg_session *s, u32 alg,
+			  const struct secmsg_policy_k *pol, u32 set);
 
 /*
  * The current outbound key, or the inbound key of epoch, referenced; made
