@@ -8,18 +8,15 @@
 #include "netlink.h"
 #include "secmsg.h"
 
-/* A reply carrying one attribute (or none). */
-static int reply_attr(struct genl_info *info, int type, const void *data,
-		      unsigned int len)
+/* Send msg (allocated for it) with one attribute; msg is consumed. */
+static int reply_attr_in(struct genl_info *info, struct sk_buff *msg,
+			 int type, const void *data, unsigned int len)
 {
-	struct sk_buff *msg = genlmsg_new(nla_total_size(len), GFP_KERNEL);
 	void *hdr;
 
-	if (!msg)
-		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &secmsg_family, 0,
 				info->genlhdr->cmd);
-	if (!hdr || (type && nla_put(msg, type, len, data))) {
+	if (!hdr || nla_put(msg, type, len, data)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -27,17 +24,34 @@ static int reply_attr(struct genl_info *info, int type, const void *data,
 	return genlmsg_reply(msg, info);
 }
 
+/* A reply carrying one attribute. */
+static int reply_attr(struct genl_info *info, int type, const void *data,
+		      unsigned int len)
+{
+	struct sk_buff *msg = genlmsg_new(nla_total_size(len), GFP_KERNEL);
+
+	if (!msg)
+		return -ENOMEM;
+	return reply_attr_in(info, msg, type, data, len);
+}
+
 static int identity_install(struct genl_info *info, const u8 *priv)
 {
 	u8 pub[SECMSG_X25519_LEN];
+	struct sk_buff *msg;
 	int err;
 
+	/* before the identity changes: a failed reply must change nothing */
+	msg = genlmsg_new(nla_total_size(sizeof(pub)), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
 	err = secmsg_identity_set(secmsg_info_net(info), priv, pub);
 	if (err) {
 		GENL_SET_ERR_MSG(info, "cannot install the identity key");
+		nlmsg_free(msg);
 		return err;
 	}
-	return reply_attr(info, SECMSG_A_PUBLIC_KEY, pub, sizeof(pub));
+	return reply_attr_in(info, msg, SECMSG_A_PUBLIC_KEY, pub, sizeof(pub));
 }
 
 int secmsg_nl_identity_set(struct sk_buff *skb, struct genl_info *info)
