@@ -80,7 +80,12 @@ static int parse_msg1(const u8 *m, unsigned int len, struct msg1 *p,
 	return 0;
 }
 
-/* Copy the user's key; after authentication, check and bump the stamp. */
+/*
+ * Copy the user's key; after authentication, check the stamp, and once
+ * everything else is done, record it (a handshake that fails for any
+ * other reason leaves the user as it was: the same message 1 may come
+ * again).
+ */
 static int user_key(struct secmsg_net *sn, const char *id, u8 *pub)
 {
 	struct secmsg_user *user;
@@ -94,7 +99,7 @@ static int user_key(struct secmsg_net *sn, const char *id, u8 *pub)
 }
 
 static int user_stamp(struct secmsg_net *sn, const char *id, const u8 *pub,
-		      const u8 *ts)
+		      const u8 *ts, bool record)
 {
 	struct secmsg_user *user;
 	int err = 0;
@@ -105,11 +110,20 @@ static int user_stamp(struct secmsg_net *sn, const char *id, const u8 *pub,
 		err = -ENOENT;		/* changed under us */
 	else if (memcmp(ts, user->last_ts, SECMSG_HS_TIMESTAMP_LEN) <= 0)
 		err = -EALREADY;
-	if (!err) {
+	if (!err && record) {
 		memcpy(user->last_ts, ts, SECMSG_HS_TIMESTAMP_LEN);
 		user->last_handshake = ktime_get_real_seconds();
 	}
 	mutex_unlock(&sn->users.lock);
+	return err;
+}
+
+static int stamp_err(int err, struct netlink_ext_ack *extack)
+{
+	if (err == -EALREADY)
+		NL_SET_ERR_MSG(extack, "replayed handshake (timestamp not newer)");
+	else if (err)
+		NL_SET_ERR_MSG(extack, "unknown user");
 	return err;
 }
 
@@ -145,12 +159,8 @@ static int read_msg1(struct secmsg_net *sn, struct secmsg_identity *id,
 		NL_SET_ERR_MSG(extack, "handshake authentication failed (server or user key mismatch)");
 		return err;
 	}
-	err = user_stamp(sn, w->user_id, w->client_pub, w->ts);
-	if (err == -EALREADY)
-		NL_SET_ERR_MSG(extack, "replayed handshake (timestamp not newer)");
-	else if (err)
-		NL_SET_ERR_MSG(extack, "unknown user");
-	return err;
+	return stamp_err(user_stamp(sn, w->user_id, w->client_pub, w->ts,
+				    false), extack);
 }
 
 /* Message 2: server ephemeral, ee, se, empty payload; then split. */
@@ -218,6 +228,7 @@ int secmsg_handshake(struct secmsg_net *sn, const u8 *msg1, unsigned int len,
 	p->alg = m.alg;
 	p->secret[0] = NULL;
 	p->secret[1] = NULL;
+	p->unpublished = true;
 	s = secmsg_session_new(sn, p);
 	if (IS_ERR(s)) {
 		err = PTR_ERR(s);
@@ -228,14 +239,19 @@ int secmsg_handshake(struct secmsg_net *sn, const u8 *msg1, unsigned int len,
 		goto out;
 	}
 	err = write_msg2(w, s->id, res->msg2);
-	if (err) {
+	if (err)
 		NL_SET_ERR_MSG(extack, "handshake failed");
-		secmsg_session_delete(s, SECMSG_REASON_HANDSHAKE);
+	else	/* last: a concurrent handshake of the user may have won */
+		err = stamp_err(user_stamp(sn, w->user_id, w->client_pub,
+					   w->ts, true), extack);
+	if (err) {
+		secmsg_session_abort(s);
 		secmsg_session_put(s);
 		goto out;
 	}
 	secmsg_session_install(s, w->secret[SECMSG_DIR_C2S],
 			       w->secret[SECMSG_DIR_S2C], w->confirm);
+	secmsg_session_publish(s);
 	res->session = s;
 out:
 	hs_work_free(w);

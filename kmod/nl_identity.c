@@ -226,9 +226,12 @@ int secmsg_nl_handshake(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[SECMSG_A_FLAGS])
 		p.flags = nla_get_u32(info->attrs[SECMSG_A_FLAGS]);
 	p.owner_portid = info->snd_portid;
+	/* allocated first: a failed allocation must leave nothing done */
 	res = kzalloc(sizeof(*res), GFP_KERNEL);
-	if (!res)
-		return -ENOMEM;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	err = -ENOMEM;
+	if (!res || !msg)
+		goto out;
 	err = secmsg_handshake(secmsg_info_net(info),
 			       nla_data(info->attrs[SECMSG_A_HANDSHAKE]),
 			       nla_len(info->attrs[SECMSG_A_HANDSHAKE]), &p, res,
@@ -236,10 +239,6 @@ int secmsg_nl_handshake(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out;
 	s = res->session;
-	err = -ENOMEM;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		goto out_del;
 	hdr = genlmsg_put_reply(msg, info, &secmsg_family, 0,
 				SECMSG_CMD_HANDSHAKE);
 	err = -EMSGSIZE;

@@ -287,14 +287,41 @@ struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
 		goto err_free;
 
 	secmsg_timer_arm(s);
-	secmsg_stat_inc(sn, SECMSG_STATS_A_CREATED);
-	secmsg_event(s, SECMSG_EVENT_CREATED, 0);
+	if (!p->unpublished)
+		secmsg_session_publish(s);
 	return s;
 
 err_free:
 	refcount_set(&s->ref, 1);
 	secmsg_session_put(s);
 	return ERR_PTR(err);
+}
+
+void secmsg_session_publish(struct secmsg_session *s)
+{
+	secmsg_stat_inc(s->sn, SECMSG_STATS_A_CREATED);
+	secmsg_event(s, SECMSG_EVENT_CREATED, 0);
+}
+
+/* Unlink unless someone else did; true when this call did. */
+static bool session_unlink(struct secmsg_session *s)
+{
+	struct secmsg_net *sn = s->sn;
+	bool unlinked = false;
+
+	mutex_lock(&sn->lock);
+	if (!s->dead) {
+		session_unlink_locked(s);
+		unlinked = true;
+	}
+	mutex_unlock(&sn->lock);
+	return unlinked;
+}
+
+void secmsg_session_abort(struct secmsg_session *s)
+{
+	if (session_unlink(s))
+		secmsg_session_put(s);		/* the table's reference */
 }
 
 void secmsg_session_install(struct secmsg_session *s, const u8 *c2s,
@@ -374,16 +401,7 @@ static bool session_ended(struct secmsg_session *s, u8 reason)
 
 bool secmsg_session_delete(struct secmsg_session *s, u8 reason)
 {
-	struct secmsg_net *sn = s->sn;
-	u8 ended = 0;
-
-	mutex_lock(&sn->lock);
-	if (!s->dead) {
-		session_unlink_locked(s);
-		ended = reason;
-	}
-	mutex_unlock(&sn->lock);
-	return session_ended(s, ended);
+	return session_ended(s, session_unlink(s) ? reason : 0);
 }
 
 void secmsg_session_alg(struct secmsg_session *s, u32 *alg, u32 *epoch)

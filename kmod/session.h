@@ -132,6 +132,11 @@ struct secmsg_session_params {
 	u32 flags;
 	u32 owner_portid;
 	u64 id;				/* 0: a random one */
+	/*
+	 * Linked but not yet counted as created nor announced: the caller
+	 * ends with secmsg_session_publish() or secmsg_session_abort().
+	 */
+	bool unpublished;
 };
 
 /* The session's current algorithm and epoch. */
@@ -157,6 +162,10 @@ bool secmsg_user_id_valid(const char *id);
 
 struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
 					  const struct secmsg_session_params *p);
+/* Count and announce an unpublished session. */
+void secmsg_session_publish(struct secmsg_session *s);
+/* Unlink an unpublished session without a trace (no stats, no event). */
+void secmsg_session_abort(struct secmsg_session *s);
 struct secmsg_session *secmsg_session_lookup(struct secmsg_net *sn, u64 id);
 void secmsg_session_put(struct secmsg_session *s);
 /* Unlink and report; false when someone else already did. */
