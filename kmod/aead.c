@@ -122,6 +122,11 @@ static struct aead_request *req_get(struct secmsg_req *r,
 	return r->req;
 }
 
+int secmsg_req_prepare(struct secmsg_req *r, struct crypto_aead *tfm)
+{
+	return req_get(r, tfm) ? 0 : -ENOMEM;
+}
+
 static int crypt(struct secmsg_req *r, struct crypto_aead *tfm, u8 *buf,
 		 unsigned int assoc_len, unsigned int text_len, bool enc)
 {

@@ -35,6 +35,11 @@ struct secmsg_req {
 
 struct secmsg_req *secmsg_req_alloc(void);
 void secmsg_req_free(struct secmsg_req *r);
+/*
+ * Grow r for tfm now (-ENOMEM), so that a seal or open with tfm through r
+ * cannot fail for memory later: before anything is spent on it.
+ */
+int secmsg_req_prepare(struct secmsg_req *r, struct crypto_aead *tfm);
 
 struct crypto_aead *secmsg_aead_new(u32 alg, const u8 key[SECMSG_KEY_LEN]);
 void secmsg_aead_free(struct crypto_aead *tfm);

@@ -89,6 +89,10 @@ static int seal_buf(struct secmsg_req *r, struct secmsg_session *s,
 
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
+	/* a sequence number is spent only on a seal that cannot fail */
+	err = secmsg_req_prepare(r, tfm);
+	if (err)
+		return err;
 	seq = atomic64_fetch_inc(&k->next_seq);
 	if (seq >= SECMSG_MAX_MESSAGES_LIMIT)
 		return -EKEYEXPIRED;
