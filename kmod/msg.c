@@ -354,15 +354,32 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 		     struct netlink_ext_ack *extack)
 {
 	struct secmsg_msg_out ignored;
+	struct crypto_aead *tfm;
 	unsigned int pt_off;
 	struct secmsg_key *k;
 	struct nlattr *nla;
 	int len, err;
 	u8 *buf;
 
+	/*
+	 * Everything the seal needs is made before the message is opened:
+	 * once opened, its sequence number is spent, and a seal failing
+	 * then would lose it.
+	 */
 	k = tx_key(to, &err);
+	if (k) {
+		tfm = secmsg_key_tfm(k);
+		err = IS_ERR(tfm) ? PTR_ERR(tfm) : secmsg_req_prepare(r, tfm);
+		if (err) {
+			secmsg_key_put(k);
+			k = NULL;
+		}
+	}
 	if (!k) {
-		NL_SET_ERR_MSG(extack, "destination session has no key");
+		if (err == -ENOTCONN)
+			NL_SET_ERR_MSG(extack, "destination session has no key");
+		else
+			NL_SET_ERR_MSG(extack, "cannot seal to the destination session");
 		if (in->keep)
 			open_keep(r, from, in, skb, attrtype, out);
 		return err;
