@@ -147,18 +147,19 @@ static int read_msg1(struct secmsg_net *sn, struct secmsg_identity *id,
 	      secmsg_noise_mix_hash(w->n, w->client_eph, SECMSG_X25519_LEN);
 	if (err)
 		return err;
+	/* (no extack for ENOMEM: the errno says it) */
 	err = mix_dh(w, id->tfm, w->client_eph) ?:
 	      mix_dh(w, id->tfm, w->client_pub);
-	if (err) {
+	if (err == -EINVAL)
 		NL_SET_ERR_MSG(extack, "low-order or non-canonical public key");
+	if (err)
 		return err;
-	}
 	err = secmsg_noise_decrypt(w->n, p->payload, SECMSG_HS_TIMESTAMP_LEN +
 				   SECMSG_AEAD_TAG_LEN, w->ts);
-	if (err) {
+	if (err == -EBADMSG)
 		NL_SET_ERR_MSG(extack, "handshake authentication failed (server or user key mismatch)");
+	if (err)
 		return err;
-	}
 	return stamp_err(user_stamp(sn, w->user_id, w->client_pub, w->ts,
 				    false), extack);
 }

@@ -223,10 +223,10 @@ static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
 	tfm = secmsg_key_tfm(k);
 	err = IS_ERR(tfm) ? PTR_ERR(tfm) :
 	      secmsg_aead_open(r, tfm, buf, assoc, text_len);
-	if (err) {
+	if (err == -EBADMSG)
 		NL_SET_ERR_MSG(extack, "message authentication failed");
+	if (err)
 		goto out;
-	}
 	text_len -= a->tag_len;
 	if (a->cbc) {
 		err = secmsg_cbc_unpad(buf + assoc, text_len);

@@ -142,7 +142,8 @@ static int crypt_x25519(struct genl_info *info)
 	}
 	tfm = secmsg_x25519_new(nla_data(info->attrs[SECMSG_A_KEY]));
 	if (IS_ERR(tfm)) {
-		GENL_SET_ERR_MSG(info, "bad X25519 private key");
+		if (PTR_ERR(tfm) == -EINVAL)
+			GENL_SET_ERR_MSG(info, "bad X25519 private key");
 		return PTR_ERR(tfm);
 	}
 	/* [public | shared]: both go through scatterlists */
@@ -230,11 +231,12 @@ int secmsg_nl_crypt(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = crypt_run(r, tfm, &c, buf, &out_len);
 	if (err) {
+		/* (no extack for ENOMEM: the errno says it) */
 		if (err == -EBADMSG)
 			GENL_SET_ERR_MSG(info, "authentication failed");
-		else if (c.enc)
+		else if (err == -EINVAL && c.enc)
 			GENL_SET_ERR_MSG(info, "encryption failed");
-		else
+		else if (err == -EINVAL)
 			GENL_SET_ERR_MSG(info, "bad ciphertext (length or padding)");
 		goto out;
 	}
