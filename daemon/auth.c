@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Handshake, registration, login limits and presence (see auth.h). */
+/* Handshake, registration and the login limit (see auth.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,18 +10,19 @@
 #include "audit.h"
 #include "auth.h"
 #include "kernel.h"
+#include "ksession.h"
 
-static void log_failure(struct conn *c, const char *code, int rc)
+static void log_failure(struct login *l, const char *code, int rc)
 {
 	struct alog a;
 
-	D.m.handshakes_failed++;
+	RE.m->handshakes_failed++;
 	alog_begin(&a, "auth_failure");
 	a.warn = true;
-	alog_u64(&a, "conn", c->cid);
-	alog_str(&a, "peer", c->peer);
-	if (c->user_name[0])
-		alog_str(&a, "user", c->user_name);
+	alog_u64(&a, "conn", l->cid);
+	alog_str(&a, "peer", l->peer);
+	if (l->name[0])
+		alog_str(&a, "user", l->name);
 	alog_str(&a, "code", code);
 	if (rc) {
 		alog_str(&a, "error", strerror(-rc));
@@ -32,25 +33,25 @@ static void log_failure(struct conn *c, const char *code, int rc)
 }
 
 /* A failed handshake: error, then close (1008, or 1011 for internal). */
-static void hs_fail(struct conn *c, const char *code, const char *msg,
+static void hs_fail(struct login *l, const char *code, const char *msg,
 		    int rc)
 {
-	log_failure(c, code, rc);
-	conn_error(c, code, msg, false, 0);
-	conn_close(c, strcmp(code, "internal") ? 1008 : 1011, NULL,
-		   "auth_failure");
+	log_failure(l, code, rc);
+	login_error(l, code, msg, false, 0);
+	login_close(l, strcmp(code, "internal") ? 1008 : 1011, NULL,
+		    "auth_failure");
 }
 
-void auth_timeout(struct conn *c)
+void auth_timeout(struct login *l)
 {
-	if (c->state == CS_READY || c->state == CS_CLOSING)
+	if (l->state == LS_READY || l->state == LS_GONE)
 		return;
-	log_failure(c, "handshake_timeout", 0);
-	conn_close(c, 1008, "handshake_timeout", "handshake_timeout");
+	log_failure(l, "handshake_timeout", 0);
+	login_close(l, 1008, "handshake_timeout", "handshake_timeout");
 }
 
 /* Register on first use: 0, or the kernel's refusal of the new user. */
-static int register_user(struct conn *c, struct frame *f)
+static int register_user(struct login *l, struct frame *f)
 {
 	struct alog a;
 	int rc = kern_user_exists(f->user);
@@ -61,283 +62,170 @@ static int register_user(struct conn *c, struct frame *f)
 	if (rc == -EEXIST)
 		return 0;	/* registered meanwhile: the handshake decides */
 	alog_begin(&a, "user_registered");
-	alog_u64(&a, "conn", c->cid);
-	alog_str(&a, "peer", c->peer);
+	alog_u64(&a, "conn", l->cid);
+	alog_str(&a, "peer", l->peer);
 	alog_str(&a, "user", f->user);
 	if (rc) {
 		a.warn = true;
 		alog_str(&a, "error", strerror(-rc));
 	} else {
-		D.m.registrations++;
+		RE.m->registrations++;
 	}
 	alog_end(&a);
 	return rc;
 }
 
-static void policy(struct secmsg_policy *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->has_rotate_interval = p->has_max_messages = p->has_timeout =
-		p->has_idle_timeout = p->has_rekey_grace = true;
-	p->rotate_interval = D.cfg.rotate_interval;
-	p->max_messages = D.cfg.max_messages;
-	p->timeout = D.cfg.session_timeout;
-	p->idle_timeout = D.cfg.idle_timeout;
-	p->rekey_grace = D.cfg.rekey_grace;
-}
-
-void auth_hello(struct conn *c, struct frame *f)
+void auth_hello(struct login *l, struct frame *f)
 {
 	struct secmsg_hs_init_info info;
 	uint8_t msg2[SECMSG_HS_RESPONSE_LEN];
 	size_t msg2_len = sizeof(msg2);
-	struct secmsg_policy pol;
 	uint64_t sid;
 	int rc;
 
 	if (!f->user_valid) {
-		if (D.cfg.register_users && f->has_pubkey)
-			hs_fail(c, "registration_refused", "a user id is 1 to "
+		if (RE.cfg->register_users && f->has_pubkey)
+			hs_fail(l, "registration_refused", "a user id is 1 to "
 				"64 of A-Z a-z 0-9 . _ @ -, not starting with "
 				". or -", 0);
 		else
-			hs_fail(c, "unknown_user", "no such user", 0);
+			hs_fail(l, "unknown_user", "no such user", 0);
 		return;
 	}
-	snprintf(c->user_name, sizeof(c->user_name), "%s", f->user);
+	snprintf(l->name, sizeof(l->name), "%s", f->user);
 	if (secmsg_hs_parse_init(f->hs, f->hs_len, &info)) {
-		hs_fail(c, "handshake_failed", "handshake message 1 is malformed",
+		hs_fail(l, "handshake_failed", "handshake message 1 is malformed",
 			0);
 		return;
 	}
 	if (strcmp(info.user_id, f->user) || info.alg != f->alg) {
-		hs_fail(c, "handshake_failed",
+		hs_fail(l, "handshake_failed",
 			"user and alg must match handshake message 1", 0);
 		return;
 	}
-	if (D.cfg.register_users && f->has_pubkey &&
-	    (rc = register_user(c, f))) {
-		hs_fail(c, "registration_refused", rc == -EINVAL ?
+	if (RE.cfg->register_users && f->has_pubkey &&
+	    (rc = register_user(l, f))) {
+		hs_fail(l, "registration_refused", rc == -EINVAL ?
 			"the public key is not a valid X25519 public key" :
 			"the server cannot register users now", rc);
 		return;
 	}
-	policy(&pol);
-	rc = kern_handshake(f->hs, f->hs_len, &pol, &sid, msg2, &msg2_len);
+	rc = ksession_handshake(l, f->hs, f->hs_len, &sid, msg2, &msg2_len);
 	switch (rc) {
 	case 0:
 		break;
 	case -ENOENT:
-		hs_fail(c, "unknown_user", "no such user", rc);
+		hs_fail(l, "unknown_user", "no such user", rc);
 		return;
 	case -EBADMSG:
-		hs_fail(c, "auth_failed", "authentication failed", rc);
+		hs_fail(l, "auth_failed", "authentication failed", rc);
 		return;
 	case -EALREADY:
-		hs_fail(c, "replayed", "handshake message 1 was replayed", rc);
+		hs_fail(l, "replayed", "handshake message 1 was replayed", rc);
 		return;
 	case -EINVAL:
-		hs_fail(c, "handshake_failed", "handshake message 1 rejected",
+		hs_fail(l, "handshake_failed", "handshake message 1 rejected",
 			rc);
 		return;
+	case -ENOMEM:
+		hs_fail(l, "internal", "out of memory", rc);
+		return;
 	default:
-		hs_fail(c, "internal", rc == -EBUSY ?
+		hs_fail(l, "internal", rc == -EBUSY ?
 			"too many handshakes in progress, try again later" :
 			"the server cannot answer handshakes now", rc);
 		return;
 	}
-	if (table_put(&D.by_session, sid, c)) {
-		kern_session_del(sid);
-		hs_fail(c, "internal", "out of memory", -ENOMEM);
-		return;
-	}
-	c->session = sid;
-	c->alg = f->alg;
-	c->state = CS_CONFIRM;
-	conn_send(c, proto_welcome(sid, msg2, msg2_len));
+	l->session = sid;
+	l->alg = f->alg;
+	l->state = LS_CONFIRM;
+	login_send(l, proto_welcome(sid, msg2, msg2_len));
 	explicit_bzero(msg2, sizeof(msg2));
 }
 
-const char **auth_online(const char *except, size_t *n)
+/* Over the login limit: the oldest logins here make room. */
+static void replace_oldest(struct login *l)
 {
-	const char **v = malloc((D.users.n + 1) * sizeof(*v));
-	struct tent *e;
-	size_t i;
+	struct login *old;
+	struct alog a;
 
-	*n = 0;
-	if (!v)
-		return NULL;
-	for (e = table_first(&D.users, &i); e; e = table_next(&D.users, e, &i))
-		if (!except || strcmp(e->str, except))
-			v[(*n)++] = e->str;
-	return v;
-}
-
-static void presence(const char *user, bool online)
-{
-	struct conn *c;
-
-	if (!D.cfg.presence || D.stopping)
-		return;
-	for (c = D.conns; c; c = c->next)
-		if (c->state == CS_READY && strcmp(c->user_name, user))
-			conn_send(c, proto_presence(user, online));
-}
-
-static struct user *user_get(const char *name, bool *created)
-{
-	struct user *u = table_get_str(&D.users, name);
-
-	*created = false;
-	if (u)
-		return u;
-	u = calloc(1, sizeof(*u));
-	if (!u)
-		return NULL;
-	snprintf(u->name, sizeof(u->name), "%s", name);
-	bucket_init(&u->bucket, D.cfg.user_rate, D.cfg.user_burst, now_ns());
-	if (table_put_str(&D.users, u->name, u)) {
-		free(u);
-		return NULL;
-	}
-	*created = true;
-	return u;
-}
-
-void auth_offline(struct conn *c)
-{
-	struct user *u = c->user;
-	struct conn **p;
-
-	if (!u)
-		return;
-	for (p = &u->conns; *p; p = &(*p)->unext) {
-		if (*p == c) {
-			*p = c->unext;
-			break;
-		}
-	}
-	c->unext = NULL;
-	c->user = NULL;
-	u->nconns--;
-	D.nready--;
-	if (!u->nconns) {
-		table_del_str(&D.users, u->name);
-		presence(c->user_name, false);
-		free(u);
+	while (user_logins(l->name) > RE.cfg->max_user_connections &&
+	       (old = user_oldest(l->user)) != l) {
+		alog_begin(&a, "login_replaced");
+		alog_u64(&a, "conn", old->cid);
+		alog_str(&a, "user", old->name);
+		alog_u64(&a, "by_conn", l->cid);
+		alog_end(&a);
+		login_close(old, 1000, "replaced", "replaced");
 	}
 }
 
-/* The oldest ready connection of u (the list is newest first). */
-static struct conn *oldest(struct user *u)
-{
-	struct conn *c = u->conns;
-
-	while (c && c->unext)
-		c = c->unext;
-	return c;
-}
-
-void auth_confirm(struct conn *c, struct frame *f)
+void auth_confirm(struct login *l, struct frame *f)
 {
 	struct secmsg_session_info info;
 	uint64_t sid_in_msg = 0;
 	const char **online;
-	struct user *u;
 	struct alog a;
-	bool created;
+	bool first;
 	size_t n, i;
 	int rc;
 
 	if (f->hs_len != SECMSG_HS_CONFIRM_LEN) {
-		hs_fail(c, "handshake_failed", "handshake message 3 is malformed",
+		hs_fail(l, "handshake_failed", "handshake message 3 is malformed",
 			0);
 		return;
 	}
 	for (i = 4; i < 12; i++)
 		sid_in_msg = sid_in_msg << 8 | f->hs[i];
-	if (sid_in_msg != c->session) {
-		hs_fail(c, "handshake_failed",
+	if (sid_in_msg != l->session) {
+		hs_fail(l, "handshake_failed",
 			"handshake message 3 names another session", 0);
 		return;
 	}
-	rc = kern_confirm(c->session, f->hs, f->hs_len, &info);
+	rc = ksession_confirm(l->session, f->hs, f->hs_len, &info);
 	if (rc) {
-		if (rc == -EBADMSG || rc == -ENOENT) {
-			/* the kernel deleted the pending session */
-			table_del(&D.by_session, c->session);
-			c->session = 0;
-		}
+		if (rc == -EBADMSG || rc == -ENOENT)
+			l->session = 0;	/* the kernel deleted it */
 		if (rc == -EBADMSG)
-			hs_fail(c, "auth_failed", "key confirmation failed", rc);
+			hs_fail(l, "auth_failed", "key confirmation failed", rc);
 		else
-			hs_fail(c, "handshake_failed",
+			hs_fail(l, "handshake_failed",
 				rc == -ENOENT ? "the pending session expired" :
 				"handshake message 3 rejected", rc);
 		return;
 	}
-	lws_sul_cancel(&c->hs_timer);
-	u = table_get_str(&D.users, c->user_name);
-	if (u && u->nconns >= D.cfg.max_user_connections &&
-	    D.cfg.on_conflict == CONFLICT_REFUSE) {
-		log_failure(c, "already_online", 0);
-		conn_close(c, 1008, "already_online", "already_online");
+	if (user_logins(l->name) >= RE.cfg->max_user_connections &&
+	    RE.cfg->on_conflict == CONFLICT_REFUSE) {
+		log_failure(l, "already_online", 0);
+		login_close(l, 1008, "already_online", "already_online");
 		return;
 	}
-	u = user_get(c->user_name, &created);
-	if (!u) {
-		hs_fail(c, "internal", "out of memory", -ENOMEM);
+	if (login_online(l, &first)) {
+		hs_fail(l, "internal", "out of memory", -ENOMEM);
 		return;
 	}
-	c->user = u;
-	c->unext = u->conns;
-	u->conns = c;
-	u->nconns++;
-	D.nready++;
-	c->state = CS_READY;
-	c->authenticated = true;
-	c->epoch = info.epoch;
-	c->alg = info.alg ? info.alg : c->alg;
-	D.m.handshakes_ok++;
+	l->epoch = info.epoch;
+	l->alg = info.alg ? info.alg : l->alg;
+	RE.m->handshakes_ok++;
 
 	alog_begin(&a, "auth_success");
-	alog_u64(&a, "conn", c->cid);
-	alog_str(&a, "peer", c->peer);
-	alog_str(&a, "user", c->user_name);
+	alog_u64(&a, "conn", l->cid);
+	alog_str(&a, "peer", l->peer);
+	alog_str(&a, "user", l->name);
 	alog_end(&a);
 	alog_begin(&a, "session_created");
-	alog_u64(&a, "conn", c->cid);
-	alog_str(&a, "user", c->user_name);
-	alog_session(&a, c->session);
-	alog_str(&a, "alg", secmsg_alg_name(c->alg));
-	alog_u64(&a, "epoch", c->epoch);
+	alog_u64(&a, "conn", l->cid);
+	alog_str(&a, "user", l->name);
+	alog_session(&a, l->session);
+	alog_str(&a, "alg", secmsg_alg_name(l->alg));
+	alog_u64(&a, "epoch", l->epoch);
 	alog_end(&a);
 
-	/* over the limit: the oldest logins make room */
-	while (u->nconns > D.cfg.max_user_connections) {
-		struct conn *old = oldest(u);
-
-		alog_begin(&a, "login_replaced");
-		alog_u64(&a, "conn", old->cid);
-		alog_str(&a, "user", old->user_name);
-		alog_u64(&a, "by_conn", c->cid);
-		alog_end(&a);
-		conn_close(old, 1000, "replaced", "replaced");
-	}
-	online = auth_online(c->user_name, &n);
-	conn_send(c, online ? proto_ready(c->session, c->user_name, c->alg,
-					  c->epoch, online, n) : NULL);
+	replace_oldest(l);
+	online = users_online(l->name, &n);
+	login_send(l, online ? proto_ready(l->session, l->name, l->alg,
+					   l->epoch, online, n) : NULL);
 	free(online);
-	if (created)
-		presence(c->user_name, true);
-}
-
-void auth_revoke(const char *user)
-{
-	struct conn *c;
-
-	for (c = D.conns; c; c = c->next)
-		if ((c->state == CS_READY || c->state == CS_CONFIRM) &&
-		    !strcmp(c->user_name, user))
-			conn_close(c, 1008, "revoked", "revoked");
+	if (first)
+		user_announce(l->name, true);
 }

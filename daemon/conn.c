@@ -1,34 +1,82 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Per-connection state machine and output queue (see conn.h). */
+/* Connections: frames in, frames out, closing (see conn.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
-#include "auth.h"
+#include "clock.h"
 #include "conn.h"
-#include "kernel.h"
-#include "relay.h"
+#include "proto.h"
 
 /* Frames written per writable callback before yielding to others. */
 #define WRITES_PER_CALLBACK	32
 
-struct conn *conn_by_cid(uint64_t cid)
+struct outq {
+	struct outq *next;
+	size_t len;
+	struct delivery *dl;		/* a relayed message, or NULL */
+	unsigned char buf[];		/* LWS_PRE + len + 1 */
+};
+
+struct conn {
+	struct conn *next, *prev;	/* every connection */
+	struct lws *wsi;
+	struct login *login;		/* the router's side */
+	uint64_t cid;			/* connection number, never reused */
+	bool closing;			/* bye sent or being sent; input ignored */
+	char peer[64];
+	unsigned int errors;
+	uint64_t t_connect;
+	/* frame being received */
+	char *rx;
+	size_t rx_len, rx_cap;
+	bool rx_too_large, rx_binary;
+	uint64_t rx_t0;
+	/* output */
+	struct outq *qhead, *qtail;
+	size_t qbytes;
+	/* closing */
+	int close_code;
+	const char *why;		/* audit reason of the disconnect */
+	int peer_close;			/* close code the client sent */
+	lws_sorted_usec_list_t hs_timer;
+};
+
+static struct {
+	const struct config *cfg;
+	struct metrics *m;
+	struct conn *all;
+	uint64_t n, next_cid;
+	bool stopping;			/* shutdown: closing everyone */
+	bool destroying;		/* lws_context_destroy() runs */
+} T;
+
+void conn_init(const struct config *cfg, struct metrics *m)
 {
-	return table_get(&D.by_cid, cid);
+	T.cfg = cfg;
+	T.m = m;
 }
 
-struct conn *conn_by_session(uint64_t sid)
+uint64_t conn_count(void)
 {
-	return sid ? table_get(&D.by_session, sid) : NULL;
+	return T.n;
 }
+
+void conn_destroying(void)
+{
+	T.destroying = true;
+}
+
+static void conn_close(struct conn *c, int code, const char *bye,
+		       const char *why);
 
 static void hs_timer_cb(lws_sorted_usec_list_t *sul)
 {
 	struct conn *c = lws_container_of(sul, struct conn, hs_timer);
 
-	auth_timeout(c);
+	router_timeout(c->login);
 }
 
 struct conn *conn_new(struct lws *wsi)
@@ -40,36 +88,36 @@ struct conn *conn_new(struct lws *wsi)
 	if (!c)
 		return NULL;
 	c->wsi = wsi;
-	c->cid = ++D.next_cid;
-	c->state = CS_HELLO;
+	c->cid = ++T.next_cid;
 	c->t_connect = now;
 	lws_get_peer_simple(wsi, c->peer, sizeof(c->peer));
-	bucket_init(&c->bucket, D.cfg.rate, D.cfg.burst, now);
-	if (table_put(&D.by_cid, c->cid, c)) {
+	c->login = router_attach(c, c->cid, c->peer);
+	if (!c->login) {
 		free(c);
 		return NULL;
 	}
-	c->next = D.conns;
-	if (D.conns)
-		D.conns->prev = c;
-	D.conns = c;
-	D.nconns++;
-	D.m.conns_accepted++;
+	c->next = T.all;
+	if (T.all)
+		T.all->prev = c;
+	T.all = c;
+	T.n++;
+	T.m->conns_accepted++;
 
 	alog_begin(&a, "connect");
 	alog_u64(&a, "conn", c->cid);
 	alog_str(&a, "peer", c->peer);
 	alog_end(&a);
 
-	if (D.stopping) {
-		D.m.conns_refused++;
+	if (T.stopping) {
+		T.m->conns_refused++;
 		conn_close(c, 1001, "shutdown", "shutdown");
-	} else if (D.nconns > D.cfg.max_connections) {
-		D.m.conns_refused++;
+	} else if (T.n > T.cfg->max_connections) {
+		T.m->conns_refused++;
 		conn_close(c, 1013, "server_full", "max_connections");
 	} else {
-		lws_sul_schedule(D.ctx, 0, &c->hs_timer, hs_timer_cb,
-				 (lws_usec_t)D.cfg.handshake_timeout *
+		lws_sul_schedule(lws_get_context(wsi), 0, &c->hs_timer,
+				 hs_timer_cb,
+				 (lws_usec_t)T.cfg->handshake_timeout *
 				 LWS_US_PER_SEC);
 	}
 	return c;
@@ -86,23 +134,22 @@ static void queue_item(struct conn *c, struct outq *q)
 		c->qhead = q;
 	c->qtail = q;
 	c->qbytes += q->len;
-	if (D.destroying)
+	if (T.destroying)
 		return;
 	lws_callback_on_writable(c->wsi);
 	/* a client that does not read: give up on it */
-	if (c->qbytes > 2 * D.cfg.max_queue && c->state != CS_CLOSING) {
+	if (c->qbytes > 2 * T.cfg->max_queue && !c->closing) {
 		struct alog a;
 
 		alog_begin(&a, "slow_client");
 		a.warn = true;
 		alog_u64(&a, "conn", c->cid);
-		alog_str(&a, "user", c->user_name);
+		alog_str(&a, "user", router_user(c->login));
 		alog_u64(&a, "queued_bytes", c->qbytes);
 		alog_end(&a);
 		c->why = "too_slow";
-		c->state = CS_CLOSING;
-		if (c->user)
-			auth_offline(c);
+		c->closing = true;
+		router_logout(c->login);
 		lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK,
 				LWS_TO_KILL_ASYNC);
 	}
@@ -126,11 +173,12 @@ static void item_free(struct outq *q)
 	free(q);
 }
 
-void conn_send(struct conn *c, char *text)
+/* Queue a frame (takes text; NULL: out of memory, drop the client). */
+static void conn_send(struct conn *c, char *text)
 {
 	struct outq *q;
 
-	if (!text && D.destroying)
+	if (!text && T.destroying)
 		return;
 	if (!text) {
 		/* out of memory: nothing sensible to say */
@@ -140,7 +188,7 @@ void conn_send(struct conn *c, char *text)
 	}
 	q = item_new(text, strlen(text));
 	proto_free_text(text);
-	if (!q && D.destroying)
+	if (!q && T.destroying)
 		return;
 	if (!q) {
 		lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK,
@@ -150,41 +198,9 @@ void conn_send(struct conn *c, char *text)
 	queue_item(c, q);
 }
 
-struct delivery *delivery_new(uint64_t sender_cid, uint64_t msg_id,
-			      uint64_t t0)
-{
-	struct delivery *d = calloc(1, sizeof(*d));
-
-	if (d) {
-		d->refs = 1;
-		d->sender_cid = sender_cid;
-		d->msg_id = msg_id;
-		d->t0 = t0;
-	}
-	return d;
-}
-
-void delivery_put(struct delivery *d, bool written, const char *code,
-		  const char *msg, const struct conn *closing)
-{
-	struct conn *s = conn_by_cid(d->sender_cid);
-
-	if (written && !d->reported) {
-		d->reported = true;
-		D.m.relayed++;
-		metrics_latency(&D.m, (double)(now_ns() - d->t0) * 1e-9);
-		if (s)
-			conn_delivery(s, d->msg_id, NULL, NULL);
-	}
-	if (--d->refs)
-		return;
-	if (!d->reported && s && s != closing)
-		conn_delivery(s, d->msg_id, code ? code : "internal", msg);
-	free(d);
-}
-
-bool conn_send_msg(struct conn *c, char *text, size_t len,
-		   struct delivery *d)
+/* Queue a relayed message (takes text) as one copy of delivery d. */
+static bool conn_send_msg(struct conn *c, char *text, size_t len,
+			  struct delivery *d)
 {
 	struct outq *q = item_new(text, len);
 
@@ -193,7 +209,6 @@ bool conn_send_msg(struct conn *c, char *text, size_t len,
 	if (!q)
 		return false;
 	q->dl = d;
-	d->refs++;
 	queue_item(c, q);
 	return true;
 }
@@ -216,14 +231,14 @@ int conn_writable(struct conn *c)
 			c->qtail = NULL;
 		c->qbytes -= q->len;
 		if (q->dl)
-			delivery_put(q->dl, true, NULL, NULL, NULL);
+			router_delivery_done(q->dl, true);
 		item_free(q);
 	}
 	if (c->qhead) {
 		lws_callback_on_writable(c->wsi);
 		return 0;
 	}
-	if (c->state == CS_CLOSING && c->close_code) {
+	if (c->closing && c->close_code) {
 		lws_close_reason(c->wsi, (enum lws_close_status)c->close_code,
 				 NULL, 0);
 		return -1;
@@ -233,21 +248,19 @@ int conn_writable(struct conn *c)
 
 /* ---- closing ---- */
 
-void conn_close(struct conn *c, int code, const char *bye, const char *why)
+/*
+ * Close: optional bye with reason, then a close frame with code.  The
+ * router logs the connection out at once (offline, session deleted);
+ * queued frames are still written first.
+ */
+static void conn_close(struct conn *c, int code, const char *bye,
+		       const char *why)
 {
-	if (c->state == CS_CLOSING)
+	if (c->closing)
 		return;
-	/* pending ops may name this connection's session */
-	relay_flush();
-	if (c->user)
-		auth_offline(c);
-	if (c->session) {
-		table_del(&D.by_session, c->session);
-		kern_session_del(c->session);
-		c->session = 0;
-	}
+	c->closing = true;
+	router_logout(c->login);
 	lws_sul_cancel(&c->hs_timer);
-	c->state = CS_CLOSING;
 	c->close_code = code;
 	c->why = why;
 	if (bye)
@@ -256,12 +269,13 @@ void conn_close(struct conn *c, int code, const char *bye, const char *why)
 	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, CONN_CLOSE_TIMEOUT);
 }
 
-void conn_close_all(int code, const char *bye, const char *why)
+void conn_shutdown(void)
 {
 	struct conn *c;
 
-	for (c = D.conns; c; c = c->next)
-		conn_close(c, code, bye, why);
+	T.stopping = true;
+	for (c = T.all; c; c = c->next)
+		conn_close(c, 1001, "shutdown", "shutdown");
 }
 
 void conn_peer_close(struct conn *c, int code)
@@ -273,25 +287,20 @@ void conn_peer_close(struct conn *c, int code)
 
 void conn_closed(struct conn *c)
 {
+	char user[SECMSG_USER_ID_MAX + 1];
 	struct outq *q, *next;
 	struct alog a;
 
-	relay_flush();
 	lws_sul_cancel(&c->hs_timer);
-	if (c->user)
-		auth_offline(c);
-	if (c->session) {
-		table_del(&D.by_session, c->session);
-		kern_session_del(c->session);
-		c->session = 0;
-	}
+	snprintf(user, sizeof(user), "%s", router_user(c->login));
+	/* first, so that its own messages below do not report back to it */
+	router_detach(c->login);
+	c->login = NULL;
 	/* messages re-sealed for this client but never written */
 	for (q = c->qhead; q; q = next) {
 		next = q->next;
 		if (q->dl)
-			delivery_put(q->dl, false, "recipient_offline",
-				     "the recipient went offline before the message was written",
-				     c);
+			router_delivery_done(q->dl, false);
 		item_free(q);
 	}
 	c->qhead = c->qtail = NULL;
@@ -299,8 +308,8 @@ void conn_closed(struct conn *c)
 	alog_begin(&a, "disconnect");
 	alog_u64(&a, "conn", c->cid);
 	alog_str(&a, "peer", c->peer);
-	if (c->user_name[0])
-		alog_str(&a, "user", c->user_name);
+	if (user[0])
+		alog_str(&a, "user", user);
 	alog_str(&a, "reason", c->why ? c->why : "connection_lost");
 	if (c->close_code)
 		alog_i64(&a, "close_code", c->close_code);
@@ -310,14 +319,13 @@ void conn_closed(struct conn *c)
 	alog_u64(&a, "duration_ms", (now_ns() - c->t_connect) / 1000000);
 	alog_end(&a);
 
-	table_del(&D.by_cid, c->cid);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
-		D.conns = c->next;
+		T.all = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
-	D.nconns--;
+	T.n--;
 	if (c->rx) {
 		explicit_bzero(c->rx, c->rx_cap);
 		free(c->rx);
@@ -326,203 +334,43 @@ void conn_closed(struct conn *c)
 	free(c);
 }
 
-/* ---- errors, deliveries, epochs ---- */
+/* ---- errors ---- */
 
-void conn_error(struct conn *c, const char *code, const char *msg,
-		bool has_id, uint64_t id)
+/* An error frame (counted; the 10th closes with 1008). */
+static void conn_error(struct conn *c, const char *code, const char *msg,
+		       bool has_id, uint64_t id)
 {
-	metrics_error(&D.m, code);
+	metrics_error(T.m, code);
 	conn_send(c, proto_error(code, msg, has_id, id));
-	if (++c->errors >= CONN_MAX_ERRORS && c->state != CS_CLOSING) {
+	if (++c->errors >= CONN_MAX_ERRORS && !c->closing) {
 		struct alog a;
+		const char *user = router_user(c->login);
 
 		alog_begin(&a, "too_many_errors");
 		a.warn = true;
 		alog_u64(&a, "conn", c->cid);
-		if (c->user_name[0])
-			alog_str(&a, "user", c->user_name);
+		if (user[0])
+			alog_str(&a, "user", user);
 		alog_str(&a, "last_code", code);
 		alog_end(&a);
 		conn_close(c, 1008, "too_many_errors", "too_many_errors");
 	}
 }
 
-void conn_delivery(struct conn *c, uint64_t id, const char *code,
-		   const char *msg)
-{
-	if (code) {
-		metrics_fail(&D.m, code);
-		conn_send(c, proto_failed(id, code, msg));
-	} else {
-		conn_send(c, proto_delivered(id));
-	}
-}
-
-void conn_epoch(struct conn *c, uint32_t epoch, int alg, const char *cause)
-{
-	struct alog a;
-
-	if (c->state != CS_READY || epoch <= c->epoch)
-		return;
-	c->epoch = epoch;
-	if (alg)
-		c->alg = alg;
-	D.m.rotations++;
-	conn_send(c, proto_epoch(c->epoch, c->alg));
-	alog_begin(&a, "session_rotated");
-	alog_u64(&a, "conn", c->cid);
-	alog_str(&a, "user", c->user_name);
-	alog_session(&a, c->session);
-	alog_u64(&a, "epoch", c->epoch);
-	alog_str(&a, "alg", secmsg_alg_name(c->alg));
-	alog_str(&a, "cause", cause);
-	alog_end(&a);
-}
-
-static const char *reason_name(int reason)
-{
-	switch (reason) {
-	case SECMSG_REASON_USER: return "deleted";
-	case SECMSG_REASON_TIMEOUT: return "timeout";
-	case SECMSG_REASON_IDLE: return "idle";
-	case SECMSG_REASON_OWNER_GONE: return "owner_gone";
-	case SECMSG_REASON_NETNS_EXIT: return "netns_exit";
-	case SECMSG_REASON_HANDSHAKE: return "handshake";
-	default: return "unknown";
-	}
-}
-
-void conn_session_gone(struct conn *c, int event, int reason)
-{
-	struct alog a;
-	bool was_ready = c->state == CS_READY;
-
-	table_del(&D.by_session, c->session);
-	alog_begin(&a, "session_expired");
-	alog_u64(&a, "conn", c->cid);
-	alog_str(&a, "user", c->user_name);
-	alog_session(&a, c->session);
-	alog_str(&a, "event", event == SECMSG_EVENT_EXPIRED ? "expired" :
-					event ? "deleted" : "missing");
-	alog_str(&a, "reason", reason_name(reason));
-	alog_end(&a);
-	c->session = 0;
-	D.m.expired++;
-	if (was_ready) {
-		conn_close(c, 1000, "session_expired", "session_expired");
-	} else if (c->state == CS_CONFIRM) {
-		conn_error(c, "handshake_failed",
-			   "the pending session expired before confirm", false, 0);
-		conn_close(c, 1008, NULL, "handshake_expired");
-	}
-}
-
 /* ---- input ---- */
-
-static void do_rotate(struct conn *c, struct frame *f)
-{
-	struct secmsg_session_info info;
-	int rc;
-
-	if (!bucket_take2(&c->bucket, c->user ? &c->user->bucket : NULL,
-			  now_ns())) {
-		conn_error(c, "rate_limited", "too many requests", false, 0);
-		return;
-	}
-	/* messages received before the rotate go first */
-	relay_flush();
-	rc = kern_rotate(c->session, f->alg, &info);
-	if (rc) {
-		conn_error(c, "internal", "the kernel refused the rotation",
-			   false, 0);
-		return;
-	}
-	conn_epoch(c, info.epoch, info.alg, "request");
-}
-
-static void do_who(struct conn *c)
-{
-	const char **names;
-	size_t n;
-
-	/* the answer grows with the users online: a token, like a message */
-	if (!bucket_take2(&c->bucket, c->user ? &c->user->bucket : NULL,
-			  now_ns())) {
-		conn_error(c, "rate_limited", "too many requests", false, 0);
-		return;
-	}
-	names = auth_online(NULL, &n);
-	conn_send(c, names ? proto_online(names, n) : NULL);
-	free(names);
-}
-
-static void dispatch(struct conn *c, struct frame *f)
-{
-	bool ready = c->state == CS_READY;
-
-	switch (f->type) {
-	case F_HELLO:
-		if (c->state == CS_HELLO)
-			auth_hello(c, f);
-		else if (ready)
-			conn_error(c, "already_authenticated",
-				   "already authenticated", false, 0);
-		else
-			conn_error(c, "not_authenticated",
-				   "handshake in progress: send confirm",
-				   false, 0);
-		break;
-	case F_CONFIRM:
-		if (c->state == CS_CONFIRM)
-			auth_confirm(c, f);
-		else if (ready)
-			conn_error(c, "already_authenticated",
-				   "already authenticated", false, 0);
-		else
-			conn_error(c, "not_authenticated", "send hello first",
-				   false, 0);
-		break;
-	case F_MESSAGE:
-		if (ready)
-			relay_message(c, f, c->rx_t0);
-		else
-			conn_error(c, "not_authenticated",
-				   "authenticate first", f->has_id, f->id);
-		break;
-	case F_ROTATE:
-		if (ready)
-			do_rotate(c, f);
-		else
-			conn_error(c, "not_authenticated",
-				   "authenticate first", false, 0);
-		break;
-	case F_WHO:
-		if (ready)
-			do_who(c);
-		else
-			conn_error(c, "not_authenticated",
-				   "authenticate first", false, 0);
-		break;
-	case F_BYE:
-		conn_close(c, 1000, NULL, "client_bye");
-		break;
-	case F_NONE:
-		break;
-	}
-}
 
 static void frame_done(struct conn *c)
 {
 	struct proto_err e;
 	struct frame f;
 
-	if (c->state == CS_CLOSING) {
+	if (c->closing) {
 		/* after bye (ours or theirs) nothing more is answered */
 	} else if (c->rx_too_large) {
 		char msg[80];
 
 		snprintf(msg, sizeof(msg), "frame larger than %zu bytes",
-			 D.cfg.max_frame);
+			 T.cfg->max_frame);
 		conn_error(c, "frame_too_large", msg, false, 0);
 	} else if (c->rx_binary) {
 		conn_error(c, "bad_json", "frames must be text frames", false,
@@ -530,7 +378,7 @@ static void frame_done(struct conn *c)
 	} else if (proto_parse(c->rx, c->rx_len, &f, &e)) {
 		conn_error(c, e.code, e.msg, f.has_id, f.id);
 	} else {
-		dispatch(c, &f);
+		router_frame(c->login, &f, c->rx_t0);
 		frame_clear(&f);
 	}
 	/* the frame's bytes are not kept */
@@ -556,7 +404,7 @@ void conn_rx(struct conn *c, const void *in, size_t len, bool first,
 		c->rx_binary = binary;
 		c->rx_t0 = now_ns();
 	}
-	if (!c->rx_too_large && c->rx_len + len > D.cfg.max_frame) {
+	if (!c->rx_too_large && c->rx_len + len > T.cfg->max_frame) {
 		c->rx_too_large = true;
 		if (c->rx)
 			explicit_bzero(c->rx, c->rx_len);
@@ -590,15 +438,39 @@ void conn_rx(struct conn *c, const void *in, size_t len, bool first,
 		frame_done(c);
 }
 
-void conn_reconfigure(void)
-{
-	uint64_t now = now_ns();
-	struct conn *c;
+/* ---- the router's upcalls ---- */
 
-	for (c = D.conns; c; c = c->next) {
-		bucket_reconfigure(&c->bucket, D.cfg.rate, D.cfg.burst, now);
-		if (c->user && c->user->conns == c)
-			bucket_reconfigure(&c->user->bucket, D.cfg.user_rate,
-					   D.cfg.user_burst, now);
-	}
+static void up_send(void *conn, char *text)
+{
+	conn_send(conn, text);
 }
+
+static bool up_send_msg(void *conn, char *text, size_t len,
+			struct delivery *d)
+{
+	return conn_send_msg(conn, text, len, d);
+}
+
+static void up_error(void *conn, const char *code, const char *msg,
+		     bool has_id, uint64_t id)
+{
+	conn_error(conn, code, msg, has_id, id);
+}
+
+static void up_close(void *conn, int code, const char *bye, const char *why)
+{
+	conn_close(conn, code, bye, why);
+}
+
+static size_t up_queued(void *conn)
+{
+	return ((struct conn *)conn)->qbytes;
+}
+
+const struct router_up conn_router_up = {
+	.send = up_send,
+	.send_msg = up_send_msg,
+	.error = up_error,
+	.close = up_close,
+	.queued = up_queued,
+};

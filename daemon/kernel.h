@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * Kernel glue: the daemon's two netlink handles on libsecmsg.
+ * Kernel adapter, bottom: the daemon's two netlink handles on libsecmsg,
+ * and every command it sends (the only file that talks netlink).
+ *
+ * Layer: kernel adapter (kernel.c <- kbatch.c <- ksession.c).  Owns the
+ * command and events handles and the kernel's last error message.  Calls
+ * nothing above it.  Called by kbatch.c and ksession.c (sessions and
+ * batches), by the router (kern_user_exists(), kern_user_add() for
+ * registration, kern_errmsg() for the audit log), by users_file.c (the
+ * users file) and by main.c (open, identity, close).
  *
  * The command handle is opened once and stays open for the daemon's life:
  * every session is created on it with SECMSG_SESSION_F_OWNED, so the
@@ -8,8 +16,8 @@
  * Commands are blocking request/answer exchanges with the kernel (no
  * waiting on peers), called inline from the event loop.
  *
- * The events handle is subscribed to the "events" group, non-blocking, and
- * its fd is polled by the lws loop (server.c adopts it).
+ * The events handle is subscribed to the "events" group, non-blocking;
+ * main.c has the transport poll its fd (ksession.c reads it).
  */
 #ifndef SECMSGD_KERNEL_H
 #define SECMSGD_KERNEL_H
@@ -51,9 +59,10 @@ int kern_session_del(uint64_t sid);
 /* alg 0: plain rotation (SESSION_ROTATE), else SESSION_SET with alg */
 int kern_rotate(uint64_t sid, int alg, struct secmsg_session_info *out);
 /*
- * One batch; res[i].data are views into the command handle's receive
- * buffer (secmsg_msg_batch_view): read them before the next kern_ call,
- * never free them.
+ * One SECMSG_CMD_MSG_BATCH: kbatch.c, which builds the ops, only.
+ * res[i].data are views into the command handle's receive buffer
+ * (secmsg_msg_batch_view): read them before the next kern_ call, never
+ * free them.
  */
 int kern_batch(const struct secmsg_batch_op *ops, size_t n,
 	       struct secmsg_msg_result *res);

@@ -4,6 +4,20 @@
  * with the kernel's Noise KK handshake and exchange sealed messages that
  * the kernel re-seals from the sender's session to the recipient's: the
  * daemon never holds a key or a plaintext.  See secmsgd(8).
+ *
+ * This file: options, configuration and reloads, signals, and the
+ * wiring of the three layers, each given what it needs:
+ *
+ *   transport       server.c, conn.c    sockets, frames, output queues
+ *      |  router.h
+ *   router          router.c, logins.c, auth.c, relay.c, route*.c
+ *      |  ksession.h, kbatch.h, kernel.h
+ *   kernel adapter  ksession.c, kbatch.c, kernel.c
+ *
+ * Calls go down only; upcalls go back through the interfaces wired here
+ * (conn_router_up, router_ksession_up, router_kbatch_up).  The loop
+ * flushes the kernel adapter's queue once per iteration: the daemon's
+ * one flush point.
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,30 +32,42 @@
 #include "secmsg/codec.h"
 
 #include "audit.h"
-#include "auth.h"
+#include "clock.h"
+#include "config.h"
 #include "conn.h"
-#include "daemon.h"
+#include "kbatch.h"
 #include "kernel.h"
+#include "ksession.h"
+#include "metrics.h"
 #include "proto.h"
-#include "relay.h"
+#include "route.h"
+#include "router.h"
 #include "server.h"
-#include "users.h"
+#include "users_file.h"
 #include "www.h"
 
 #define SECMSGD_VERSION	SECMSG_VERSION	/* from the Makefile */
 /* Seconds SIGTERM gives clients to receive their bye. */
 #define STOP_GRACE	5
 
-struct daemon D;
-static int sigfd = -1;
+/* A command-line override: re-applied over the file on every reload. */
+struct override {
+	const char *key;
+	const char *value;
+};
 
-uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
+/* The process: what main() wires the layers with. */
+static struct {
+	struct config cfg;		/* reloaded in place */
+	const char *config_path;	/* NULL: no file */
+	struct override *ovr;
+	size_t novr;
+	struct metrics m;
+	int sigfd;
+	bool reload;			/* SIGHUP: reload after the flush */
+	bool stopping;			/* SIGTERM: closing everyone */
+	uint64_t stop_deadline;
+} D = { .sigfd = -1 };
 
 static void usage(FILE *f)
 {
@@ -85,7 +111,8 @@ static void usage(FILE *f)
 "client (1001), deletes their sessions and exits 0.\n", www_default_dir);
 }
 
-int daemon_load_config(struct config *out, char *err, size_t errlen)
+/* Apply config file + overrides into a fresh config. */
+static int load_config(struct config *out, char *err, size_t errlen)
 {
 	size_t i;
 	int rc;
@@ -218,10 +245,10 @@ static void begin_shutdown(int signo)
 	D.stop_deadline = now_ns() + STOP_GRACE * 1000000000ULL;
 	alog_begin(&a, "shutdown");
 	alog_str(&a, "signal", strsignal(signo));
-	alog_u64(&a, "connections", D.nconns);
+	alog_u64(&a, "connections", server_connections());
 	alog_end(&a);
-	conn_close_all(1001, "shutdown", "shutdown");
-	server_tick();
+	router_stopping();
+	server_shutdown();
 }
 
 /* Settings a reload cannot change: the listeners and the identity. */
@@ -265,6 +292,11 @@ static void keep_restart_only(struct config *nc)
 	}
 }
 
+/*
+ * SIGHUP.  Run by the loop right after its flush, not from the signal's
+ * callback: users_file_sync() deletes users, and the kernel their
+ * sessions, which no queued work may name then.
+ */
 static void reload(void)
 {
 	struct config nc;
@@ -272,7 +304,7 @@ static void reload(void)
 	struct alog a;
 	int rc;
 
-	if (daemon_load_config(&nc, err, sizeof(err))) {
+	if (load_config(&nc, err, sizeof(err))) {
 		alog_begin(&a, "config_reload_failed");
 		a.warn = true;
 		alog_str(&a, "error", err);
@@ -283,13 +315,13 @@ static void reload(void)
 	config_free(&D.cfg);
 	D.cfg = nc;
 	audit_use_syslog(D.cfg.syslog);
-	conn_reconfigure();
+	router_reconfigure();
 	alog_begin(&a, "config_reloaded");
 	alog_str(&a, "file", D.config_path ? D.config_path : "");
 	alog_end(&a);
-	if (D.cfg.users || D.nfile_users) {
-		relay_flush();
-		rc = users_sync(D.cfg.users, auth_revoke, err, sizeof(err));
+	if (D.cfg.users || users_file_count()) {
+		rc = users_file_sync(D.cfg.users, router_revoke, err,
+				     sizeof(err));
 		if (rc) {
 			alog_begin(&a, "users_reload_failed");
 			a.warn = true;
@@ -299,13 +331,14 @@ static void reload(void)
 	}
 }
 
-static void on_signal(void)
+static void on_signal(void *unused)
 {
 	struct signalfd_siginfo si;
 
-	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+	(void)unused;
+	while (read(D.sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP)
-			reload();
+			D.reload = true;
 		else if (!D.stopping)
 			begin_shutdown((int)si.ssi_signo);
 	}
@@ -344,6 +377,7 @@ int main(int argc, char **argv)
 	char err[CONFIG_ERR_LEN], b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)];
 	uint8_t pub[SECMSG_X25519_LEN];
 	bool want_pubkey = false;
+	struct route *rt;
 	const char *how;
 	sigset_t set;
 	struct alog a;
@@ -351,7 +385,7 @@ int main(int argc, char **argv)
 
 	proto_init();
 	parse_args(argc, argv, &want_pubkey);
-	if (daemon_load_config(&D.cfg, err, sizeof(err))) {
+	if (load_config(&D.cfg, err, sizeof(err))) {
 		fprintf(stderr, "secmsgd: %s\n", err);
 		return 2;
 	}
@@ -372,6 +406,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "secmsgd: %s\n", kern_open_hint(rc));
 		return 1;
 	}
+	/* the layers, bottom up, each with its upcalls */
+	rt = route_local_new();
+	if (!rt || router_init(&D.cfg, &D.m, &conn_router_up, rt)) {
+		fprintf(stderr, "secmsgd: out of memory\n");
+		return 1;
+	}
+	ksession_init(&D.cfg, &router_ksession_up);
+	kbatch_init(&D.m, &router_kbatch_up);
 	rc = kern_identity_setup(D.cfg.identity, pub, &how);
 	if (rc) {
 		fprintf(stderr, "secmsgd: identity (%s): %s%s%s\n",
@@ -388,7 +430,7 @@ int main(int argc, char **argv)
 	alog_str(&a, "source", how);
 	alog_end(&a);
 	if (D.cfg.users) {
-		rc = users_sync(D.cfg.users, NULL, err, sizeof(err));
+		rc = users_file_sync(D.cfg.users, NULL, err, sizeof(err));
 		if (rc) {
 			fprintf(stderr, "secmsgd: %s\n", err);
 			return 1;
@@ -400,11 +442,15 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) ||
-	    (sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+	    (D.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
 		perror("secmsgd: signalfd");
 		return 1;
 	}
-	rc = server_start(sigfd, on_signal);
+	rc = server_start(&D.cfg, &D.m);
+	if (!rc)
+		rc = server_adopt(ksession_events_fd(), ksession_events, NULL);
+	if (!rc)
+		rc = server_adopt(D.sigfd, on_signal, NULL);
 	if (rc) {
 		fprintf(stderr, "secmsgd: cannot serve on port %u%s: %s\n",
 			D.cfg.port, D.cfg.metrics_port ? " (or the metrics port)" : "",
@@ -424,25 +470,33 @@ int main(int argc, char **argv)
 	alog_u64(&a, "pid", (uint64_t)getpid());
 	alog_end(&a);
 
-	while (!D.quit) {
+	/* events that came before the adoption */
+	ksession_events(NULL);
+
+	for (;;) {
 		if (server_service() < 0)
 			break;
-		relay_flush();
+		kbatch_flush();		/* the one flush point */
+		if (D.reload) {
+			D.reload = false;
+			reload();
+		}
 		if (D.stopping &&
-		    (!D.nconns || now_ns() >= D.stop_deadline))
+		    (!server_connections() || now_ns() >= D.stop_deadline))
 			break;
 	}
-	relay_flush();
+	/* the connections left go: their sessions are deleted in order */
 	server_stop();
+	kbatch_flush();
+	kbatch_exit();
+	ksession_exit();
+	router_exit();
 	kern_close();
-	users_forget();
-	table_free(&D.by_cid);
-	table_free(&D.by_session);
-	table_free(&D.users);
+	users_file_forget();
 	alog_begin(&a, "stopped");
 	alog_end(&a);
 	config_free(&D.cfg);
 	free(D.ovr);
-	close(sigfd);
+	close(D.sigfd);
 	return 0;
 }

@@ -1,307 +1,258 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Message relay through kernel RESEAL batches (see relay.h). */
+/* Messages through kernel RESEAL batches, and deliveries (see relay.h). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
+#include "clock.h"
 #include "kernel.h"
 #include "relay.h"
 
-/*
- * A message goes to every login of its recipient (config_check() keeps
- * max_user_connections within this): a RESEAL and a RESEAL_ALSO per
- * further login, all in one batch.
- */
-#define MAX_COPIES	SECMSGD_MAX_LOGINS
-_Static_assert(MAX_COPIES >= 1 && MAX_COPIES <= SECMSG_BATCH_MAX_OPS,
-	       "one message's copies must fit in one batch");
-
-/* Why a message (or one copy of it) cannot go: a failure code and words. */
-struct why {
-	const char *code;		/* NULL: it can */
-	char msg[160];
-};
-
-/* Messages waiting for the end of the loop iteration. */
-struct slot {
+struct delivery {
+	unsigned int refs;		/* copies out, + the relay's hold */
+	bool reported;			/* the sender was told */
 	uint64_t sender_cid, msg_id, t0;
-	char from[SECMSG_USER_ID_MAX + 1];
-	uint8_t *data;			/* sealed message: kernel ops */
-	size_t len;
-	uint64_t from_session;
-	unsigned int ncopies;
-	uint64_t recip_cid[MAX_COPIES], to_session[MAX_COPIES];
-	struct why why;			/* decided failure */
+	char from[SECMSG_USER_ID_MAX + 1], to[SECMSG_USER_ID_MAX + 1];
+	unsigned int n;
+	struct {
+		struct route_dest rd;	/* rd.node 0: a login here */
+		uint64_t cid;		/* that login */
+	} dest[KBATCH_MAX_COPIES];
+	const char *code;		/* why not, when no copy goes: */
+	char *msg;			/* the first reason (malloc'ed) */
 };
 
-/* Flush before this many slots even without kernel ops (floods). */
-#define MAX_SLOTS	1024
+/*
+ * The kernel's answer for a copy -> the sender's failure code, in one
+ * table (msg NULL: "the relay failed: " and the errno's text).  KB_OK and
+ * KB_NO_SESSION to a login that has left are recipient_offline.
+ */
+static const struct {
+	const char *code, *msg;
+} kb_failure[KB__N] = {
+	[KB_NO_SESSION] = { "internal", NULL },	/* the sender's is gone */
+	[KB_AUTH] = { "bad_message", "the kernel refused the sealed message: authentication failed" },
+	[KB_REPLAYED] = { "bad_message", "the kernel refused the sealed message: replayed" },
+	[KB_BEHIND_WINDOW] = { "bad_message", "the kernel refused the sealed message: behind the replay window" },
+	[KB_EPOCH_EXPIRED] = { "bad_message", "the kernel refused the sealed message: expired epoch" },
+	[KB_EPOCH_AHEAD] = { "bad_message", "the kernel refused the sealed message: epoch not reached" },
+	[KB_BAD_HEADER] = { "bad_message", "the kernel refused the sealed message: bad header" },
+	[KB_MALFORMED] = { "bad_message", "the kernel refused the sealed message: malformed" },
+	[KB_TOO_LARGE] = { "message_too_large", "the message is too large" },
+	[KB_FAILED] = { "internal", NULL },
+};
 
-static struct slot *slots;
-static size_t nslots, cap, nops, bytes;
-
-size_t relay_pending(void)
+/* The first reason a message (or a copy of it) cannot go wins. */
+static void why(struct delivery *d, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void why(struct delivery *d, const char *code, const char *fmt, ...)
 {
-	return nslots;
+	va_list ap;
+
+	if (d->code)
+		return;
+	d->code = code;
+	va_start(ap, fmt);
+	if (vasprintf(&d->msg, fmt, ap) < 0)
+		d->msg = NULL;	/* the code alone, then */
+	va_end(ap);
 }
 
-static struct slot *slot_new(void)
+/* The sender's delivery frame (code NULL: delivered). */
+static void report(struct login *s, uint64_t id, const char *code,
+		   const char *msg)
 {
-	struct slot *s;
-
-	if (nslots == cap) {
-		size_t ncap = cap ? 2 * cap : 64;
-		struct slot *p = realloc(slots, ncap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		slots = p;
-		cap = ncap;
+	if (code) {
+		metrics_fail(RE.m, code);
+		login_send(s, proto_failed(id, code, msg));
+	} else {
+		login_send(s, proto_delivered(id));
 	}
-	s = &slots[nslots++];
-	memset(s, 0, sizeof(*s));
-	return s;
 }
 
-static void log_rate_limited(struct conn *c)
+static void delivery_free(struct delivery *d)
+{
+	free(d->msg);
+	free(d);
+}
+
+void delivery_done(struct delivery *d, bool written, const char *code,
+		   const char *msg)
+{
+	struct login *s = login_by_cid(d->sender_cid);
+
+	if (written && !d->reported) {
+		d->reported = true;
+		RE.m->relayed++;
+		metrics_latency(RE.m, (double)(now_ns() - d->t0) * 1e-9);
+		if (s)
+			report(s, d->msg_id, NULL, NULL);
+	}
+	if (--d->refs)
+		return;
+	if (!d->reported && s)
+		report(s, d->msg_id, code ? code : "internal", msg);
+	delivery_free(d);
+}
+
+static void log_rate_limited(struct login *l)
 {
 	uint64_t now = now_ns();
 	struct alog a;
 
 	/* one line per connection per second at most */
-	if (c->rl_logged && now - c->rl_logged < 1000000000ULL)
+	if (l->rl_logged && now - l->rl_logged < 1000000000ULL)
 		return;
-	c->rl_logged = now;
+	l->rl_logged = now;
 	alog_begin(&a, "rate_limited");
 	a.warn = true;
-	alog_u64(&a, "conn", c->cid);
-	alog_str(&a, "user", c->user_name);
+	alog_u64(&a, "conn", l->cid);
+	alog_str(&a, "user", l->name);
 	alog_end(&a);
 }
 
-static void fail(struct why *w, const char *code, const char *fmt,
-		 const char *arg)
+/*
+ * Where a message to `to` goes: every login of it here that keeps up
+ * (newest first), and every other node that has one; or why not.
+ */
+static void add_dests(struct delivery *d, const char *to)
 {
-	w->code = code;
-	snprintf(w->msg, sizeof(w->msg), fmt, arg);
-}
+	struct route_dest rd[KBATCH_MAX_COPIES];
+	struct user *u = user_find(to);
+	unsigned int nr, j;
+	struct login *r;
 
-/* The logins of u a message goes to (all that keep up), newest first. */
-static void add_copies(struct slot *s, const struct user *u)
-{
-	const struct conn *r;
-
-	for (r = u->conns; r && s->ncopies < MAX_COPIES; r = r->unext) {
-		if (r->qbytes > D.cfg.max_queue || !r->session)
+	for (r = u ? u->logins : NULL; r && d->n < KBATCH_MAX_COPIES;
+	     r = r->unext) {
+		if (!r->session || RE.up->queued(r->conn) > RE.cfg->max_queue)
 			continue;
-		s->recip_cid[s->ncopies] = r->cid;
-		s->to_session[s->ncopies] = r->session;
-		s->ncopies++;
+		d->dest[d->n].rd = (struct route_dest){ .session = r->session };
+		d->dest[d->n].cid = r->cid;
+		d->n++;
+	}
+	nr = RE.rt->ops->dests(RE.rt, to, rd, KBATCH_MAX_COPIES - d->n);
+	for (j = 0; j < nr; j++, d->n++) {
+		d->dest[d->n].rd = rd[j];
+		d->dest[d->n].cid = 0;
+	}
+	if (!u && !nr) {
+		if (kern_user_exists(to) == -ENOENT)
+			why(d, "recipient_unknown", "%s is not a user", to);
+		else
+			why(d, "recipient_offline", "%s is not online", to);
+	} else if (!d->n) {
+		why(d, "rate_limited",
+		    "%s is not reading fast enough: slow down", to);
 	}
 }
 
-void relay_message(struct conn *c, struct frame *f, uint64_t t0)
+void relay_message(struct login *l, struct frame *f, uint64_t t0)
 {
-	struct user *u = f->to_valid ? table_get_str(&D.users, f->to) : NULL;
-	size_t copies = u && u->nconns ? u->nconns : 1;
-	struct slot *s;
+	struct delivery *d = calloc(1, sizeof(*d));
+	uint64_t to[KBATCH_MAX_COPIES];
+	unsigned int j;
+
+	if (!d) {
+		report(l, f->id, "internal", "out of memory");
+		return;
+	}
+	d->refs = 1;
+	d->sender_cid = l->cid;
+	d->msg_id = f->id;
+	d->t0 = t0;
+	snprintf(d->from, sizeof(d->from), "%s", l->name);
+	snprintf(d->to, sizeof(d->to), "%s", f->to);
+	if (f->too_large) {
+		why(d, "message_too_large",
+		    "a sealed message is at most %s bytes", "65368");
+	} else if (!login_take_token(l)) {
+		log_rate_limited(l);
+		why(d, "rate_limited", "%s", "too many messages: slow down");
+	} else if (!f->to_valid) {
+		why(d, "recipient_unknown", "%s", "no such user");
+	} else {
+		add_dests(d, f->to);
+	}
+	if (d->code)
+		d->n = 0;	/* queued only to keep its place */
+	for (j = 0; j < d->n; j++)
+		to[j] = d->dest[j].rd.session;
+	if (kbatch_reseal(l->session, to, d->n, d->n ? f->data : NULL,
+			  d->n ? f->data_len : 0, d)) {
+		report(l, f->id, "internal", "out of memory");
+		delivery_free(d);
+		return;
+	}
+	if (d->n) {
+		f->data = NULL;
+		f->data_len = 0;
+	}
+}
+
+/* A copy for a login here: to its connection. */
+static void write_copy(struct delivery *d, struct login *r,
+		       const struct kb_copy *c)
+{
+	size_t len;
+	char *text = proto_message(d->from, c->data, c->len, &len);
+
+	if (text) {
+		d->refs++;
+		if (RE.up->send_msg(r->conn, text, len, d))
+			return;
+		d->refs--;
+	}
+	why(d, "internal", "%s", "out of memory");
+}
+
+/* A copy for another node: to the route, which reports it later. */
+static void ship_copy(struct delivery *d, const struct route_dest *rd,
+		      const struct kb_copy *c)
+{
 	int rc;
 
-	/* room in the batch for every copy, or for one more slot */
-	if (copies > MAX_COPIES)
-		copies = MAX_COPIES;
-	if ((f->data && (nops + copies > SECMSG_BATCH_MAX_OPS ||
-			 bytes + copies * f->data_len > SECMSG_BATCH_MAX_BYTES)) ||
-	    nslots >= MAX_SLOTS) {
-		relay_flush();
-		/* results may have taken users offline: look again */
-		u = f->to_valid ? table_get_str(&D.users, f->to) : NULL;
-	}
-	s = slot_new();
-	if (!s) {
-		conn_delivery(c, f->id, "internal", "out of memory");
+	d->refs++;
+	rc = RE.rt->ops->ship(RE.rt, rd, d->from, d->to, c->data, c->len, d);
+	if (!rc)
 		return;
-	}
-	s->sender_cid = c->cid;
-	s->msg_id = f->id;
-	s->t0 = t0;
-	snprintf(s->from, sizeof(s->from), "%s", c->user_name);
-	if (f->too_large) {
-		fail(&s->why, "message_too_large",
-		     "a sealed message is at most %s bytes", "65368");
-	} else if (!bucket_take2(&c->bucket, c->user ? &c->user->bucket : NULL,
-				 now_ns())) {
-		log_rate_limited(c);
-		fail(&s->why, "rate_limited", "%s", "too many messages: slow down");
-	} else if (!f->to_valid) {
-		fail(&s->why, "recipient_unknown", "%s", "no such user");
-	} else if (!u) {
-		rc = kern_user_exists(f->to);
-		if (rc == -ENOENT)
-			fail(&s->why, "recipient_unknown", "%s is not a user", f->to);
+	d->refs--;
+	why(d, "internal", "the relay failed: %s", strerror(-rc));
+}
+
+static void copy_result(struct delivery *d, unsigned int j,
+			const struct kb_copy *c)
+{
+	const struct route_dest *rd = &d->dest[j].rd;
+	struct login *r = rd->node ? NULL : login_by_cid(d->dest[j].cid);
+	bool left = !rd->node && (!r || r->state != LS_READY);
+
+	if (c->status == KB_OK && !left) {
+		if (rd->node)
+			ship_copy(d, rd, c);
 		else
-			fail(&s->why, "recipient_offline", "%s is not online", f->to);
+			write_copy(d, r, c);
+	} else if (left && (c->status == KB_OK ||
+			    c->status == KB_NO_SESSION)) {
+		why(d, "recipient_offline", "%s", "the recipient went offline");
+	} else if (kb_failure[c->status].msg) {
+		why(d, kb_failure[c->status].code, "%s",
+		    kb_failure[c->status].msg);
 	} else {
-		add_copies(s, u);
-		if (!s->ncopies) {
-			fail(&s->why, "rate_limited",
-			     "%s is not reading fast enough: slow down", f->to);
-		} else {
-			s->from_session = c->session;
-			s->data = f->data;
-			s->len = f->data_len;
-			f->data = NULL;
-			f->data_len = 0;
-			nops += s->ncopies;
-			bytes += s->ncopies * s->len;
-		}
+		why(d, kb_failure[c->status].code, "the relay failed: %s",
+		    strerror(c->err));
 	}
 }
 
-static const char *bad_message_text(int status)
+void relay_resealed(void *msg, const struct kb_copy *copies, unsigned int n)
 {
-	switch (status) {
-	case EBADMSG: return "the kernel refused the sealed message: authentication failed";
-	case EALREADY: return "the kernel refused the sealed message: replayed";
-	case ESTALE: return "the kernel refused the sealed message: behind the replay window";
-	case EKEYEXPIRED: return "the kernel refused the sealed message: expired epoch";
-	case EKEYREJECTED: return "the kernel refused the sealed message: epoch not reached";
-	case EPROTO: return "the kernel refused the sealed message: bad header";
-	default: return "the kernel refused the sealed message: malformed";
-	}
-}
-
-/* Why the copy for r with kernel result res cannot go (w->code), if so. */
-static void result(struct why *w, const struct conn *r,
-		   const struct secmsg_msg_result *res, int batch_rc)
-{
-	if (batch_rc) {
-		fail(w, "internal", "the relay failed: %s", strerror(-batch_rc));
-		return;
-	}
-	switch (res->status) {
-	case 0:
-		if (!r || r->state != CS_READY)
-			fail(w, "recipient_offline", "%s",
-			     "the recipient went offline");
-		return;
-	case EBADMSG: case EALREADY: case ESTALE: case EKEYEXPIRED:
-	case EKEYREJECTED: case EPROTO: case EINVAL:
-		fail(w, "bad_message", "%s", bad_message_text(res->status));
-		return;
-	case EMSGSIZE:
-		fail(w, "message_too_large", "%s", "the message is too large");
-		return;
-	case ENOENT:
-	case ENOTCONN:
-		if (!r || r->state != CS_READY || !r->session) {
-			fail(w, "recipient_offline", "%s",
-			     "the recipient went offline");
-			return;
-		}
-		/* the sender's own session is gone */
-		__attribute__((fallthrough));
-	default:
-		fail(w, "internal", "the relay failed: %s",
-		     strerror(res->status));
-	}
-}
-
-/*
- * Copy j of s: queued for its recipient as one copy of delivery d, or
- * why not in s->why (the first reason wins).
- */
-static void copy_result(struct slot *s, unsigned int j,
-			const struct secmsg_msg_result *res, int batch_rc,
-			struct delivery *d)
-{
-	struct conn *r = conn_by_cid(s->recip_cid[j]);
-	struct why why = { .code = NULL };
-	size_t len;
-	char *text;
-
-	result(&why, r, res, batch_rc);
-	if (!why.code) {
-		text = proto_message(s->from, res->data, res->len, &len);
-		if (text && conn_send_msg(r, text, len, d))
-			return;
-		fail(&why, "internal", "%s", "out of memory");
-	}
-	if (!s->why.code)
-		s->why = why;
-}
-
-void relay_flush(void)
-{
-	struct secmsg_batch_op *ops = NULL;
-	struct secmsg_msg_result *res = NULL;
-	size_t i, k = 0, n = nslots, want = nops;
-	struct slot *v = slots;
-	struct delivery *d;
+	struct delivery *d = msg;
 	unsigned int j;
-	struct conn *c;
-	int rc = 0;
 
-	if (!n)
-		return;
-	/* the slots are ours now: results may queue more messages */
-	slots = NULL;
-	nslots = cap = nops = bytes = 0;
-	if (want) {
-		ops = calloc(want, sizeof(*ops));
-		res = calloc(want, sizeof(*res));
-		if (!ops || !res) {
-			rc = -ENOMEM;
-		} else {
-			for (i = 0; i < n; i++) {
-				if (!v[i].data)
-					continue;
-				/* a RESEAL, then a RESEAL_ALSO per login */
-				for (j = 0; j < v[i].ncopies; j++, k++) {
-					ops[k].op = j ? SECMSG_MSG_RESEAL_ALSO :
-						    SECMSG_MSG_RESEAL;
-					ops[k].id = v[i].from_session;
-					ops[k].peer_id = v[i].to_session[j];
-					ops[k].cookie = i;
-					ops[k].data = v[i].data;
-					ops[k].len = v[i].len;
-				}
-			}
-			rc = kern_batch(ops, k, res);
-			D.m.batches++;
-			D.m.batch_ops += k;
-		}
-	}
-	for (i = 0, k = 0; i < n; i++) {
-		struct slot *s = &v[i];
-
-		if (s->data) {
-			d = delivery_new(s->sender_cid, s->msg_id, s->t0);
-			for (j = 0; j < s->ncopies; j++, k++) {
-				/* res: views (kern_batch), nothing to free */
-				if (d)
-					copy_result(s, j, res ? &res[k] : NULL,
-						    res ? rc : -ENOMEM, d);
-			}
-			if (d) {
-				/* if no copy was queued, d reports why */
-				delivery_put(d, false, s->why.code, s->why.msg,
-					     NULL);
-				s->why.code = NULL;
-			} else {
-				fail(&s->why, "internal", "%s", "out of memory");
-			}
-			explicit_bzero(s->data, s->len);
-			free(s->data);
-			s->data = NULL;
-		}
-		if (s->why.code && (c = conn_by_cid(s->sender_cid)))
-			conn_delivery(c, s->msg_id, s->why.code, s->why.msg);
-	}
-	free(ops);
-	free(res);
-	explicit_bzero(v, n * sizeof(*v));
-	free(v);
+	for (j = 0; j < n; j++)
+		copy_result(d, j, &copies[j]);
+	/* the relay's hold: if no copy went out, d says why */
+	delivery_done(d, false, d->code, d->msg);
 }

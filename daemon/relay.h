@@ -1,25 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * Relaying sealed messages: each message frame becomes one RESEAL op
- * (sender's session -> recipient's session) in the kernel.  Ops are
- * collected while the lws loop services its sockets and sent as one
- * SECMSG_CMD_MSG_BATCH at the end of the loop iteration (relay_flush()),
- * or earlier when the batch is full.  Every message gets exactly one
- * delivery, in the order its sender sent them.
+ * Relaying sealed messages, and their deliveries.
+ *
+ * Layer: router (internal header: router.c only).  Owns every delivery
+ * (struct delivery: one per message frame, its copies, the sender's one
+ * result) from the message frame until the last copy was written or
+ * dropped.  A message to a user becomes one kernel RESEAL of the
+ * sender's message into each login of the recipient here that keeps up,
+ * and into the link session of each other node holding one (route.h),
+ * queued in the kernel adapter (kbatch_reseal()) to run at the end of the
+ * loop iteration.  Failures decided before the kernel (rate limit,
+ * unknown or offline recipient) are queued too, so that results come in
+ * the order the messages came.  The kernel's results come back through
+ * router_kbatch_up: each copy is handed to its connection (router_up
+ * send_msg) or to the route, and the delivery reports "delivered" when
+ * the first copy was written, "failed" when none could be.
  */
 #ifndef SECMSGD_RELAY_H
 #define SECMSGD_RELAY_H
 
-#include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
-#include "conn.h"
+#include "kbatch.h"
+#include "logins.h"
 #include "proto.h"
 
-/* A message frame of a ready connection (takes f->data). */
-void relay_message(struct conn *c, struct frame *f, uint64_t t0);
-/* Send the pending batch to the kernel and dispatch the results. */
-void relay_flush(void);
-size_t relay_pending(void);
+/* A message frame of a ready login (f->data is taken). */
+void relay_message(struct login *l, struct frame *f, uint64_t t0);
+/* The kernel's results for one message (struct kbatch_up). */
+void relay_resealed(void *msg, const struct kb_copy *copies, unsigned int n);
+/*
+ * One copy of d was written (written), or will not be (code and msg:
+ * why; NULL code: recipient_offline).
+ */
+void delivery_done(struct delivery *d, bool written, const char *code,
+		   const char *msg);
 
 #endif

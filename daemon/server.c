@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * lws glue (see server.h).
+ * The lws context (see server.h).
  *
  * Why adopt the netlink events socket and a signalfd as lws "raw file"
  * descriptors rather than polling them from lws_sul timers: adopted fds
@@ -12,7 +12,8 @@
  * so it is called inline and its answer read at once.
  *
  * lws closes adopted descriptors when the context goes, so it is given
- * dup()s: the originals stay with libsecmsg and main.c.
+ * dup()s: the originals stay with their owners (the kernel adapter,
+ * main.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -25,17 +26,29 @@
 
 #include "audit.h"
 #include "conn.h"
-#include "kernel.h"
-#include "kevents.h"
 #include "proto.h"
+#include "router.h"
 #include "server.h"
 #include "www.h"
 
-static int ev_fd = -1;
-static void (*signal_cb)(void);
-static lws_sorted_usec_list_t tick_sul;
+/* Descriptors adopted at most (the kernel's events, the signals). */
+#define MAX_ADOPTED	4
 
-static const char TAG_EVENTS[] = "events", TAG_SIGNALS[] = "signals";
+struct adopted {
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static struct {
+	const struct config *cfg;
+	struct metrics *m;
+	struct lws_context *ctx;
+	struct lws_vhost *ws_vh, *metrics_vh;
+	struct adopted adopted[MAX_ADOPTED];
+	unsigned int nadopted;
+	bool stopping;
+	lws_sorted_usec_list_t tick_sul;
+} V;
 
 /* ---- the WebSocket protocol ---- */
 
@@ -107,17 +120,13 @@ static int cb_http(struct lws *wsi, enum lws_callback_reasons reason,
 static int cb_raw(struct lws *wsi, enum lws_callback_reasons reason,
 		  void *user, void *in, size_t len)
 {
-	const void *tag = lws_get_opaque_user_data(wsi);
+	const struct adopted *ad = lws_get_opaque_user_data(wsi);
 
 	(void)user;
 	(void)in;
 	(void)len;
-	if (reason != LWS_CALLBACK_RAW_RX_FILE)
-		return 0;
-	if (tag == TAG_EVENTS)
-		kevents_read();
-	else if (tag == TAG_SIGNALS && signal_cb)
-		signal_cb();
+	if (reason == LWS_CALLBACK_RAW_RX_FILE && ad)
+		ad->fn(ad->arg);
 	return 0;
 }
 
@@ -130,17 +139,10 @@ struct metrics_req {
 
 static char *render_metrics(size_t *len)
 {
-	struct metrics_gauges g = {
-		.connections = D.nconns,
-		.ready = D.nready,
-		.users_online = D.users.n,
-	};
-	struct conn *c;
+	struct metrics_gauges g = { .connections = conn_count() };
 
-	for (c = D.conns; c; c = c->next)
-		if (c->session && c->alg > 0 && c->alg <= SECMSG_ALG_MAX)
-			g.sessions[c->alg]++;
-	return metrics_render(&D.m, &g, len);
+	router_gauges(&g);
+	return metrics_render(V.m, &g, len);
 }
 
 static int cb_metrics(struct lws *wsi, enum lws_callback_reasons reason,
@@ -235,55 +237,66 @@ static void lws_log(int level, const char *line)
 	alog_end(&a);
 }
 
-static int adopt(int fd, const char *tag)
+int server_adopt(int fd, void (*fn)(void *arg), void *arg)
 {
+	struct adopted *ad;
 	lws_adopt_desc_t info;
-	int d = dup(fd);
+	int d;
 
+	if (V.nadopted == MAX_ADOPTED)
+		return -ENOSPC;
+	d = dup(fd);
 	if (d < 0)
 		return -errno;
+	ad = &V.adopted[V.nadopted];
+	ad->fn = fn;
+	ad->arg = arg;
 	memset(&info, 0, sizeof(info));
-	info.vh = D.ws_vh;
+	info.vh = V.ws_vh;
 	info.type = LWS_ADOPT_RAW_FILE_DESC;
 	info.fd.filefd = d;
 	info.vh_prot_name = "secmsgd-raw";
-	info.opaque = (void *)tag;
+	info.opaque = ad;
 	if (!lws_adopt_descriptor_vhost_via_info(&info)) {
 		close(d);
 		return -EIO;
 	}
-	return d;
+	V.nadopted++;
+	return 0;
 }
 
-int server_start(int sigfd, void (*on_signal)(void))
+int server_start(const struct config *cfg, struct metrics *m)
 {
 	struct lws_context_creation_info info;
 	const struct lws_protocol_vhost_options *www_headers;
 	const struct lws_http_mount *www;
-	bool tls = D.cfg.tls_cert != NULL;
+	bool tls = cfg->tls_cert != NULL;
 	char err[CONFIG_ERR_LEN];
 	int rc;
 
-	rc = www_mount(&D.cfg, &www, &www_headers, err, sizeof(err));
+	rc = www_mount(cfg, &www, &www_headers, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "secmsgd: %s\n", err);
 		return rc;
 	}
 
+	V.cfg = cfg;
+	V.m = m;
+	conn_init(cfg, m);
 	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
 	memset(&info, 0, sizeof(info));
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
 		       (tls ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0);
 	/* thousands of clients: as many fds as the process may have */
 	info.fd_limit_per_thread = 0;
-	D.ctx = lws_create_context(&info);
-	if (!D.ctx)
+	V.ctx = lws_create_context(&info);
+	if (!V.ctx)
 		return -EIO;
 
 	memset(&info, 0, sizeof(info));
 	info.vhost_name = "secmsgd";
-	info.port = (int)D.cfg.port;
-	info.iface = D.cfg.listen;
+	info.port = (int)cfg->port;
+	info.iface = cfg->listen;
 	info.protocols = ws_protocols;
 	info.retry_and_idle_policy = &idle_policy;
 	info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND;
@@ -293,61 +306,67 @@ int server_start(int sigfd, void (*on_signal)(void))
 	if (tls) {
 		/* lws enables TLS on a vhost only with this option on it too */
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-		info.ssl_cert_filepath = D.cfg.tls_cert;
-		info.ssl_private_key_filepath = D.cfg.tls_key;
+		info.ssl_cert_filepath = cfg->tls_cert;
+		info.ssl_private_key_filepath = cfg->tls_key;
 	}
-	D.ws_vh = lws_create_vhost(D.ctx, &info);
-	if (!D.ws_vh)
+	V.ws_vh = lws_create_vhost(V.ctx, &info);
+	if (!V.ws_vh)
 		return -EADDRINUSE;
 
-	if (D.cfg.metrics_port) {
+	if (cfg->metrics_port) {
 		memset(&info, 0, sizeof(info));
 		info.vhost_name = "metrics";
-		info.port = (int)D.cfg.metrics_port;
-		info.iface = D.cfg.metrics_listen ? D.cfg.metrics_listen :
-						    "127.0.0.1";
+		info.port = (int)cfg->metrics_port;
+		info.iface = cfg->metrics_listen ? cfg->metrics_listen :
+						   "127.0.0.1";
 		info.protocols = metrics_protocols;
 		info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND;
-		D.metrics_vh = lws_create_vhost(D.ctx, &info);
-		if (!D.metrics_vh)
+		V.metrics_vh = lws_create_vhost(V.ctx, &info);
+		if (!V.metrics_vh)
 			return -EADDRINUSE;
 	}
-
-	ev_fd = adopt(kern_events_fd(), TAG_EVENTS);
-	if (ev_fd < 0)
-		return ev_fd;
-	signal_cb = on_signal;
-	if (sigfd >= 0 && adopt(sigfd, TAG_SIGNALS) < 0)
-		return -EIO;
-	/* events that came before the adoption */
-	kevents_read();
 	return 0;
 }
 
 int server_service(void)
 {
-	return lws_service(D.ctx, 0);
+	return lws_service(V.ctx, 0);
 }
+
+static void tick(void);
 
 static void tick_cb(lws_sorted_usec_list_t *sul)
 {
 	(void)sul;
-	if (D.stopping)
-		server_tick();
+	if (V.stopping)
+		tick();
 }
 
-void server_tick(void)
+/* Wake the loop within a tenth of a second until it stops. */
+static void tick(void)
 {
-	lws_sul_schedule(D.ctx, 0, &tick_sul, tick_cb, 100 * LWS_US_PER_MS);
+	lws_sul_schedule(V.ctx, 0, &V.tick_sul, tick_cb, 100 * LWS_US_PER_MS);
+}
+
+void server_shutdown(void)
+{
+	V.stopping = true;
+	conn_shutdown();
+	tick();
+}
+
+uint64_t server_connections(void)
+{
+	return conn_count();
 }
 
 void server_stop(void)
 {
-	if (!D.ctx)
+	if (!V.ctx)
 		return;
-	lws_sul_cancel(&tick_sul);
-	D.destroying = true;
-	lws_context_destroy(D.ctx);
-	D.ctx = NULL;
+	lws_sul_cancel(&V.tick_sul);
+	conn_destroying();
+	lws_context_destroy(V.ctx);
+	V.ctx = NULL;
 	www_free();
 }

@@ -5,6 +5,9 @@
  * puts them under $(PREFIX)/share/secmsg/www) served as static files, so
  * that a browser loads it from the origin, and over the TLS, it then
  * connects to.  Config key www: a directory, or "off".
+ *
+ * Layer: transport.  server.c mounts it on the WebSocket vhost; main.c
+ * names the default in its usage and the directory in its log line.
  */
 #ifndef SECMSGD_WWW_H
 #define SECMSGD_WWW_H

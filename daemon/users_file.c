@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* The users file in the kernel (see users.h). */
+/* The users file in the kernel (see users_file.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
-#include "daemon.h"
 #include "files.h"
 #include "kernel.h"
-#include "users.h"
+#include "users_file.h"
+
+/* Users the last load listed (deleted when the file drops them). */
+static char **file_users;
+static size_t nfile_users;
 
 static bool listed(const struct user_entry *v, size_t n, const char *user)
 {
@@ -36,8 +39,8 @@ static void log_user(const char *event, const char *user, int rc)
 	alog_end(&a);
 }
 
-int users_sync(const char *path, void (*revoke)(const char *user),
-	       char *err, size_t errlen)
+int users_file_sync(const char *path, void (*revoke)(const char *user),
+		    char *err, size_t errlen)
 {
 	struct user_entry *v = NULL;
 	struct secmsg_user_info info;
@@ -89,19 +92,19 @@ int users_sync(const char *path, void (*revoke)(const char *user),
 		names[i] = strdup(v[i].user);
 	}
 	/* users of the previous load that the file no longer lists */
-	for (i = 0; i < D.nfile_users; i++) {
-		if (listed(v, n, D.file_users[i]))
+	for (i = 0; i < nfile_users; i++) {
+		if (listed(v, n, file_users[i]))
 			continue;
-		rc = kern_user_del(D.file_users[i]);
+		rc = kern_user_del(file_users[i]);
 		if (rc != -ENOENT)
-			log_user("user_removed", D.file_users[i], rc);
+			log_user("user_removed", file_users[i], rc);
 		if (revoke)
-			revoke(D.file_users[i]);
+			revoke(file_users[i]);
 		removed++;
 	}
-	users_forget();
-	D.file_users = names;
-	D.nfile_users = n;
+	users_file_forget();
+	file_users = names;
+	nfile_users = n;
 	explicit_bzero(v, n * sizeof(*v));
 	free(v);
 	{
@@ -119,13 +122,18 @@ int users_sync(const char *path, void (*revoke)(const char *user),
 	return 0;
 }
 
-void users_forget(void)
+size_t users_file_count(void)
+{
+	return nfile_users;
+}
+
+void users_file_forget(void)
 {
 	size_t i;
 
-	for (i = 0; i < D.nfile_users; i++)
-		free(D.file_users[i]);
-	free(D.file_users);
-	D.file_users = NULL;
-	D.nfile_users = 0;
+	for (i = 0; i < nfile_users; i++)
+		free(file_users[i]);
+	free(file_users);
+	file_users = NULL;
+	nfile_users = 0;
 }

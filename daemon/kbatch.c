@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* The kernel work queue and its batches (see kbatch.h). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kbatch.h"
+#include "kernel.h"
+
+_Static_assert(KBATCH_MAX_COPIES >= 1 &&
+	       KBATCH_MAX_COPIES <= SECMSG_BATCH_MAX_OPS,
+	       "one message's copies must fit in one batch");
+_Static_assert(KBATCH_MAX_COPIES * (SECMSG_MAX_PLAINTEXT +
+				    SECMSG_MAX_OVERHEAD) <=
+	       SECMSG_BATCH_MAX_BYTES,
+	       "every copy of the largest message must fit in one batch");
+
+/* A re-seal (fn NULL), or a call. */
+struct item {
+	void (*fn)(uint64_t sid, int arg);
+	uint64_t sid;			/* call */
+	int arg;
+	void *msg;			/* re-seal: the caller's cookie */
+	uint8_t *data;
+	size_t len;
+	uint64_t from;
+	unsigned int n;
+	uint64_t to[KBATCH_MAX_COPIES];
+};
+
+struct queue {
+	struct item *v;
+	size_t n, cap;
+};
+
+/* A queue that grew past this many items is given back after a flush. */
+#define KEEP_ITEMS	1024
+
+static struct {
+	struct metrics *m;
+	const struct kbatch_up *up;
+	struct queue q[2];	/* the one being filled, the one being run */
+	unsigned int cur;
+	bool flushing;
+	/* one batch: ops and their results */
+	struct secmsg_batch_op ops[SECMSG_BATCH_MAX_OPS];
+	struct secmsg_msg_result res[SECMSG_BATCH_MAX_OPS];
+	struct kb_copy copies[KBATCH_MAX_COPIES];
+} K;
+
+void kbatch_init(struct metrics *m, const struct kbatch_up *up)
+{
+	K.m = m;
+	K.up = up;
+}
+
+static void queue_free(struct queue *q)
+{
+	free(q->v);
+	memset(q, 0, sizeof(*q));
+}
+
+void kbatch_exit(void)
+{
+	queue_free(&K.q[0]);
+	queue_free(&K.q[1]);
+}
+
+static struct item *item_new(void)
+{
+	struct queue *q = &K.q[K.cur];
+
+	if (q->n == q->cap) {
+		size_t ncap = q->cap ? 2 * q->cap : 64;
+		struct item *p = realloc(q->v, ncap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		q->v = p;
+		q->cap = ncap;
+	}
+	return &q->v[q->n++];
+}
+
+int kbatch_reseal(uint64_t from, const uint64_t *to, unsigned int n,
+		  uint8_t *data, size_t len, void *msg)
+{
+	struct item *it;
+
+	if (n > KBATCH_MAX_COPIES)
+		return -EINVAL;
+	it = item_new();
+	if (!it)
+		return -ENOMEM;
+	it->fn = NULL;
+	it->msg = msg;
+	it->data = data;
+	it->len = len;
+	it->from = from;
+	it->n = n;
+	memcpy(it->to, to, n * sizeof(*to));
+	return 0;
+}
+
+int kbatch_call(void (*fn)(uint64_t sid, int arg), uint64_t sid, int arg)
+{
+	struct item *it = item_new();
+
+	if (!it)
+		return -ENOMEM;
+	memset(it, 0, sizeof(*it));
+	it->fn = fn;
+	it->sid = sid;
+	it->arg = arg;
+	return 0;
+}
+
+static enum kb_status status_of(int err)
+{
+	switch (err) {
+	case 0: return KB_OK;
+	case ENOENT:
+	case ENOTCONN: return KB_NO_SESSION;
+	case EBADMSG: return KB_AUTH;
+	case EALREADY: return KB_REPLAYED;
+	case ESTALE: return KB_BEHIND_WINDOW;
+	case EKEYEXPIRED: return KB_EPOCH_EXPIRED;
+	case EKEYREJECTED: return KB_EPOCH_AHEAD;
+	case EPROTO: return KB_BAD_HEADER;
+	case EINVAL: return KB_MALFORMED;
+	case EMSGSIZE: return KB_TOO_LARGE;
+	default: return KB_FAILED;
+	}
+}
+
+/*
+ * How many of the n items at v go in one batch (at least one), and
+ * their ops in *nops.  A message's copies are a RESEAL, then a
+ * RESEAL_ALSO per further copy, and the kernel counts each copy's bytes.
+ */
+static size_t batch_span(const struct item *v, size_t n, size_t *nops)
+{
+	size_t i, ops = 0, bytes = 0;
+
+	for (i = 0; i < n && !v[i].fn; i++) {
+		if (i && (ops + v[i].n > SECMSG_BATCH_MAX_OPS ||
+			  bytes + v[i].n * v[i].len > SECMSG_BATCH_MAX_BYTES))
+			break;
+		ops += v[i].n;
+		bytes += v[i].n * v[i].len;
+	}
+	*nops = ops;
+	return i;
+}
+
+/* Send the re-seals v[0..n-1] as one batch and report every copy. */
+static void run_batch(struct item *v, size_t n, size_t nops)
+{
+	size_t i, k = 0;
+	unsigned int j;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < v[i].n; j++, k++) {
+			K.ops[k] = (struct secmsg_batch_op){
+				.op = j ? SECMSG_MSG_RESEAL_ALSO :
+					  SECMSG_MSG_RESEAL,
+				.id = v[i].from,
+				.peer_id = v[i].to[j],
+				.cookie = i,
+				.data = v[i].data,
+				.len = v[i].len,
+			};
+		}
+	}
+	if (nops) {
+		rc = kern_batch(K.ops, nops, K.res);
+		K.m->batches++;
+		K.m->batch_ops += nops;
+	}
+	for (i = 0, k = 0; i < n; k += v[i].n, i++) {
+		struct secmsg_msg_result *r = &K.res[k];
+
+		for (j = 0; j < v[i].n; j++) {
+			if (rc)
+				K.copies[j] = (struct kb_copy){
+					.status = KB_FAILED, .err = -rc };
+			else
+				K.copies[j] = (struct kb_copy){
+					.status = status_of(r[j].status),
+					.err = r[j].status,
+					.data = r[j].status ? NULL : r[j].data,
+					.len = r[j].status ? 0 : r[j].len,
+				};
+		}
+		/* r[]: views into the kernel handle's buffer (kern_batch()) */
+		K.up->resealed(v[i].msg, K.copies, v[i].n);
+		if (v[i].data) {
+			explicit_bzero(v[i].data, v[i].len);
+			free(v[i].data);
+		}
+	}
+}
+
+static void run(struct queue *q)
+{
+	size_t i = 0, n, nops;
+
+	while (i < q->n) {
+		if (q->v[i].fn) {
+			q->v[i].fn(q->v[i].sid, q->v[i].arg);
+			i++;
+			continue;
+		}
+		n = batch_span(q->v + i, q->n - i, &nops);
+		run_batch(q->v + i, n, nops);
+		i += n;
+	}
+	explicit_bzero(q->v, q->n * sizeof(*q->v));
+	q->n = 0;
+	if (q->cap > KEEP_ITEMS)
+		queue_free(q);
+}
+
+void kbatch_flush(void)
+{
+	struct queue *q;
+
+	if (K.flushing)
+		return;
+	K.flushing = true;
+	while (K.q[K.cur].n) {
+		/* upcalls may queue more: into the other queue, run next */
+		q = &K.q[K.cur];
+		K.cur ^= 1;
+		run(q);
+	}
+	K.flushing = false;
+}

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Logins and the users online (see logins.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "logins.h"
+#include "table.h"
+
+struct router_env RE;
+
+static struct {
+	struct login *all;		/* every login */
+	struct table by_cid;		/* cid -> login */
+	struct table users;		/* name -> struct user (ready here) */
+	uint64_t nready;
+} L;
+
+struct login *logins_new(void *conn, uint64_t cid, const char *peer)
+{
+	struct login *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->conn = conn;
+	l->cid = cid;
+	l->state = LS_HELLO;
+	snprintf(l->peer, sizeof(l->peer), "%s", peer);
+	bucket_init(&l->bucket, RE.cfg->rate, RE.cfg->burst, now_ns());
+	if (table_put(&L.by_cid, cid, l)) {
+		free(l);
+		return NULL;
+	}
+	l->next = L.all;
+	if (L.all)
+		L.all->prev = l;
+	L.all = l;
+	return l;
+}
+
+void logins_free(struct login *l)
+{
+	table_del(&L.by_cid, l->cid);
+	if (l->prev)
+		l->prev->next = l->next;
+	else
+		L.all = l->next;
+	if (l->next)
+		l->next->prev = l->prev;
+	explicit_bzero(l, sizeof(*l));
+	free(l);
+}
+
+void logins_exit(void)
+{
+	struct tent *e;
+	size_t i;
+
+	for (e = table_first(&L.users, &i); e; e = table_next(&L.users, e, &i))
+		free(e->val);
+	table_free(&L.users);
+	table_free(&L.by_cid);
+}
+
+struct login *login_by_cid(uint64_t cid)
+{
+	return table_get(&L.by_cid, cid);
+}
+
+struct login *logins_all(void)
+{
+	return L.all;
+}
+
+struct user *user_find(const char *name)
+{
+	return table_get_str(&L.users, name);
+}
+
+uint64_t logins_ready(void)
+{
+	return L.nready;
+}
+
+uint64_t users_here(void)
+{
+	return L.users.n;
+}
+
+/* ---- presence ---- */
+
+static void presence(const char *user, bool online)
+{
+	struct login *l;
+
+	if (!RE.cfg->presence || RE.stopping)
+		return;
+	for (l = L.all; l; l = l->next)
+		if (l->state == LS_READY && strcmp(l->name, user))
+			login_send(l, proto_presence(user, online));
+}
+
+void logins_remote_presence(const char *user, bool online)
+{
+	/* while it has logins here, it stays online, and was already */
+	if (!user_find(user))
+		presence(user, online);
+}
+
+void user_announce(const char *user, bool online)
+{
+	RE.rt->ops->announce(RE.rt, user, online);
+	if (!RE.rt->ops->logins(RE.rt, user))
+		presence(user, online);
+}
+
+/* ---- online users ---- */
+
+static struct user *user_get(const char *name, bool *created)
+{
+	struct user *u = user_find(name);
+
+	*created = false;
+	if (u)
+		return u;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return NULL;
+	snprintf(u->name, sizeof(u->name), "%s", name);
+	bucket_init(&u->bucket, RE.cfg->user_rate, RE.cfg->user_burst,
+		    now_ns());
+	if (table_put_str(&L.users, u->name, u)) {
+		free(u);
+		return NULL;
+	}
+	*created = true;
+	return u;
+}
+
+int login_online(struct login *l, bool *first)
+{
+	struct user *u = user_get(l->name, first);
+
+	if (!u)
+		return -ENOMEM;
+	l->user = u;
+	l->unext = u->logins;
+	u->logins = l;
+	u->n++;
+	L.nready++;
+	l->state = LS_READY;
+	return 0;
+}
+
+void login_offline(struct login *l)
+{
+	struct user *u = l->user;
+	struct login **p;
+
+	if (!u)
+		return;
+	for (p = &u->logins; *p; p = &(*p)->unext) {
+		if (*p == l) {
+			*p = l->unext;
+			break;
+		}
+	}
+	l->unext = NULL;
+	l->user = NULL;
+	u->n--;
+	L.nready--;
+	if (!u->n) {
+		table_del_str(&L.users, u->name);
+		user_announce(l->name, false);
+		free(u);
+	}
+}
+
+struct login *user_oldest(struct user *u)
+{
+	struct login *l = u->logins;
+
+	while (l && l->unext)
+		l = l->unext;
+	return l;
+}
+
+unsigned int user_logins(const char *name)
+{
+	struct user *u = user_find(name);
+
+	return (u ? u->n : 0) + RE.rt->ops->logins(RE.rt, name);
+}
+
+struct names {
+	const char **v;
+	size_t n, cap;
+	const char *except;
+	bool oom;
+};
+
+static void add_name(void *arg, const char *name)
+{
+	struct names *s = arg;
+
+	if (s->oom || (s->except && !strcmp(name, s->except)))
+		return;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		const char **v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v) {
+			s->oom = true;
+			return;
+		}
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = name;
+}
+
+/* A user of another node: listed unless it is online here too. */
+static void add_remote_name(void *arg, const char *name)
+{
+	if (!user_find(name))
+		add_name(arg, name);
+}
+
+const char **users_online(const char *except, size_t *n)
+{
+	struct names s = { .except = except, .cap = L.users.n + 1 };
+	struct tent *e;
+	size_t i;
+
+	*n = 0;
+	s.v = malloc(s.cap * sizeof(*s.v));
+	if (!s.v)
+		return NULL;
+	for (e = table_first(&L.users, &i); e; e = table_next(&L.users, e, &i))
+		add_name(&s, e->str);
+	RE.rt->ops->users(RE.rt, add_remote_name, &s);
+	if (s.oom) {
+		free(s.v);
+		return NULL;
+	}
+	*n = s.n;
+	return s.v;
+}
+
+/* ---- rate limits ---- */
+
+bool login_take_token(struct login *l)
+{
+	return bucket_take2(&l->bucket, l->user ? &l->user->bucket : NULL,
+			    now_ns());
+}
+
+void logins_reconfigure(void)
+{
+	uint64_t now = now_ns();
+	struct login *l;
+
+	for (l = L.all; l; l = l->next) {
+		bucket_reconfigure(&l->bucket, RE.cfg->rate, RE.cfg->burst,
+				   now);
+		if (l->user && l->user->logins == l)
+			bucket_reconfigure(&l->user->bucket,
+					   RE.cfg->user_rate,
+					   RE.cfg->user_burst, now);
+	}
+}
+
+/* ---- the transport ---- */
+
+void login_send(struct login *l, char *text)
+{
+	RE.up->send(l->conn, text);
+}
+
+void login_error(struct login *l, const char *code, const char *msg,
+		 bool has_id, uint64_t id)
+{
+	RE.up->error(l->conn, code, msg, has_id, id);
+}
+
+void login_close(struct login *l, int code, const char *bye, const char *why)
+{
+	RE.up->close(l->conn, code, bye, why);
+}
