@@ -12,8 +12,7 @@
 struct router_env RE;
 
 static struct {
-	struct login *all;		/* every login */
-	struct table by_cid;		/* cid -> login */
+	struct table by_cid;		/* cid -> every login */
 	struct table users;		/* name -> struct user (ready here) */
 	uint64_t nready;
 } L;
@@ -33,22 +32,12 @@ struct login *logins_new(void *conn, uint64_t cid, const char *peer)
 		free(l);
 		return NULL;
 	}
-	l->next = L.all;
-	if (L.all)
-		L.all->prev = l;
-	L.all = l;
 	return l;
 }
 
 void logins_free(struct login *l)
 {
 	table_del(&L.by_cid, l->cid);
-	if (l->prev)
-		l->prev->next = l->next;
-	else
-		L.all = l->next;
-	if (l->next)
-		l->next->prev = l->prev;
 	explicit_bzero(l, sizeof(*l));
 	free(l);
 }
@@ -69,9 +58,17 @@ struct login *login_by_cid(uint64_t cid)
 	return table_get(&L.by_cid, cid);
 }
 
-struct login *logins_all(void)
+/*
+ * For each login: fn(l, arg).  fn may close logins (they stay in the
+ * table until router_detach()), not free them.
+ */
+static void each(void (*fn)(struct login *l, void *arg), void *arg)
 {
-	return L.all;
+	struct tent *e;
+	size_t i;
+
+	for (e = table_first(&L.by_cid, &i); e; e = table_next(&L.by_cid, e, &i))
+		fn(e->val, arg);
 }
 
 struct user *user_find(const char *name)
@@ -79,27 +76,27 @@ struct user *user_find(const char *name)
 	return table_get_str(&L.users, name);
 }
 
-uint64_t logins_ready(void)
-{
-	return L.nready;
-}
-
-uint64_t users_here(void)
-{
-	return L.users.n;
-}
-
 /* ---- presence ---- */
+
+struct presence {
+	const char *user;
+	bool online;
+};
+
+static void tell(struct login *l, void *arg)
+{
+	const struct presence *p = arg;
+
+	if (l->state == LS_READY && strcmp(l->name, p->user))
+		login_send(l, proto_presence(p->user, p->online));
+}
 
 static void presence(const char *user, bool online)
 {
-	struct login *l;
+	struct presence p = { user, online };
 
-	if (!RE.cfg->presence || RE.stopping)
-		return;
-	for (l = L.all; l; l = l->next)
-		if (l->state == LS_READY && strcmp(l->name, user))
-			login_send(l, proto_presence(user, online));
+	if (RE.cfg->presence && !RE.stopping)
+		each(tell, &p);
 }
 
 void logins_remote_presence(const char *user, bool online)
@@ -257,19 +254,48 @@ bool login_take_token(struct login *l)
 			    now_ns());
 }
 
+static void reconfigure(struct login *l, void *arg)
+{
+	uint64_t now = *(const uint64_t *)arg;
+
+	bucket_reconfigure(&l->bucket, RE.cfg->rate, RE.cfg->burst, now);
+	if (l->user && l->user->logins == l)
+		bucket_reconfigure(&l->user->bucket, RE.cfg->user_rate,
+				   RE.cfg->user_burst, now);
+}
+
 void logins_reconfigure(void)
 {
 	uint64_t now = now_ns();
-	struct login *l;
 
-	for (l = L.all; l; l = l->next) {
-		bucket_reconfigure(&l->bucket, RE.cfg->rate, RE.cfg->burst,
-				   now);
-		if (l->user && l->user->logins == l)
-			bucket_reconfigure(&l->user->bucket,
-					   RE.cfg->user_rate,
-					   RE.cfg->user_burst, now);
-	}
+	each(reconfigure, &now);
+}
+
+static void revoke(struct login *l, void *arg)
+{
+	if ((l->state == LS_READY || l->state == LS_CONFIRM) &&
+	    !strcmp(l->name, arg))
+		login_close(l, 1008, "revoked", "revoked");
+}
+
+void logins_revoke(const char *user)
+{
+	each(revoke, (void *)user);
+}
+
+static void gauge(struct login *l, void *arg)
+{
+	struct metrics_gauges *g = arg;
+
+	if (l->session && l->alg > 0 && l->alg <= SECMSG_ALG_MAX)
+		g->sessions[l->alg]++;
+}
+
+void logins_gauges(struct metrics_gauges *g)
+{
+	g->ready = L.nready;
+	g->users_online = L.users.n;
+	each(gauge, g);
 }
 
 /* ---- the transport ---- */

@@ -42,7 +42,6 @@ struct user {
 };
 
 struct login {
-	struct login *next, *prev;	/* every login */
 	struct login *unext;		/* user's ready logins */
 	struct user *user;		/* when ready */
 	void *conn;			/* the transport's, for RE.up only */
@@ -74,13 +73,12 @@ void logins_free(struct login *l);
 /* Free every login's table and user (exit). */
 void logins_exit(void);
 struct login *login_by_cid(uint64_t cid);
-/* The first of every login (iterate with ->next). */
-struct login *logins_all(void);
 /* A user with ready logins here, or NULL. */
 struct user *user_find(const char *name);
-/* Ready logins here, and users with one. */
-uint64_t logins_ready(void);
-uint64_t users_here(void);
+/* The gauges of the logins here (ready, users_online, sessions). */
+void logins_gauges(struct metrics_gauges *g);
+/* Close every login of user (bye revoked). */
+void logins_revoke(const char *user);
 
 /*
  * l (confirmed) becomes ready: joins its user (created if needed).

@@ -98,23 +98,12 @@ void router_delivery_done(struct delivery *d, bool written)
 
 void router_gauges(struct metrics_gauges *g)
 {
-	struct login *l;
-
-	g->ready = logins_ready();
-	g->users_online = users_here();
-	for (l = logins_all(); l; l = l->next)
-		if (l->session && l->alg > 0 && l->alg <= SECMSG_ALG_MAX)
-			g->sessions[l->alg]++;
+	logins_gauges(g);
 }
 
 void router_revoke(const char *user)
 {
-	struct login *l;
-
-	for (l = logins_all(); l; l = l->next)
-		if ((l->state == LS_READY || l->state == LS_CONFIRM) &&
-		    !strcmp(l->name, user))
-			login_close(l, 1008, "revoked", "revoked");
+	logins_revoke(user);
 }
 
 /* ---- frames ---- */

@@ -40,7 +40,6 @@ struct adopted {
 };
 
 static struct {
-	const struct config *cfg;
 	struct metrics *m;
 	struct lws_context *ctx;
 	struct lws_vhost *ws_vh, *metrics_vh;
@@ -280,7 +279,6 @@ int server_start(const struct config *cfg, struct metrics *m)
 		return rc;
 	}
 
-	V.cfg = cfg;
 	V.m = m;
 	conn_init(cfg, m);
 	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
