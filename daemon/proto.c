@@ -17,9 +17,16 @@
 
 #include "proto.h"
 
+/* An allocation of cJSON's failed (since proto_parse() cleared it). */
+static _Thread_local bool cjson_oom;
+
 static void *wipe_malloc(size_t n)
 {
-	return malloc(n);
+	void *p = malloc(n);
+
+	if (!p)
+		cjson_oom = true;
+	return p;
 }
 
 static void wipe_free(void *p)
@@ -322,9 +329,13 @@ int proto_parse(const char *text, size_t len, struct frame *f,
 		return fail(e, "internal", "out of memory");
 	memcpy(buf, text, len);
 	buf[len] = '\0';
+	cjson_oom = false;
 	o = cJSON_ParseWithLengthOpts(buf, len + 1, NULL, true);
 	explicit_bzero(buf, len + 1);
 	free(buf);
+	/* valid JSON it may be: the frame was not read, its id is unknown */
+	if (!o && cjson_oom)
+		return fail(e, "internal", "out of memory");
 	if (!o)
 		return fail(e, "bad_json", "frame is not valid JSON");
 	if (!cJSON_IsObject(o)) {
@@ -376,10 +387,12 @@ int proto_parse(const char *text, size_t len, struct frame *f,
 out:
 	cJSON_Delete(o);
 	if (rc) {
+		enum frame_type type = f->type;
 		bool has_id = f->has_id;
 		uint64_t id = f->id;
 
 		frame_clear(f);
+		f->type = type;
 		f->has_id = has_id;
 		f->id = id;
 	}
@@ -497,14 +510,97 @@ char *proto_ready(uint64_t session, const char *user, int alg,
 			 add_users(o, "online", online, n));
 }
 
+/*
+ * The small frames a client must get even when memory is short (errors
+ * and delivery results) are printed here, into one allocation, not
+ * through a cJSON tree (a handful of allocations each).  A text of
+ * cap - 1 bytes at most; t->len counts what it would take beyond that.
+ */
+struct jtext {
+	char *p;
+	size_t len, cap;
+};
+
+static void jt_raw(struct jtext *t, const char *s, size_t n)
+{
+	if (t->len + n < t->cap)
+		memcpy(t->p + t->len, s, n);
+	t->len += n;
+}
+
+static void jt_str(struct jtext *t, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	char esc[6] = { '\\', 'u', '0', '0' };
+
+	jt_raw(t, "\"", 1);
+	for (; *u; u++) {
+		if (*u == '"' || *u == '\\') {
+			esc[1] = (char)*u;
+			jt_raw(t, esc, 2);
+		} else if (*u < 0x20) {
+			esc[1] = 'u';
+			esc[4] = hex[*u >> 4];
+			esc[5] = hex[*u & 15];
+			jt_raw(t, esc, 6);
+		} else {
+			jt_raw(t, (const char *)u, 1);
+		}
+	}
+	jt_raw(t, "\"", 1);
+}
+
+/* "name":"value" (value NULL: nothing), after a comma */
+static void jt_member(struct jtext *t, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	jt_raw(t, ",", 1);
+	jt_str(t, name);
+	jt_raw(t, ":", 1);
+	jt_str(t, value);
+}
+
+static char *small_frame(const char *type, const uint64_t *id,
+			 const char *const members[][2], size_t n)
+{
+	struct jtext t = { NULL, 0, 0 };
+	char num[24];
+	size_t i;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (pass) {
+			t.cap = t.len + 1;
+			t.p = malloc(t.cap);
+			if (!t.p)
+				return NULL;
+			t.len = 0;
+		}
+		jt_raw(&t, "{\"type\":", 8);
+		jt_str(&t, type);
+		if (id) {
+			snprintf(num, sizeof(num), "%" PRIu64, *id);
+			jt_raw(&t, ",\"id\":", 6);
+			jt_raw(&t, num, strlen(num));
+		}
+		for (i = 0; i < n; i++)
+			jt_member(&t, members[i][0], members[i][1]);
+		jt_raw(&t, "}", 1);
+	}
+	t.p[t.len] = '\0';
+	return t.p;
+}
+
 char *proto_error(const char *code, const char *msg, bool has_id,
 		  uint64_t id)
 {
-	cJSON *o = obj("error");
+	const char *const m[][2] = {
+		{ "code", code }, { "message", msg ? msg : "" },
+	};
 
-	return finish(o, o && cJSON_AddStringToObject(o, "code", code) &&
-			 cJSON_AddStringToObject(o, "message", msg ? msg : "") &&
-			 (!has_id || add_u64(o, "id", id)));
+	return small_frame("error", has_id ? &id : NULL, m, 2);
 }
 
 char *proto_bye(const char *reason)
@@ -516,20 +612,19 @@ char *proto_bye(const char *reason)
 
 char *proto_delivered(uint64_t id)
 {
-	cJSON *o = obj("delivery");
+	const char *const m[][2] = { { "status", "delivered" } };
 
-	return finish(o, o && add_u64(o, "id", id) &&
-			 cJSON_AddStringToObject(o, "status", "delivered"));
+	return small_frame("delivery", &id, m, 1);
 }
 
 char *proto_failed(uint64_t id, const char *code, const char *msg)
 {
-	cJSON *o = obj("delivery");
+	const char *const m[][2] = {
+		{ "status", "failed" }, { "code", code },
+		{ "message", msg ? msg : "" },
+	};
 
-	return finish(o, o && add_u64(o, "id", id) &&
-			 cJSON_AddStringToObject(o, "status", "failed") &&
-			 cJSON_AddStringToObject(o, "code", code) &&
-			 cJSON_AddStringToObject(o, "message", msg ? msg : ""));
+	return small_frame("delivery", &id, m, 3);
 }
 
 /*

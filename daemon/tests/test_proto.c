@@ -243,6 +243,17 @@ static void test_builders(void)
 	ok(o && !cJSON_GetObjectItem(o, "id"), "error without id");
 	cJSON_Delete(o);
 
+	m = proto_failed(7, "internal", "a\x01" "b\\c\t");
+	ok(m && !strcmp(m, "{\"type\":\"delivery\",\"id\":7,\"status\":"
+			   "\"failed\",\"code\":\"internal\",\"message\":"
+			   "\"a\\u0001b\\\\c\\u0009\"}"),
+	   "failed: exact text, control characters and backslash escaped");
+	proto_free_text(m);
+	m = proto_delivered(0);
+	ok(m && !strcmp(m, "{\"type\":\"delivery\",\"id\":0,"
+			   "\"status\":\"delivered\"}"), "delivered: exact text");
+	proto_free_text(m);
+
 	o = parse_out(proto_delivered(42));
 	ok(o && !strcmp(str(o, "status"), "delivered") &&
 	   cJSON_GetObjectItem(o, "id")->valuedouble == 42, "delivered");
