@@ -13,6 +13,14 @@
 #include "identity.h"
 #include "noise.h"
 
+/* The sizes the uapi states as numbers, from their parts (protocol.md). */
+static_assert(SECMSG_HS_INIT_MIN == 4 + 1 + SECMSG_X25519_LEN +
+	      SECMSG_HS_TIMESTAMP_LEN + SECMSG_AEAD_TAG_LEN);
+static_assert(SECMSG_HS_INIT_MAX == SECMSG_HS_INIT_MIN + SECMSG_USER_ID_MAX - 1);
+static_assert(SECMSG_HS_RESPONSE_LEN == 12 + SECMSG_X25519_LEN +
+	      SECMSG_AEAD_TAG_LEN);
+static_assert(SECMSG_HS_CONFIRM_LEN == 12 + SECMSG_HASH_LEN);
+
 /* Everything secret or passed to a scatterlist, in one heap block. */
 struct hs_work {
 	struct secmsg_noise *n;

@@ -16,6 +16,10 @@ struct secmsg_hdr {
 } __packed;
 
 static_assert(sizeof(struct secmsg_hdr) == SECMSG_HDR_LEN);
+/* header, IV, a full pad block and the HMAC tag */
+static_assert(SECMSG_MAX_OVERHEAD == SECMSG_HDR_LEN + SECMSG_CBC_IV_LEN +
+	      SECMSG_CBC_BLOCK_LEN + SECMSG_HMAC_TAG_LEN);
+static_assert(SECMSG_MAX_MESSAGES_LIMIT == 1ULL << 48);
 
 /* Where the text of a message starts: after the header and any IV. */
 static unsigned int text_off(const struct secmsg_alg_desc *a)

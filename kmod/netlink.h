@@ -1,35 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The generic netlink family: handlers and the helpers they share. */
+/*
+ * The generic netlink family: its ops, policies and handler prototypes
+ * are generated from uapi/secmsg.yaml (netlink-gen.h); here the helpers
+ * the handlers share.
+ */
 #ifndef _SECMSG_NETLINK_H
 #define _SECMSG_NETLINK_H
 
 #include <net/genetlink.h>
 
+#include "netlink-gen.h"
 #include "session.h"
 
 int secmsg_nl_init(void);
 void secmsg_nl_exit(void);
-
-/* handlers, by file */
-int secmsg_nl_crypt(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_session_new(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_session_get(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int secmsg_nl_session_del(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_session_set(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_session_rotate(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_stats_get(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_msg(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_msg_batch(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_identity_set(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_identity_generate(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_identity_get(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_user_add(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_user_del(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_user_get(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_user_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int secmsg_nl_handshake(struct sk_buff *skb, struct genl_info *info);
-int secmsg_nl_handshake_confirm(struct sk_buff *skb, struct genl_info *info);
 
 /*
  * Shared by the session and handshake commands: the reply is allocated
@@ -42,16 +26,30 @@ int secmsg_nl_reply_session(struct genl_info *info, struct sk_buff *msg,
 int secmsg_nl_parse_policy(struct genl_info *info, struct secmsg_policy_k *p,
 			   u32 *set);
 
-extern const struct nla_policy secmsg_op_nl_policy[SECMSG_OP_A_MAX + 1];
+/*
+ * A required attribute: true when it is missing.  The extack then carries
+ * its type (NLMSGERR_ATTR_MISS_TYPE, from GENL_REQ_ATTR_CHECK) and a
+ * message naming it.
+ */
+#define SECMSG_REQ_ATTR_MISSING(info, attr) ({				\
+	bool __miss = GENL_REQ_ATTR_CHECK(info, attr);			\
+									\
+	if (__miss)							\
+		GENL_SET_ERR_MSG(info, "missing " #attr);		\
+	__miss;								\
+})
 
-/* The attribute is present, or an extack names the missing one. */
-#define SECMSG_REQUIRE(info, attr)					\
-	({								\
-		bool __ok = (info)->attrs[attr];			\
-		if (!__ok)						\
-			GENL_SET_ERR_MSG(info, "missing " #attr);	\
-		__ok;							\
-	})
+/*
+ * The same for attribute attr of the nest whose parsed attributes are tb:
+ * NLMSGERR_ATTR_MISS_NEST points at the nest.
+ */
+#define SECMSG_NEST_ATTR_MISSING(extack, nest, tb, attr) ({		\
+	bool __miss = NL_REQ_ATTR_CHECK(extack, nest, tb, attr);	\
+									\
+	if (__miss)							\
+		NL_SET_ERR_MSG_ATTR(extack, nest, "missing " #attr);	\
+	__miss;								\
+})
 
 static inline struct secmsg_net *secmsg_info_net(struct genl_info *info)
 {

@@ -13,6 +13,8 @@
 #include "netlink.h"
 #include "secmsg.h"
 
+static_assert(SECMSG_HKDF_MAX_LEN == 255 * SECMSG_HASH_LEN);
+
 struct crypt_args {
 	const struct secmsg_alg_desc *a;
 	bool enc;
@@ -26,9 +28,9 @@ static int crypt_parse(struct genl_info *info, struct crypt_args *c)
 	struct nlattr **tb = info->attrs;
 	unsigned int max;
 
-	if (!SECMSG_REQUIRE(info, SECMSG_A_ALG) ||
-	    !SECMSG_REQUIRE(info, SECMSG_A_KEY) ||
-	    !SECMSG_REQUIRE(info, SECMSG_A_DATA))
+	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_ALG) ||
+	    SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_KEY) ||
+	    SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_DATA))
 		return -EINVAL;
 	c->a = secmsg_alg(nla_get_u32(tb[SECMSG_A_ALG]));
 	c->enc = nla_get_u8(tb[SECMSG_A_CRYPT_OP]) == SECMSG_CRYPT_ENCRYPT;
@@ -132,8 +134,8 @@ static int crypt_x25519(struct genl_info *info)
 	u8 *buf;
 	int err;
 
-	if (!SECMSG_REQUIRE(info, SECMSG_A_KEY) ||
-	    !SECMSG_REQUIRE(info, SECMSG_A_DATA))
+	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_KEY) ||
+	    SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_DATA))
 		return -EINVAL;
 	if (nla_len(info->attrs[SECMSG_A_DATA]) != SECMSG_X25519_LEN) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SECMSG_A_DATA],
@@ -173,8 +175,8 @@ static int crypt_hkdf(struct genl_info *info)
 	u8 *out;
 	int err;
 
-	if (!SECMSG_REQUIRE(info, SECMSG_A_DATA) ||
-	    !SECMSG_REQUIRE(info, SECMSG_A_LENGTH))
+	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_DATA) ||
+	    SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_LENGTH))
 		return -EINVAL;
 	len = nla_get_u32(tb[SECMSG_A_LENGTH]);
 	out = kmalloc(len, GFP_KERNEL);
@@ -196,7 +198,7 @@ static int crypt_hkdf(struct genl_info *info)
 	return err;
 }
 
-int secmsg_nl_crypt(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_crypt_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct crypt_args c = {};
 	struct crypto_aead *tfm;
@@ -205,7 +207,7 @@ int secmsg_nl_crypt(struct sk_buff *skb, struct genl_info *info)
 	u8 *buf = NULL;
 	int err;
 
-	if (!SECMSG_REQUIRE(info, SECMSG_A_CRYPT_OP))
+	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_CRYPT_OP))
 		return -EINVAL;
 	switch (nla_get_u8(info->attrs[SECMSG_A_CRYPT_OP])) {
 	case SECMSG_CRYPT_X25519:

@@ -54,20 +54,21 @@ static int identity_install(struct genl_info *info, const u8 *priv)
 	return reply_attr_in(info, msg, SECMSG_A_PUBLIC_KEY, pub, sizeof(pub));
 }
 
-int secmsg_nl_identity_set(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_identity_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	if (!SECMSG_REQUIRE(info, SECMSG_A_PRIVATE_KEY))
+	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_PRIVATE_KEY))
 		return -EINVAL;
 	return identity_install(info,
 				nla_data(info->attrs[SECMSG_A_PRIVATE_KEY]));
 }
 
-int secmsg_nl_identity_generate(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_identity_generate_doit(struct sk_buff *skb,
+				     struct genl_info *info)
 {
 	return identity_install(info, NULL);
 }
 
-int secmsg_nl_identity_get(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_identity_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_identity *id = secmsg_identity_get(secmsg_info_net(info));
 	int err;
@@ -85,7 +86,7 @@ static const char *user_id_attr(struct genl_info *info)
 {
 	const char *id;
 
-	if (!SECMSG_REQUIRE(info, SECMSG_A_USER_ID))
+	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_USER_ID))
 		return NULL;
 	id = nla_data(info->attrs[SECMSG_A_USER_ID]);
 	if (!secmsg_user_id_valid(id)) {
@@ -96,14 +97,14 @@ static const char *user_id_attr(struct genl_info *info)
 	return id;
 }
 
-int secmsg_nl_user_add(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_user_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_users *u = &secmsg_info_net(info)->users;
 	const char *id = user_id_attr(info);
 	const u8 *pub;
 	int err;
 
-	if (!id || !SECMSG_REQUIRE(info, SECMSG_A_PUBLIC_KEY))
+	if (!id || SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_PUBLIC_KEY))
 		return -EINVAL;
 	pub = nla_data(info->attrs[SECMSG_A_PUBLIC_KEY]);
 	if (!secmsg_x25519_canonical(pub)) {
@@ -120,7 +121,7 @@ int secmsg_nl_user_add(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int secmsg_nl_user_del(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_user_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_users *u = &secmsg_info_net(info)->users;
 	const char *id = user_id_attr(info);
@@ -160,7 +161,7 @@ static int fill_user(struct sk_buff *skb, const struct secmsg_user *user,
 	return 0;
 }
 
-int secmsg_nl_user_get(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_user_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_users *u = &secmsg_info_net(info)->users;
 	const char *id = user_id_attr(info);
@@ -188,7 +189,7 @@ int secmsg_nl_user_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* Users are dumped in order of addition, resuming after the last sent. */
-int secmsg_nl_user_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int secmsg_nl_user_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct secmsg_users *u = &secmsg_net(sock_net(skb->sk))->users;
 	struct secmsg_user *user;
@@ -209,7 +210,7 @@ int secmsg_nl_user_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return sent ? skb->len : 0;
 }
 
-int secmsg_nl_handshake(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_handshake_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_session_params p = {};
 	struct secmsg_hs_result *res;
@@ -218,7 +219,7 @@ int secmsg_nl_handshake(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	if (!SECMSG_REQUIRE(info, SECMSG_A_HANDSHAKE))
+	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_HANDSHAKE))
 		return -EINVAL;
 	err = secmsg_nl_parse_policy(info, &p.pol, &p.pol_set);
 	if (err)
@@ -263,13 +264,14 @@ out:
 	return err;
 }
 
-int secmsg_nl_handshake_confirm(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_handshake_confirm_doit(struct sk_buff *skb,
+				     struct genl_info *info)
 {
 	struct secmsg_session *s;
 	struct sk_buff *msg;
 	int err;
 
-	if (!SECMSG_REQUIRE(info, SECMSG_A_HANDSHAKE))
+	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_HANDSHAKE))
 		return -EINVAL;
 	s = secmsg_nl_session(info);
 	if (!s)

@@ -23,7 +23,7 @@ static struct sk_buff *reply_new(struct genl_info *info, size_t size,
 	return msg;
 }
 
-int secmsg_nl_msg(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_msg_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_msg_out out = {};
 	struct secmsg_msg_in in = {};
@@ -32,16 +32,16 @@ int secmsg_nl_msg(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	if (!SECMSG_REQUIRE(info, SECMSG_A_MSG_OP) ||
-	    !SECMSG_REQUIRE(info, SECMSG_A_SESSION_ID) ||
-	    !SECMSG_REQUIRE(info, SECMSG_A_DATA))
+	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_MSG_OP) ||
+	    SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_SESSION_ID) ||
+	    SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_DATA))
 		return -EINVAL;
 	in.op = nla_get_u8(info->attrs[SECMSG_A_MSG_OP]);
 	in.id = nla_get_u64(info->attrs[SECMSG_A_SESSION_ID]);
 	in.data = nla_data(info->attrs[SECMSG_A_DATA]);
 	in.len = nla_len(info->attrs[SECMSG_A_DATA]);
 	if (in.op == SECMSG_MSG_RESEAL) {
-		if (!SECMSG_REQUIRE(info, SECMSG_A_PEER_SESSION_ID))
+		if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_PEER_SESSION_ID))
 			return -EINVAL;
 		in.peer_id = nla_get_u64(info->attrs[SECMSG_A_PEER_SESSION_ID]);
 	}
@@ -96,22 +96,19 @@ static int parse_op(struct nlattr *nest, struct secmsg_msg_in *in,
 		in->peer_id = nla_get_u64(tb[SECMSG_OP_A_PEER_SESSION_ID]);
 		return 0;
 	}
-	if (!tb[SECMSG_OP_A_MSG_OP] || !tb[SECMSG_OP_A_SESSION_ID] ||
-	    !tb[SECMSG_OP_A_DATA]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest,
-				    "op needs MSG_OP, SESSION_ID and DATA");
+	if (SECMSG_NEST_ATTR_MISSING(extack, nest, tb, SECMSG_OP_A_MSG_OP) ||
+	    SECMSG_NEST_ATTR_MISSING(extack, nest, tb,
+				     SECMSG_OP_A_SESSION_ID) ||
+	    SECMSG_NEST_ATTR_MISSING(extack, nest, tb, SECMSG_OP_A_DATA))
 		return -EINVAL;
-	}
 	in->op = nla_get_u8(tb[SECMSG_OP_A_MSG_OP]);
 	in->id = nla_get_u64(tb[SECMSG_OP_A_SESSION_ID]);
 	in->data = nla_data(tb[SECMSG_OP_A_DATA]);
 	in->len = nla_len(tb[SECMSG_OP_A_DATA]);
 	if (in->op == SECMSG_MSG_RESEAL) {
-		if (!tb[SECMSG_OP_A_PEER_SESSION_ID]) {
-			NL_SET_ERR_MSG_ATTR(extack, nest,
-					    "RESEAL needs PEER_SESSION_ID");
+		if (SECMSG_NEST_ATTR_MISSING(extack, nest, tb,
+					     SECMSG_OP_A_PEER_SESSION_ID))
 			return -EINVAL;
-		}
 		in->peer_id = nla_get_u64(tb[SECMSG_OP_A_PEER_SESSION_ID]);
 	}
 	return 0;
@@ -178,10 +175,8 @@ static int batch_size(struct genl_info *info, size_t *size,
 		}
 		*size += secmsg_msg_room(in.len) + 64;
 	}
-	if (!n) {
-		GENL_SET_ERR_MSG(info, "batch without SECMSG_A_OP");
+	if (!n && SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_OP))
 		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -240,7 +235,7 @@ static int batch_one(struct secmsg_net *sn, struct secmsg_req *r,
 	return 0;
 }
 
-int secmsg_nl_msg_batch(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_msg_batch_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_net *sn = secmsg_info_net(info);
 	struct batch_group g = { .kept = -ECANCELED };

@@ -144,17 +144,17 @@ int secmsg_nl_parse_policy(struct genl_info *info, struct secmsg_policy_k *p,
 	return 0;
 }
 
-int secmsg_nl_session_new(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_session_params p = {};
 	struct secmsg_session *s;
 	struct sk_buff *msg;
 	int err;
 
-	if (!SECMSG_REQUIRE(info, SECMSG_A_USER_ID) ||
-	    !SECMSG_REQUIRE(info, SECMSG_A_ALG) ||
-	    !SECMSG_REQUIRE(info, SECMSG_A_SECRET_C2S) ||
-	    !SECMSG_REQUIRE(info, SECMSG_A_SECRET_S2C))
+	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_USER_ID) ||
+	    SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_ALG) ||
+	    SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_SECRET_C2S) ||
+	    SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_SECRET_S2C))
 		return -EINVAL;
 	p.user_id = nla_data(info->attrs[SECMSG_A_USER_ID]);
 	if (!secmsg_user_id_valid(p.user_id)) {
@@ -206,7 +206,7 @@ int secmsg_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int secmsg_nl_session_get(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_session *s = secmsg_nl_session(info);
 	struct sk_buff *msg;
@@ -225,7 +225,8 @@ int secmsg_nl_session_get(struct sk_buff *skb, struct genl_info *info)
  * Dumps walk the id-ordered tree from just after the last id sent, so a
  * dump resumes correctly whatever was created or deleted in between.
  */
-int secmsg_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int secmsg_nl_session_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
 {
 	struct secmsg_net *sn = secmsg_net(sock_net(skb->sk));
 	u64 *last = (u64 *)&cb->args[0];
@@ -264,7 +265,7 @@ int secmsg_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return sent ? skb->len : 0;
 }
 
-int secmsg_nl_session_del(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_session *s = secmsg_nl_session(info);
 	bool gone;
@@ -280,7 +281,7 @@ int secmsg_nl_session_del(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-int secmsg_nl_session_set(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_policy_k pol = {};
 	struct secmsg_session *s;
@@ -312,7 +313,7 @@ int secmsg_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int secmsg_nl_session_rotate(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_session_rotate_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_session *s = secmsg_nl_session(info);
 	struct sk_buff *msg;
@@ -358,7 +359,7 @@ static void count_sessions(struct secmsg_net *sn, u64 *v)
 			v[by_alg[alg]] = c.by_alg[alg];
 }
 
-int secmsg_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+int secmsg_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_net *sn = secmsg_info_net(info);
 	u64 v[__SECMSG_STATS_A_MAX] = {};

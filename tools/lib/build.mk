@@ -16,7 +16,7 @@
 # Programs link with: $(LIBSECMSG_LDLIBS) (or $(LIBSECMSG_SAN_LDLIBS)).
 
 LIBSECMSG_NETLINK_SRCS := $(addprefix tools/lib/netlink/, \
-	alg.c commands.c identity.c parse.c sock.c)
+	alg.c commands.c identity.c parse.c sock.c spec-gen.c)
 LIBSECMSG_PROTOCOL_SRCS := $(addprefix tools/lib/protocol/, \
 	codec.c crypt.c handshake.c hkdf.c keyfile.c keys.c random.c \
 	replay.c wire.c)

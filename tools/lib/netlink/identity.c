@@ -3,8 +3,7 @@
  * libsecmsg netlink commands of session establishment
  * (secmsg/nl_identity.h): identity, users, handshake, and the X25519 and
  * HKDF operations of SECMSG_CMD_CRYPT.  Built on the transport and the
- * parsers of internal.h; the replies' new attributes are parsed here with a
- * spec of their own (strict lengths, as parse.c does).
+ * parsers of internal.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,33 +25,17 @@ static size_t attr_size(size_t len)
 	return (size_t)NLA_HDRLEN + NLA_ALIGN(len);
 }
 
-static const struct secmsg_nla_spec reply_spec[SECMSG_A_MAX + 1] = {
-	[SECMSG_A_SESSION_ID] = { SECMSG_NLA_U64, 0 },
-	[SECMSG_A_USER_ID] = { SECMSG_NLA_STRING, SECMSG_USER_ID_MAX + 1 },
-	[SECMSG_A_ALG] = { SECMSG_NLA_U32, 0 },
-	[SECMSG_A_DATA] = { SECMSG_NLA_BINARY, 0 },
-	[SECMSG_A_PUBLIC_KEY] = { SECMSG_NLA_BINARY, KLEN },
-	[SECMSG_A_HANDSHAKE] = { SECMSG_NLA_BINARY, 0 },
-	[SECMSG_A_LAST_HANDSHAKE] = { SECMSG_NLA_U64, 0 },
-};
-
 static int malformed(struct secmsg_nl *nl, const char *what)
 {
 	secmsg_nl_set_err(nl, "libsecmsg: malformed reply: %s", what);
 	return -EIO;
 }
 
+/* secmsg_nl_transact passes only messages with a genl header */
 static int parse_reply(struct secmsg_nl *nl, const struct nlmsghdr *h,
 		       struct nlattr **tb)
 {
-	/* secmsg_nl_transact passes only messages with a genl header */
-	int len = (int)(h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN));
-
-	return secmsg_nla_parse(tb, SECMSG_A_MAX,
-				(struct nlattr *)((char *)NLMSG_DATA(h) +
-						  GENL_HDRLEN),
-				len, reply_spec, nl->errmsg,
-				sizeof(nl->errmsg));
+	return secmsg_parse_genl(h, tb, nl->errmsg, sizeof(nl->errmsg));
 }
 
 /* A 32-byte public key attribute into out (may be NULL). */

@@ -17,6 +17,7 @@
 #include <netlink/msg.h>
 
 #include "secmsg/nl.h"
+#include "spec-gen.h"
 
 #define SECMSG_NL_ERRMSG_LEN	256
 #define SECMSG_NL_RCVBUF	(4 << 20)
@@ -115,22 +116,11 @@ int secmsg_nl_recv_event(struct secmsg_nl *nl, const struct nlmsghdr **h);
  */
 int secmsg_nl_msg_error(const struct nlmsghdr *h, char *msg, size_t size);
 
-/* parse.c: all return 0, or -EIO with a reason in err */
-enum secmsg_nla_kind {
-	SECMSG_NLA_IGNORE,	/* pad, or not expected here: skipped */
-	SECMSG_NLA_U8,
-	SECMSG_NLA_U32,
-	SECMSG_NLA_U64,
-	SECMSG_NLA_STRING,	/* NUL-terminated, at most max bytes with NUL */
-	SECMSG_NLA_BINARY,	/* at most max bytes (0: no limit) */
-	SECMSG_NLA_NEST,
-};
-
-struct secmsg_nla_spec {
-	uint8_t kind;		/* enum secmsg_nla_kind */
-	uint16_t max;
-};
-
+/*
+ * parse.c: all return 0, or -EIO with a reason in err.  The attribute
+ * tables (type, length limits, whether replies carry it) are generated
+ * from uapi/secmsg.yaml: spec-gen.h.
+ */
 int secmsg_nla_parse(struct nlattr **tb, int maxtype, struct nlattr *head,
 		     int len, const struct secmsg_nla_spec *spec, char *err,
 		     size_t errsize);

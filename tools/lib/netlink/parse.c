@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Strict parsing of secmsg.ko's replies and events.  Every attribute we
- * use is checked for its exact length (integers), its NUL (strings) or
- * its maximum (binary) before use; attributes newer than this library
- * (type above the max) and pad attributes are skipped.  Any violation is
- * -EIO with a reason in err.
+ * Strict parsing of secmsg.ko's replies and events.  Every attribute a
+ * reply may carry is checked for its exact length (integers), its NUL and
+ * maximum (strings) or its length limits (binary) before use, as the
+ * tables generated from uapi/secmsg.yaml (spec-gen.c) give them;
+ * attributes newer than this library (type above the max), pad and
+ * request-only attributes are skipped.  Any violation is -EIO with a
+ * reason in err.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,57 +18,6 @@
 #include <netlink/msg.h>
 
 #include "internal.h"
-
-#define U8	{ SECMSG_NLA_U8, 0 }
-#define U32	{ SECMSG_NLA_U32, 0 }
-#define U64	{ SECMSG_NLA_U64, 0 }
-#define NEST	{ SECMSG_NLA_NEST, 0 }
-
-static const struct secmsg_nla_spec top_spec[SECMSG_A_MAX + 1] = {
-	[SECMSG_A_SESSION_ID] = U64,
-	[SECMSG_A_USER_ID] = { SECMSG_NLA_STRING, SECMSG_USER_ID_MAX + 1 },
-	[SECMSG_A_ALG] = U32,
-	[SECMSG_A_NONCE] = { SECMSG_NLA_BINARY, SECMSG_CBC_IV_LEN },
-	[SECMSG_A_DATA] = { SECMSG_NLA_BINARY, 0 },
-	[SECMSG_A_POLICY] = NEST,
-	[SECMSG_A_FLAGS] = U32,
-	[SECMSG_A_RESULT] = NEST,
-	[SECMSG_A_EPOCH] = U32,
-	[SECMSG_A_SEQ] = U64,
-	[SECMSG_A_STATE] = U8,
-	[SECMSG_A_COUNTERS] = NEST,
-	[SECMSG_A_CREATED] = U64,
-	[SECMSG_A_LAST_USED] = U64,
-	[SECMSG_A_EXPIRES] = U64,
-	[SECMSG_A_REKEY_AT] = U64,
-	[SECMSG_A_EVENT] = U8,
-	[SECMSG_A_REASON] = U8,
-	[SECMSG_A_STATS] = NEST,
-};
-
-static const struct secmsg_nla_spec policy_spec[SECMSG_POLICY_A_MAX + 1] = {
-	[SECMSG_POLICY_A_ROTATE_INTERVAL] = U32,
-	[SECMSG_POLICY_A_MAX_MESSAGES] = U64,
-	[SECMSG_POLICY_A_TIMEOUT] = U32,
-	[SECMSG_POLICY_A_IDLE_TIMEOUT] = U32,
-	[SECMSG_POLICY_A_REKEY_GRACE] = U32,
-};
-
-static const struct secmsg_nla_spec counter_spec[SECMSG_CNT_A_MAX + 1] = {
-	[SECMSG_CNT_A_TX_MESSAGES ... SECMSG_CNT_A_STALE_EPOCH] = U64,
-};
-
-static const struct secmsg_nla_spec stats_spec[SECMSG_STATS_A_MAX + 1] = {
-	[SECMSG_STATS_A_SESSIONS ... SECMSG_STATS_A_DELETED] = U64,
-};
-
-static const struct secmsg_nla_spec result_spec[SECMSG_RESULT_A_MAX + 1] = {
-	[SECMSG_RESULT_A_COOKIE] = U64,
-	[SECMSG_RESULT_A_STATUS] = U32,
-	[SECMSG_RESULT_A_DATA] = { SECMSG_NLA_BINARY, 0 },
-	[SECMSG_RESULT_A_EPOCH] = U32,
-	[SECMSG_RESULT_A_SEQ] = U64,
-};
 
 static int bad(char *err, size_t errsize, const char *what, int type)
 {
@@ -84,20 +35,17 @@ static int check_attr(const struct nlattr *a, const struct secmsg_nla_spec *s,
 
 	switch (s->kind) {
 	case SECMSG_NLA_U8:
-		return len == 1 ? 0 : bad(err, errsize, "u8 length, attr", type);
 	case SECMSG_NLA_U32:
-		return len == 4 ? 0 :
-		       bad(err, errsize, "u32 length, attr", type);
 	case SECMSG_NLA_U64:
-		return len == 8 ? 0 :
-		       bad(err, errsize, "u64 length, attr", type);
+		return len == s->min ? 0 :
+		       bad(err, errsize, "integer length, attr", type);
 	case SECMSG_NLA_STRING:
 		str = nla_data(a);
 		if (len < 1 || str[len - 1] || (s->max && len > s->max))
 			return bad(err, errsize, "string, attr", type);
 		return 0;
 	case SECMSG_NLA_BINARY:
-		return !s->max || len <= s->max ? 0 :
+		return len >= s->min && (!s->max || len <= s->max) ? 0 :
 		       bad(err, errsize, "binary length, attr", type);
 	default:
 		return 0;
@@ -116,8 +64,12 @@ int secmsg_nla_parse(struct nlattr **tb, int maxtype, struct nlattr *head,
 		return bad(err, errsize, "attribute stream, len", len);
 	nla_for_each_attr(a, head, len, rem) {
 		type = nla_type(a);
-		/* newer attributes are skipped; a repeated one: the last */
-		if (type <= maxtype && spec[type].kind != SECMSG_NLA_IGNORE)
+		/*
+		 * newer attributes, and those no reply carries, are skipped;
+		 * a repeated one: the last
+		 */
+		if (type <= maxtype && spec[type].kind != SECMSG_NLA_IGNORE &&
+		    (spec[type].flags & SECMSG_NLA_F_REPLY))
 			tb[type] = a;
 	}
 	/* the last attribute may lack its tail padding: rem in (-4, 0] */
@@ -152,14 +104,14 @@ int secmsg_parse_genl(const struct nlmsghdr *h, struct nlattr **tb,
 	return secmsg_nla_parse(tb, SECMSG_A_MAX,
 				(struct nlattr *)((char *)NLMSG_DATA(h) +
 						  GENL_HDRLEN),
-				len, top_spec, err, errsize);
+				len, secmsg_attr_spec, err, errsize);
 }
 
 static int parse_policy(struct nlattr *nest, struct secmsg_policy *p,
 			char *err, size_t errsize)
 {
 	struct nlattr *tb[SECMSG_POLICY_A_MAX + 1];
-	int ret = parse_nested(tb, SECMSG_POLICY_A_MAX, nest, policy_spec,
+	int ret = parse_nested(tb, SECMSG_POLICY_A_MAX, nest, secmsg_policy_attr_spec,
 			       err, errsize);
 
 	if (ret)
@@ -187,7 +139,7 @@ static int parse_counters(struct nlattr *nest, struct secmsg_counters *c,
 			  char *err, size_t errsize)
 {
 	struct nlattr *tb[SECMSG_CNT_A_MAX + 1];
-	int ret = parse_nested(tb, SECMSG_CNT_A_MAX, nest, counter_spec, err,
+	int ret = parse_nested(tb, SECMSG_CNT_A_MAX, nest, secmsg_counter_attr_spec, err,
 			       errsize);
 
 	if (ret)
@@ -266,7 +218,7 @@ int secmsg_parse_stats(const struct nlmsghdr *h, struct secmsg_stats *st,
 	if (!tb[SECMSG_A_STATS])
 		return bad(err, errsize, "missing attr", SECMSG_A_STATS);
 	ret = parse_nested(sb, SECMSG_STATS_A_MAX, tb[SECMSG_A_STATS],
-			   stats_spec, err, errsize);
+			   secmsg_stats_attr_spec, err, errsize);
 	if (ret)
 		return ret;
 	for (i = 0; i <= SECMSG_STATS_A_MAX; i++)
@@ -344,7 +296,7 @@ static int parse_result(struct nlattr *nest, struct secmsg_msg_result *res,
 	uint32_t status;
 	int ret;
 
-	ret = parse_nested(tb, SECMSG_RESULT_A_MAX, nest, result_spec, err,
+	ret = parse_nested(tb, SECMSG_RESULT_A_MAX, nest, secmsg_result_attr_spec, err,
 			   errsize);
 	if (ret)
 		return ret;
