@@ -76,7 +76,19 @@ struct nl_msg *rawnl_msg(struct rawnl *r, uint8_t cmd, int flags,
 	return msg;
 }
 
-static void parse_tlvs(struct rawnl_reply *rep, void *p, int rem)
+/* The type of the request's attribute at offset off, or -1. */
+static int attr_at(const struct nlmsghdr *req, uint32_t off)
+{
+	const struct nlattr *a = (const void *)((const char *)req + off);
+
+	if (off < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    off + NLA_HDRLEN > req->nlmsg_len)
+		return -1;
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
+static void parse_tlvs(struct rawnl_reply *rep, const struct nlmsghdr *req,
+		       void *p, int rem)
 {
 	struct nlattr *a;
 	int left;
@@ -92,13 +104,23 @@ static void parse_tlvs(struct rawnl_reply *rep, void *p, int rem)
 			if (nla_len(a) >= 4)
 				rep->miss_type = (int)nla_get_u32(a);
 			break;
+		case NLMSGERR_ATTR_OFFS:
+			if (nla_len(a) >= 4)
+				rep->bad_attr_type = attr_at(req,
+							     nla_get_u32(a));
+			break;
+		case NLMSGERR_ATTR_MISS_NEST:
+			if (nla_len(a) >= 4)
+				rep->miss_nest_type = attr_at(req,
+							      nla_get_u32(a));
+			break;
 		}
 	}
 }
 
 /* Returns 1 when the datagram ended the request. */
 static int scan_datagram(struct rawnl_reply *rep, void *buf, int len,
-			 uint32_t seq, bool *ours)
+			 const struct nlmsghdr *req, bool *ours)
 {
 	struct nlmsghdr *nlh;
 	int rem = len;
@@ -106,7 +128,7 @@ static int scan_datagram(struct rawnl_reply *rep, void *buf, int len,
 	*ours = false;
 	for (nlh = buf; NLMSG_OK(nlh, (unsigned int)rem);
 	     nlh = NLMSG_NEXT(nlh, rem)) {
-		if (nlh->nlmsg_seq != seq)
+		if (nlh->nlmsg_seq != req->nlmsg_seq)
 			continue;
 		*ours = true;
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -118,7 +140,7 @@ static int scan_datagram(struct rawnl_reply *rep, void *buf, int len,
 				off += e->msg.nlmsg_len - NLMSG_HDRLEN;
 			if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
 			    nlh->nlmsg_len > NLMSG_HDRLEN + off)
-				parse_tlvs(rep, (char *)e + off,
+				parse_tlvs(rep, req, (char *)e + off,
 					   nlh->nlmsg_len - NLMSG_HDRLEN - off);
 			return 1;
 		}
@@ -128,7 +150,7 @@ static int scan_datagram(struct rawnl_reply *rep, void *buf, int len,
 			rep->err = *e;
 			if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
 			    nlh->nlmsg_len > NLMSG_HDRLEN + sizeof(int))
-				parse_tlvs(rep, e + 1, nlh->nlmsg_len -
+				parse_tlvs(rep, req, e + 1, nlh->nlmsg_len -
 					   NLMSG_HDRLEN - sizeof(int));
 			return 1;
 		}
@@ -154,15 +176,20 @@ static int append(struct rawnl_reply *rep, const void *p, size_t len)
 int rawnl_xact(struct rawnl *r, struct nl_msg *msg, struct rawnl_reply *rep)
 {
 	int fd = nl_socket_get_fd(r->sk), err, done = 0;
-	uint32_t seq;
+	struct nlmsghdr *req;
 
 	memset(rep, 0, sizeof(*rep));
-	rep->miss_type = -1;
+	rep->miss_type = rep->bad_attr_type = rep->miss_nest_type = -1;
 	err = nl_send_auto(r->sk, msg);
-	seq = nlmsg_hdr(msg)->nlmsg_seq;
+	/* kept to resolve the extack's attribute offsets */
+	req = malloc(nlmsg_hdr(msg)->nlmsg_len);
+	if (req)
+		memcpy(req, nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
-	if (err < 0)
-		return rep->err = -EIO;
+	if (err < 0 || !req) {
+		free(req);
+		return rep->err = err < 0 ? -EIO : -ENOMEM;
+	}
 	while (!done) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		struct iovec iov = { r->rbuf, r->rbuf_len };
@@ -170,17 +197,24 @@ int rawnl_xact(struct rawnl *r, struct nl_msg *msg, struct rawnl_reply *rep)
 		bool ours;
 		ssize_t n;
 
-		if (poll(&pfd, 1, RECV_TIMEOUT_MS) <= 0)
-			return rep->err = -ETIMEDOUT;
+		if (poll(&pfd, 1, RECV_TIMEOUT_MS) <= 0) {
+			err = -ETIMEDOUT;
+			break;
+		}
 		n = recvmsg(fd, &mh, 0);
-		if (n < 0)
-			return rep->err = -errno;
-		if (mh.msg_flags & MSG_TRUNC)
-			return rep->err = -EMSGSIZE;
-		done = scan_datagram(rep, r->rbuf, n, seq, &ours);
-		if (ours && append(rep, r->rbuf, n))
-			return rep->err = -ENOMEM;
+		if (n < 0 || (mh.msg_flags & MSG_TRUNC)) {
+			err = n < 0 ? -errno : -EMSGSIZE;
+			break;
+		}
+		done = scan_datagram(rep, r->rbuf, n, req, &ours);
+		if (ours && append(rep, r->rbuf, n)) {
+			err = -ENOMEM;
+			break;
+		}
 	}
+	free(req);
+	if (!done)
+		return rep->err = err;
 	if (rep->nmsgs) {
 		struct nlmsghdr *nlh = (struct nlmsghdr *)rep->buf;
 

@@ -28,6 +28,13 @@ struct rawnl_reply {
 	bool has_extack;	/* NLMSGERR_ATTR_MSG present */
 	char extack[256];
 	int miss_type;		/* NLMSGERR_ATTR_MISS_TYPE or -1 */
+	/*
+	 * The attributes of the request the extack points at: the invalid
+	 * one (NLMSGERR_ATTR_OFFS) and the nest a missing one belongs in
+	 * (NLMSGERR_ATTR_MISS_NEST); their types, or -1.
+	 */
+	int bad_attr_type;
+	int miss_nest_type;
 	uint8_t *buf;		/* concatenated datagrams */
 	size_t len;
 	int nmsgs;		/* genl messages (not acks, not DONE) */
