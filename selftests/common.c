@@ -6,6 +6,7 @@
 #include <string.h>
 #include <poll.h>
 #include <time.h>
+#include <cjson/cJSON.h>
 #include <sys/random.h>
 #include "common.h"
 #include "secmsg/codec.h"
@@ -105,6 +106,27 @@ int hex_decode(const char *hex, uint8_t **out, size_t *len)
 	*out = b;
 	*len = (size_t)got;
 	return 0;
+}
+
+struct cJSON *json_load(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	cJSON *root = NULL;
+	char *text;
+	long len;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) >= 0 &&
+	    !fseek(f, 0, SEEK_SET) && (text = malloc((size_t)len + 1))) {
+		if (fread(text, 1, (size_t)len, f) == (size_t)len) {
+			text[len] = '\0';
+			root = cJSON_Parse(text);
+		}
+		free(text);
+	}
+	fclose(f);
+	return root;
 }
 
 uint32_t get_be32(const uint8_t *p)

@@ -43,6 +43,8 @@ const char *errname(int err);		/* "EBADMSG" for 74 or -74 */
 const char *vectors_dir(void);		/* $SECMSG_VECTORS or the default */
 /* Decode hex into a malloc'ed buffer (never NULL on success). */
 int hex_decode(const char *hex, uint8_t **out, size_t *len);
+/* Parse a JSON file: the tree (cJSON_Delete it) or NULL. */
+struct cJSON *json_load(const char *path);
 uint32_t get_be32(const uint8_t *p);
 uint64_t get_be64(const uint8_t *p);
 void put_be32(uint8_t *p, uint32_t v);

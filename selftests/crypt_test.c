@@ -159,24 +159,11 @@ static void wycheproof(struct __test_metadata *_metadata,
 	struct wp_totals tot = { 0 };
 	char path[4096];
 	cJSON *root, *groups, *g;
-	FILE *f;
-	char *text;
-	long size;
 
 	snprintf(path, sizeof(path), "%s/%s", vectors_dir(), file);
-	f = fopen(path, "r");
-	if (!f)
-		TH_LOG("cannot open %s (set SECMSG_VECTORS)", path);
-	ASSERT_NE(NULL, f);
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	rewind(f);
-	text = malloc(size + 1);
-	ASSERT_EQ((size_t)size, fread(text, 1, size, f));
-	text[size] = 0;
-	fclose(f);
-	root = cJSON_Parse(text);
-	free(text);
+	root = json_load(path);
+	if (!root)
+		TH_LOG("cannot read %s (set SECMSG_VECTORS)", path);
 	ASSERT_NE(NULL, root);
 	groups = cJSON_GetObjectItem(root, "testGroups");
 	ASSERT_TRUE(cJSON_IsArray(groups));

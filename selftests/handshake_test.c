@@ -277,28 +277,9 @@ static int write_param(const char *name, long v)
 static cJSON *load_vectors(const char *name)
 {
 	char path[512];
-	cJSON *root = NULL;
-	char *text;
-	long len;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", vectors_dir(), name);
-	f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return NULL;
-	}
-	text = malloc(len + 1);
-	if (text && fread(text, 1, len, f) == (size_t)len) {
-		text[len] = 0;
-		root = cJSON_Parse(text);
-	}
-	free(text);
-	fclose(f);
-	return root;
+	return json_load(path);
 }
 
 static const char *jstr(const cJSON *o, const char *name)

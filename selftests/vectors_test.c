@@ -36,27 +36,6 @@
 #define KLEN SECMSG_X25519_LEN
 #define VECTORS_JSON "docs/vectors.json"
 
-static cJSON *load(void)
-{
-	cJSON *root = NULL;
-	char *text;
-	long len;
-	FILE *f = fopen(VECTORS_JSON, "rb");
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) > 0 &&
-	    !fseek(f, 0, SEEK_SET) && (text = malloc((size_t)len + 1))) {
-		if (fread(text, 1, (size_t)len, f) == (size_t)len) {
-			text[len] = '\0';
-			root = cJSON_Parse(text);
-		}
-		free(text);
-	}
-	fclose(f);
-	return root;
-}
-
 /* Decoded hex members, freed in teardown. */
 static uint8_t *bufs[128];
 static int nbufs;
@@ -112,7 +91,7 @@ FIXTURE_SETUP(vec)
 {
 	/* a namespace of our own: identity, users and ids are ours */
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	self->json = load();
+	self->json = json_load(VECTORS_JSON);
 	ASSERT_NE(NULL, self->json) {
 		TH_LOG("cannot read %s (run from the repository root)",
 		       VECTORS_JSON);

@@ -76,27 +76,6 @@ static uint64_t sid_of(const cJSON *o)
 	return s ? strtoull(s, NULL, 16) : 0;
 }
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *t = NULL;
-	long len;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) >= 0 &&
-	    !fseek(f, 0, SEEK_SET) && (t = malloc((size_t)len + 1))) {
-		if (fread(t, 1, (size_t)len, f) == (size_t)len) {
-			t[len] = '\0';
-		} else {
-			free(t);
-			t = NULL;
-		}
-	}
-	fclose(f);
-	return t;
-}
-
 static void test_handshake(const cJSON *hs)
 {
 	const cJSON *ts = cJSON_GetObjectItem(hs, "timestamp");

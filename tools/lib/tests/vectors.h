@@ -18,6 +18,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "secmsg/codec.h"
+
 #define VECTORS_DEFAULT	"selftests/vectors/wycheproof"
 
 /* Directory of the vectors into buf; 0 or -1. */
@@ -50,78 +52,73 @@ static inline int vectors_dir(char *buf, size_t size)
 	return 0;
 }
 
+/* A whole file as a NUL-terminated string (free it), or NULL. */
+static inline char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *t = NULL;
+	long len;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) >= 0 &&
+	    !fseek(f, 0, SEEK_SET) && (t = malloc((size_t)len + 1))) {
+		if (fread(t, 1, (size_t)len, f) == (size_t)len) {
+			t[len] = '\0';
+		} else {
+			free(t);
+			t = NULL;
+		}
+	}
+	fclose(f);
+	return t;
+}
+
 /* Parse a Wycheproof JSON file of the vectors directory, or NULL. */
 static inline cJSON *vectors_load(const char *name)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 256];
-	cJSON *json = NULL;
-	char *text = NULL;
-	long len;
-	FILE *f;
+	cJSON *json;
+	char *text;
 
 	if (vectors_dir(dir, sizeof(dir)))
 		return NULL;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f) {
-		printf("# cannot open %s (set SECMSG_VECTORS)\n", path);
+	text = read_text(path);
+	if (!text) {
+		printf("# cannot read %s (set SECMSG_VECTORS)\n", path);
 		return NULL;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET))
-		goto out;
-	text = malloc((size_t)len + 1);
-	if (!text || fread(text, 1, (size_t)len, f) != (size_t)len)
-		goto out;
-	text[len] = '\0';
 	json = cJSON_Parse(text);
 	if (!json)
 		printf("# %s: not valid JSON\n", path);
-out:
 	free(text);
-	fclose(f);
 	return json;
 }
 
-static inline int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
- * Decode hex into a new buffer (never NULL on success, even when empty).
- * Return 0 or -1.
+ * Decode hex (libsecmsg's codec) into a new buffer, never NULL on
+ * success, even when empty.  Return 0 or -1.
  */
 static inline int hex_decode(const char *hex, uint8_t **out, size_t *len)
 {
-	size_t n, i;
+	size_t n;
 	uint8_t *b;
+	long got;
 
 	if (!hex)
 		return -1;
 	n = strlen(hex);
-	if (n % 2)
-		return -1;
 	b = malloc(n / 2 + 1);
 	if (!b)
 		return -1;
-	for (i = 0; i < n / 2; i++) {
-		int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			free(b);
-			return -1;
-		}
-		b[i] = (uint8_t)(hi << 4 | lo);
+	got = secmsg_hex_decode(hex, n, b, n / 2 + 1);
+	if (got < 0) {
+		free(b);
+		return -1;
 	}
 	*out = b;
-	*len = n / 2;
+	*len = (size_t)got;
 	return 0;
 }
 
