@@ -5,6 +5,7 @@
  */
 #include <crypto/authenc.h>
 #include <linux/crypto.h>
+#include <linux/mm.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
@@ -36,9 +37,21 @@ const struct secmsg_alg_desc *secmsg_alg(u32 alg)
 	return &algs[alg];
 }
 
+/*
+ * Not zeroed: every scatterlist is initialized where it is used, iv and
+ * ad are written before they are read.  Only the aead_request (the
+ * cipher's per-request state) can hold key material: it is freed
+ * sensitive; the rest (scatterlists, the nonce, the header) is public.
+ */
 struct secmsg_req *secmsg_req_alloc(void)
 {
-	return kzalloc(sizeof(struct secmsg_req), GFP_KERNEL);
+	struct secmsg_req *r = kmalloc(sizeof(*r), GFP_KERNEL);
+
+	if (r) {
+		r->req = NULL;
+		r->req_size = 0;
+	}
+	return r;
 }
 
 void secmsg_req_free(struct secmsg_req *r)
@@ -46,7 +59,7 @@ void secmsg_req_free(struct secmsg_req *r)
 	if (!r)
 		return;
 	kfree_sensitive(r->req);
-	kfree_sensitive(r);
+	kfree(r);
 }
 
 /* The authenc key blob: rtattr(param) || mac key || enc key. */
@@ -127,26 +140,60 @@ int secmsg_req_prepare(struct secmsg_req *r, struct crypto_aead *tfm)
 	return req_get(r, tfm) ? 0 : -ENOMEM;
 }
 
-static int crypt(struct secmsg_req *r, struct crypto_aead *tfm, u8 *buf,
-		 unsigned int assoc_len, unsigned int text_len, bool enc)
+int secmsg_aead_crypt_sg(struct secmsg_req *r, struct crypto_aead *tfm,
+			 struct scatterlist *src, struct scatterlist *dst,
+			 unsigned int assoc_len, unsigned int text_len,
+			 bool enc)
 {
 	struct aead_request *req = req_get(r, tfm);
-	unsigned int total = assoc_len + text_len;
 	DECLARE_CRYPTO_WAIT(wait);
 	int err;
 
 	if (!req)
 		return -ENOMEM;
-	if (enc)
-		total += crypto_aead_authsize(tfm);
-	sg_init_one(&r->sg, buf, total);
 	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP |
 				  CRYPTO_TFM_REQ_MAY_BACKLOG,
 				  crypto_req_done, &wait);
 	aead_request_set_ad(req, assoc_len);
-	aead_request_set_crypt(req, &r->sg, &r->sg, text_len, r->iv);
+	aead_request_set_crypt(req, src, dst, text_len, r->iv);
 	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
 	return crypto_wait_req(err, &wait);
+}
+
+static int crypt(struct secmsg_req *r, struct crypto_aead *tfm, u8 *buf,
+		 unsigned int assoc_len, unsigned int text_len, bool enc)
+{
+	unsigned int total = assoc_len + text_len;
+
+	if (enc)
+		total += crypto_aead_authsize(tfm);
+	sg_init_one(&r->sg, buf, total);
+	return secmsg_aead_crypt_sg(r, tfm, &r->sg, &r->sg, assoc_len,
+				    text_len, enc);
+}
+
+int secmsg_sg_set_mem(struct scatterlist *sg, unsigned int nents,
+		      const void *p, unsigned int len)
+{
+	unsigned int n = 0, chunk;
+	const u8 *b = p;
+
+	if (!is_vmalloc_addr(p)) {
+		if (!nents)
+			return -EINVAL;
+		sg_set_buf(sg, p, len);
+		return 1;
+	}
+	while (len) {
+		chunk = min_t(unsigned int, len, PAGE_SIZE - offset_in_page(b));
+		if (n == nents)
+			return -EINVAL;
+		sg_set_page(&sg[n++], vmalloc_to_page(b), chunk,
+			    offset_in_page(b));
+		b += chunk;
+		len -= chunk;
+	}
+	return n;
 }
 
 int secmsg_aead_seal(struct secmsg_req *r, struct crypto_aead *tfm, u8 *buf,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The cipher engine: one crypto_aead per algorithm and key, keyed once,
- * and in-place seal/open of a linear buffer laid out as
- * [associated data | text | tag].
+ * The cipher engine: one crypto_aead per algorithm and key, keyed once;
+ * seal/open in place in a linear buffer laid out as
+ * [associated data | text | tag], or out of place between scatterlists
+ * of that layout (from a request's attribute into the reply's).
  */
 #ifndef _SECMSG_AEAD_H
 #define _SECMSG_AEAD_H
@@ -21,16 +22,24 @@ struct secmsg_alg_desc {
 
 const struct secmsg_alg_desc *secmsg_alg(u32 alg);
 
+/* Scatterlist entries for a message's bytes: one per page, and two more. */
+#define SECMSG_SG_MAX	(DIV_ROUND_UP(SECMSG_MAX_PLAINTEXT + \
+				      SECMSG_MAX_OVERHEAD, PAGE_SIZE) + 3)
+
 /*
  * Per-request scratch, allocated once per netlink request and reused for
  * every operation in it: the aead_request (grown on demand), its
- * scatterlist and IV.
+ * scatterlists and IV, and where an out-of-place open puts the
+ * associated data it does not need (header and IV: public).
  */
 struct secmsg_req {
 	struct aead_request *req;
 	unsigned int req_size;
 	struct scatterlist sg;
+	struct scatterlist src[SECMSG_SG_MAX];
+	struct scatterlist dst[SECMSG_SG_MAX];
 	u8 iv[SECMSG_CBC_IV_LEN];
+	u8 ad[SECMSG_HDR_LEN + SECMSG_CBC_IV_LEN];
 };
 
 struct secmsg_req *secmsg_req_alloc(void);
@@ -50,6 +59,25 @@ int secmsg_aead_seal(struct secmsg_req *r, struct crypto_aead *tfm, u8 *buf,
 /* Open buf[assoc_len, assoc_len + text_len) (tag included) in place. */
 int secmsg_aead_open(struct secmsg_req *r, struct crypto_aead *tfm, u8 *buf,
 		     unsigned int assoc_len, unsigned int text_len);
+
+/*
+ * Out of place: read assoc_len bytes of associated data and text_len of
+ * text (tag included when opening) from src, write the result (tag
+ * appended when sealing) to dst, which has the same layout: its
+ * associated data part may be written too (authenc copies it).
+ */
+int secmsg_aead_crypt_sg(struct secmsg_req *r, struct crypto_aead *tfm,
+			 struct scatterlist *src, struct scatterlist *dst,
+			 unsigned int assoc_len, unsigned int text_len,
+			 bool enc);
+/*
+ * Fill sg[0, nents) for len bytes at p: one entry for linear memory, one
+ * per page for vmalloc'ed (a large netlink request's data may be).
+ * Return the entries used, or -EINVAL when nents is too few.  The end
+ * is not marked.
+ */
+int secmsg_sg_set_mem(struct scatterlist *sg, unsigned int nents,
+		      const void *p, unsigned int len);
 
 /* PKCS#7 for the CBC algorithm. */
 static inline unsigned int secmsg_cbc_padded(unsigned int len)

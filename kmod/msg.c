@@ -27,17 +27,23 @@ static unsigned int text_off(const struct secmsg_alg_desc *a)
 	return SECMSG_HDR_LEN + (a->cbc ? a->iv_len : 0);
 }
 
-/* Shrink the skb's last attribute to len, erasing what it drops. */
+/*
+ * Shrink the skb's last attribute to len.  Of what it drops only the
+ * bytes up to written were ever written (plaintext padding): those are
+ * erased; the rest of the room was never touched.
+ */
 static void nla_shrink(struct sk_buff *skb, struct nlattr *nla,
-		       unsigned int len)
+		       unsigned int len, unsigned int written)
 {
 	unsigned int old_total = nla_total_size(nla_len(nla));
 	unsigned int new_total = nla_total_size(len);
 
-	memzero_explicit((u8 *)nla_data(nla) + len,
-			 old_total - NLA_HDRLEN - len);
+	if (written > len)
+		memzero_explicit((u8 *)nla_data(nla) + len, written - len);
 	nla->nla_len = nla_attr_size(len);
 	skb_trim(skb, skb->len - (old_total - new_total));
+	/* nla_total_size(len) may count pad bytes never written */
+	memset((u8 *)nla_data(nla) + len, 0, nla_padlen(len));
 }
 
 /* Erase and remove everything after mark. */
@@ -77,12 +83,49 @@ static struct secmsg_key *tx_key(struct secmsg_session *s, int *err)
 }
 
 /*
- * Seal the pt_len bytes at buf + text_off(k) into buf as a complete
- * message.  buf has room for the whole message.
+ * Seal out of place: the header (and IV) already in buf, the plaintext
+ * from pt, the message into buf.  twofish_cbc's last block is padded in
+ * buf, where its ciphertext goes.
+ */
+static int seal_sg(struct secmsg_req *r, struct crypto_aead *tfm,
+		   const struct secmsg_alg_desc *a, u8 *buf, unsigned int assoc,
+		   const u8 *pt, unsigned int pt_len, unsigned int text_len)
+{
+	unsigned int full = pt_len, n = 1;
+	u8 *last;
+	int m;
+
+	sg_init_table(r->src, SECMSG_SG_MAX);
+	sg_set_buf(&r->src[0], buf, assoc);
+	if (a->cbc)
+		full = round_down(pt_len, SECMSG_CBC_BLOCK_LEN);
+	if (full) {
+		m = secmsg_sg_set_mem(r->src + n, SECMSG_SG_MAX - n - 1, pt,
+				      full);
+		if (m < 0)
+			return m;
+		n += m;
+	}
+	if (a->cbc) {
+		last = buf + assoc + full;
+		memcpy(last, pt + full, pt_len - full);
+		secmsg_cbc_pad(last, pt_len - full);
+		sg_set_buf(&r->src[n++], last, SECMSG_CBC_BLOCK_LEN);
+	}
+	sg_mark_end(&r->src[n - 1]);
+	sg_init_one(r->dst, buf, assoc + text_len + a->tag_len);
+	return secmsg_aead_crypt_sg(r, tfm, r->src, r->dst, assoc, text_len,
+				    true);
+}
+
+/*
+ * Seal pt_len bytes of plaintext into buf as a complete message: from pt
+ * (out of place), or, pt NULL, from buf + text_off(k) (in place).  buf
+ * has room for the whole message.
  */
 static int seal_buf(struct secmsg_req *r, struct secmsg_session *s,
-		    struct secmsg_key *k, u8 *buf, unsigned int pt_len,
-		    struct secmsg_msg_out *out)
+		    struct secmsg_key *k, u8 *buf, const u8 *pt,
+		    unsigned int pt_len, struct secmsg_msg_out *out)
 {
 	const struct secmsg_alg_desc *a = k->desc;
 	struct secmsg_hdr *h = (struct secmsg_hdr *)buf;
@@ -109,13 +152,18 @@ static int seal_buf(struct secmsg_req *r, struct secmsg_session *s,
 	if (a->cbc) {
 		get_random_bytes(r->iv, a->iv_len);
 		memcpy(buf + SECMSG_HDR_LEN, r->iv, a->iv_len);
-		secmsg_cbc_pad(buf + text_off(a), pt_len);
 		text_len = secmsg_cbc_padded(pt_len);
 		assoc += a->iv_len;
 	} else {
 		secmsg_key_nonce(k, seq, r->iv);
 	}
-	err = secmsg_aead_seal(r, tfm, buf, assoc, text_len);
+	if (pt) {
+		err = seal_sg(r, tfm, a, buf, assoc, pt, pt_len, text_len);
+	} else {
+		if (a->cbc)
+			secmsg_cbc_pad(buf + assoc, pt_len);
+		err = secmsg_aead_seal(r, tfm, buf, assoc, text_len);
+	}
 	if (err)
 		return err;
 	out->epoch = k->epoch;
@@ -155,15 +203,47 @@ static int count_fail(struct secmsg_session *s, int err)
 }
 
 /*
- * Open the len-byte message in buf in place.  On success the plaintext
- * is at buf + *pt_off and its length is returned.
+ * Open out of place: the message at msg (header, IV, text, tag; read
+ * only) into pt (its text only); the associated data goes to r->ad.
  */
-static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
-		    u8 *buf, unsigned int len, unsigned int *pt_off,
+static int open_sg(struct secmsg_req *r, struct crypto_aead *tfm,
+		   const u8 *msg, unsigned int assoc, unsigned int text_len,
+		   u8 *pt)
+{
+	unsigned int pt_len = text_len - crypto_aead_authsize(tfm);
+	int n, m;
+
+	sg_init_table(r->src, SECMSG_SG_MAX);
+	n = secmsg_sg_set_mem(r->src, SECMSG_SG_MAX, msg, assoc + text_len);
+	if (n < 0)
+		return n;
+	sg_mark_end(&r->src[n - 1]);
+	/* an empty plaintext: nothing is written, no list ends at 0 bytes */
+	if (!pt_len)
+		return secmsg_aead_crypt_sg(r, tfm, r->src, r->src, assoc,
+					    text_len, false);
+	sg_init_table(r->dst, SECMSG_SG_MAX);
+	sg_set_buf(&r->dst[0], r->ad, assoc);
+	m = secmsg_sg_set_mem(r->dst + 1, SECMSG_SG_MAX - 1, pt, pt_len);
+	if (m < 0)
+		return m;
+	sg_mark_end(&r->dst[m]);
+	return secmsg_aead_crypt_sg(r, tfm, r->src, r->dst, assoc, text_len,
+				    false);
+}
+
+/*
+ * Open the len-byte message at msg (left as it is) into pt, which has
+ * room for its text: len less the header, IV and tag.  Return the
+ * plaintext's length; on failure no plaintext is left in pt.
+ */
+static int open_msg(struct secmsg_req *r, struct secmsg_session *s,
+		    const u8 *msg, unsigned int len, u8 *pt,
 		    struct secmsg_msg_out *out,
 		    struct netlink_ext_ack *extack)
 {
-	const struct secmsg_hdr *h = (const struct secmsg_hdr *)buf;
+	const struct secmsg_hdr *h = (const struct secmsg_hdr *)msg;
+	unsigned int written = 0;
 	const struct secmsg_alg_desc *a;
 	unsigned int assoc = SECMSG_HDR_LEN, text_len;
 	struct crypto_aead *tfm;
@@ -205,7 +285,7 @@ static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
 			err = -EINVAL;
 			goto out;
 		}
-		memcpy(r->iv, buf + SECMSG_HDR_LEN, a->iv_len);
+		memcpy(r->iv, msg + SECMSG_HDR_LEN, a->iv_len);
 		assoc += a->iv_len;
 		text_len -= a->iv_len;
 	} else {
@@ -225,15 +305,16 @@ static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
 		goto out;
 	}
 	tfm = secmsg_key_tfm(k);
+	written = text_len - a->tag_len;	/* even when it fails */
 	err = IS_ERR(tfm) ? PTR_ERR(tfm) :
-	      secmsg_aead_open(r, tfm, buf, assoc, text_len);
+	      open_sg(r, tfm, msg, assoc, text_len, pt);
 	if (err == -EBADMSG)
 		NL_SET_ERR_MSG(extack, "message authentication failed");
 	if (err)
 		goto out;
 	text_len -= a->tag_len;
 	if (a->cbc) {
-		err = secmsg_cbc_unpad(buf + assoc, text_len);
+		err = secmsg_cbc_unpad(pt, text_len);
 		if (err < 0) {
 			NL_SET_ERR_MSG(extack, "bad padding");
 			goto out;
@@ -250,7 +331,7 @@ static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
 		NL_SET_ERR_MSG(extack, "replayed message");
 		goto out;
 	}
-	*pt_off = assoc;
+	written = 0;	/* the plaintext stays */
 	out->epoch = k->epoch;
 	out->seq = seq;
 	secmsg_cnt_add(s, SECMSG_CNT_A_RX_MESSAGES, 1);
@@ -260,7 +341,25 @@ static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
 	err = text_len;
 out:
 	secmsg_key_put(k);
+	if (written)
+		memzero_explicit(pt, written);
 	return err < 0 ? count_fail(s, err) : err;
+}
+
+/*
+ * In place (RESEAL): the message in buf, its plaintext at buf + *pt_off
+ * on success.
+ */
+static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
+		    u8 *buf, unsigned int len, unsigned int *pt_off,
+		    struct secmsg_msg_out *out,
+		    struct netlink_ext_ack *extack)
+{
+	const struct secmsg_alg_desc *a = len > 1 ? secmsg_alg(buf[1]) : NULL;
+
+	/* open_msg refuses a header without a valid algorithm */
+	*pt_off = a ? text_off(a) : SECMSG_HDR_LEN;
+	return open_msg(r, s, buf, len, buf + *pt_off, out, extack);
 }
 
 /* Room for the sealed output and for opening the input in place. */
@@ -291,10 +390,10 @@ static int do_seal(struct secmsg_req *r, struct secmsg_session *s,
 		err = -EMSGSIZE;
 		goto out;
 	}
-	memcpy((u8 *)nla_data(nla) + text_off(k->desc), in->data, in->len);
-	err = seal_buf(r, s, k, nla_data(nla), in->len, out);
+	/* from the request's attribute straight into the reply's */
+	err = seal_buf(r, s, k, nla_data(nla), in->data, in->len, out);
 	if (err >= 0)
-		nla_shrink(skb, nla, err);
+		nla_shrink(skb, nla, err, err);
 out:
 	secmsg_key_put(k);
 	return err;
@@ -305,21 +404,22 @@ static int do_open(struct secmsg_req *r, struct secmsg_session *s,
 		   int attrtype, struct secmsg_msg_out *out,
 		   struct netlink_ext_ack *extack)
 {
-	unsigned int pt_off;
+	unsigned int written;
 	struct nlattr *nla;
-	u8 *buf;
 	int len;
 
+	/* room for the text: in->len is more than enough */
 	nla = reserve(skb, attrtype, in->len, extack);
 	if (!nla)
 		return -EMSGSIZE;
-	buf = nla_data(nla);
-	memcpy(buf, in->data, in->len);
-	len = open_buf(r, s, buf, in->len, &pt_off, out, extack);
+	/* from the request's attribute straight into the reply's */
+	len = open_msg(r, s, in->data, in->len, nla_data(nla), out, extack);
 	if (len < 0)
 		return len;
-	memmove(buf, buf + pt_off, len);
-	nla_shrink(skb, nla, len);
+	/* twofish_cbc's padding was decrypted too: at most a block */
+	written = in->len > SECMSG_HDR_LEN ? in->len - SECMSG_HDR_LEN : 0;
+	nla_shrink(skb, nla, len, min_t(unsigned int, written,
+					len + SECMSG_CBC_BLOCK_LEN));
 	return len;
 }
 
@@ -408,9 +508,9 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 	/* Plaintext moves to where the destination's text goes ... */
 	memmove(buf + text_off(k->desc), buf + pt_off, len);
 	/* ... and is overwritten by the seal. */
-	err = seal_buf(r, to, k, buf, len, out);
+	err = seal_buf(r, to, k, buf, NULL, len, out);
 	if (err >= 0) {
-		nla_shrink(skb, nla, err);
+		nla_shrink(skb, nla, err, in->len + SECMSG_MAX_OVERHEAD);
 		secmsg_stat_inc(to->sn, SECMSG_STATS_A_RESEALED);
 	}
 out:

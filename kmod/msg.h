@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Per-message operations.  Each writes its output as one attribute of the
- * reply skb, working in place in that attribute: no buffer is allocated
- * per message, and a RESEAL's plaintext exists only inside the attribute
- * between the open and the seal that overwrites it.
+ * reply skb, reading its input from the request's attribute: SEAL and
+ * OPEN go from one to the other out of place (separate source and
+ * destination scatterlists, no copy of the input first); RESEAL copies
+ * its input into the reply attribute and works there in place.  No
+ * buffer is allocated per message, and a RESEAL's plaintext exists only
+ * inside the attribute between the open and the seal that overwrites it.
  */
 #ifndef _SECMSG_MSG_H
 #define _SECMSG_MSG_H
