@@ -28,6 +28,7 @@ void secmsg_event(struct secmsg_session *s, u8 event, u8 reason)
 	    nla_put_string(skb, SECMSG_A_USER_ID, s->user_id) ||
 	    nla_put_u32(skb, SECMSG_A_ALG, alg) ||
 	    nla_put_u32(skb, SECMSG_A_EPOCH, epoch) ||
+	    nla_put_u32(skb, SECMSG_A_FLAGS, s->flags) ||
 	    (reason && nla_put_u8(skb, SECMSG_A_REASON, reason)))
 		goto err;
 	genlmsg_end(skb, hdr);

@@ -3,7 +3,9 @@
  * Noise KK, responder side: message 1 in, message 2 out, message 3
  * checked.  The server's ephemeral key is made in the kernel and freed
  * (kfree_sensitive) once the keys are derived; the static private key
- * never leaves its kpp transform.
+ * never leaves its kpp transform.  With SECMSG_SESSION_F_LINK the
+ * responder is this node answering a peer node: the node identity and the
+ * node registry take the place of the server identity and the users.
  */
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -28,7 +30,6 @@ struct hs_work {
 	u8 client_pub[SECMSG_X25519_LEN];
 	u8 client_eph[SECMSG_X25519_LEN];
 	u8 server_eph[SECMSG_X25519_LEN];
-	u8 dh[SECMSG_X25519_LEN];
 	u8 ts[SECMSG_HS_TIMESTAMP_LEN];
 	u8 secret[2][SECMSG_KEY_LEN];
 	u8 confirm[SECMSG_HASH_LEN];
@@ -40,16 +41,6 @@ static void hs_work_free(struct hs_work *w)
 	secmsg_noise_free(w->n);
 	secmsg_x25519_free(w->eph);
 	kfree_sensitive(w);
-}
-
-/* DH(tfm's key, pub), then MixKey(result). */
-static int mix_dh(struct hs_work *w, struct crypto_kpp *tfm, const u8 *pub)
-{
-	int err = secmsg_x25519(tfm, pub, w->dh) ?:
-		  secmsg_noise_mix_key(w->n, w->dh, SECMSG_X25519_LEN);
-
-	memzero_explicit(w->dh, sizeof(w->dh));
-	return err;
 }
 
 struct msg1 {
@@ -94,26 +85,26 @@ static int parse_msg1(const u8 *m, unsigned int len, struct msg1 *p,
  * other reason leaves the user as it was: the same message 1 may come
  * again).
  */
-static int user_key(struct secmsg_net *sn, const char *id, u8 *pub)
+static int user_key(struct secmsg_users *reg, const char *id, u8 *pub)
 {
 	struct secmsg_user *user;
 
-	mutex_lock(&sn->users.lock);
-	user = secmsg_user_find(&sn->users, id);
+	mutex_lock(&reg->lock);
+	user = secmsg_user_find(reg, id);
 	if (user)
 		memcpy(pub, user->pub, SECMSG_X25519_LEN);
-	mutex_unlock(&sn->users.lock);
+	mutex_unlock(&reg->lock);
 	return user ? 0 : -ENOENT;
 }
 
-static int user_stamp(struct secmsg_net *sn, const char *id, const u8 *pub,
+static int user_stamp(struct secmsg_users *reg, const char *id, const u8 *pub,
 		      const u8 *ts, bool record)
 {
 	struct secmsg_user *user;
 	int err = 0;
 
-	mutex_lock(&sn->users.lock);
-	user = secmsg_user_find(&sn->users, id);
+	mutex_lock(&reg->lock);
+	user = secmsg_user_find(reg, id);
 	if (!user || memcmp(user->pub, pub, SECMSG_X25519_LEN))
 		err = -ENOENT;		/* changed under us */
 	else if (memcmp(ts, user->last_ts, SECMSG_HS_TIMESTAMP_LEN) <= 0)
@@ -122,29 +113,38 @@ static int user_stamp(struct secmsg_net *sn, const char *id, const u8 *pub,
 		memcpy(user->last_ts, ts, SECMSG_HS_TIMESTAMP_LEN);
 		user->last_handshake = ktime_get_real_seconds();
 	}
-	mutex_unlock(&sn->users.lock);
+	mutex_unlock(&reg->lock);
 	return err;
 }
 
-static int stamp_err(int err, struct netlink_ext_ack *extack)
+static void unknown_peer(bool link, struct netlink_ext_ack *extack)
+{
+	if (link)
+		NL_SET_ERR_MSG(extack, "unknown node (not in the node registry)");
+	else
+		NL_SET_ERR_MSG(extack, "unknown user");
+}
+
+static int stamp_err(int err, bool link, struct netlink_ext_ack *extack)
 {
 	if (err == -EALREADY)
 		NL_SET_ERR_MSG(extack, "replayed handshake (timestamp not newer)");
 	else if (err)
-		NL_SET_ERR_MSG(extack, "unknown user");
+		unknown_peer(link, extack);
 	return err;
 }
 
 /* Message 1: client ephemeral, es, ss, timestamp. */
-static int read_msg1(struct secmsg_net *sn, struct secmsg_identity *id,
-		     struct hs_work *w, const u8 *m1, const struct msg1 *p,
+static int read_msg1(struct secmsg_users *reg, bool link,
+		     struct secmsg_identity *id, struct hs_work *w,
+		     const u8 *m1, const struct msg1 *p,
 		     struct netlink_ext_ack *extack)
 {
 	int err;
 
-	err = user_key(sn, w->user_id, w->client_pub);
+	err = user_key(reg, w->user_id, w->client_pub);
 	if (err) {
-		NL_SET_ERR_MSG(extack, "unknown user");
+		unknown_peer(link, extack);
 		return err;
 	}
 	w->n = secmsg_noise_new(w->client_pub, id->pub);
@@ -156,20 +156,22 @@ static int read_msg1(struct secmsg_net *sn, struct secmsg_identity *id,
 	if (err)
 		return err;
 	/* (no extack for ENOMEM: the errno says it) */
-	err = mix_dh(w, id->tfm, w->client_eph) ?:
-	      mix_dh(w, id->tfm, w->client_pub);
+	err = secmsg_noise_mix_dh(w->n, id->tfm, w->client_eph) ?:
+	      secmsg_noise_mix_dh(w->n, id->tfm, w->client_pub);
 	if (err == -EINVAL)
 		NL_SET_ERR_MSG(extack, "low-order or non-canonical public key");
 	if (err)
 		return err;
 	err = secmsg_noise_decrypt(w->n, p->payload, SECMSG_HS_TIMESTAMP_LEN +
 				   SECMSG_AEAD_TAG_LEN, w->ts);
-	if (err == -EBADMSG)
+	if (err == -EBADMSG && link)
+		NL_SET_ERR_MSG(extack, "handshake authentication failed (node key mismatch)");
+	else if (err == -EBADMSG)
 		NL_SET_ERR_MSG(extack, "handshake authentication failed (server or user key mismatch)");
 	if (err)
 		return err;
-	return stamp_err(user_stamp(sn, w->user_id, w->client_pub, w->ts,
-				    false), extack);
+	return stamp_err(user_stamp(reg, w->user_id, w->client_pub, w->ts,
+				    false), link, extack);
 }
 
 /* Message 2: server ephemeral, ee, se, empty payload; then split. */
@@ -192,8 +194,8 @@ static int write_msg2(struct hs_work *w, u64 session_id, u8 *m2)
 	err = secmsg_x25519(w->eph, NULL, w->server_eph) ?:
 	      secmsg_noise_mix_hash(w->n, m2, 12) ?:
 	      secmsg_noise_mix_hash(w->n, w->server_eph, SECMSG_X25519_LEN) ?:
-	      mix_dh(w, w->eph, w->client_eph) ?:
-	      mix_dh(w, w->eph, w->client_pub) ?:
+	      secmsg_noise_mix_dh(w->n, w->eph, w->client_eph) ?:
+	      secmsg_noise_mix_dh(w->n, w->eph, w->client_pub) ?:
 	      secmsg_noise_encrypt(w->n, w->ts, 0, m2 + 12 + SECMSG_X25519_LEN) ?:
 	      secmsg_noise_split(w->n, w->secret[SECMSG_DIR_C2S],
 				 w->secret[SECMSG_DIR_S2C], w->confirm);
@@ -204,11 +206,30 @@ static int write_msg2(struct hs_work *w, u64 session_id, u8 *m2)
 	return err;
 }
 
+struct secmsg_session *secmsg_handshake_session(struct secmsg_net *sn,
+						struct secmsg_session_params *p,
+						struct netlink_ext_ack *extack)
+{
+	struct secmsg_session *s;
+
+	p->secret[0] = NULL;
+	p->secret[1] = NULL;
+	s = secmsg_session_new(sn, p);
+	if (PTR_ERR_OR_ZERO(s) == -EBUSY)
+		NL_SET_ERR_MSG(extack, "too many pending handshakes (max_pending)");
+	else if (PTR_ERR_OR_ZERO(s) == -ENOSPC)
+		NL_SET_ERR_MSG(extack, "too many sessions in this namespace (max_sessions)");
+	return s;
+}
+
 int secmsg_handshake(struct secmsg_net *sn, const u8 *msg1, unsigned int len,
 		     struct secmsg_session_params *p,
 		     struct secmsg_hs_result *res,
 		     struct netlink_ext_ack *extack)
 {
+	bool link = p->flags & SECMSG_SESSION_F_LINK;
+	u8 slot = link ? SECMSG_IDENTITY_SLOT_NODE : SECMSG_IDENTITY_SLOT_SERVER;
+	struct secmsg_users *reg = secmsg_registry(sn, slot);
 	struct secmsg_identity *id;
 	struct secmsg_session *s;
 	struct hs_work *w;
@@ -222,37 +243,34 @@ int secmsg_handshake(struct secmsg_net *sn, const u8 *msg1, unsigned int len,
 	err = parse_msg1(msg1, len, &m, w->user_id, extack);
 	if (err)
 		goto out;
-	id = secmsg_identity_get(sn);
+	id = secmsg_identity_get(sn, slot);
 	if (!id) {
-		NL_SET_ERR_MSG(extack, "no server identity (secmsgctl identity generate|set)");
+		if (link)
+			NL_SET_ERR_MSG(extack, "no node identity (IDENTITY_SET or IDENTITY_GENERATE with slot node)");
+		else
+			NL_SET_ERR_MSG(extack, "no server identity (secmsgctl identity generate|set)");
 		err = -ENOKEY;
 		goto out;
 	}
-	err = read_msg1(sn, id, w, msg1, &m, extack);
+	err = read_msg1(reg, link, id, w, msg1, &m, extack);
 	secmsg_identity_put(id);
 	if (err)
 		goto out;
 
 	p->user_id = w->user_id;
 	p->alg = m.alg;
-	p->secret[0] = NULL;
-	p->secret[1] = NULL;
 	p->unpublished = true;
-	s = secmsg_session_new(sn, p);
+	s = secmsg_handshake_session(sn, p, extack);
 	if (IS_ERR(s)) {
 		err = PTR_ERR(s);
-		if (err == -EBUSY)
-			NL_SET_ERR_MSG(extack, "too many pending handshakes (max_pending)");
-		else if (err == -ENOSPC)
-			NL_SET_ERR_MSG(extack, "too many sessions in this namespace (max_sessions)");
 		goto out;
 	}
 	err = write_msg2(w, s->id, res->msg2);
 	if (err)
 		NL_SET_ERR_MSG(extack, "handshake failed");
 	else	/* last: a concurrent handshake of the user may have won */
-		err = stamp_err(user_stamp(sn, w->user_id, w->client_pub,
-					   w->ts, true), extack);
+		err = stamp_err(user_stamp(reg, w->user_id, w->client_pub,
+					   w->ts, true), link, extack);
 	if (err) {
 		secmsg_session_abort(s);
 		secmsg_session_put(s);

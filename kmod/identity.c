@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Server identity and authorized users, per namespace. */
+/* The identities (server, node) and the registries of peers, per namespace. */
 #include <linux/jhash.h>
 #include <linux/slab.h>
 
@@ -30,20 +30,22 @@ static void identity_retire(struct secmsg_identity *id)
 	queue_rcu_work(secmsg_wq, &id->free_work);
 }
 
-struct secmsg_identity *secmsg_identity_get(struct secmsg_net *sn)
+struct secmsg_identity *secmsg_identity_get(struct secmsg_net *sn, u8 slot)
 {
 	struct secmsg_identity *id;
 
 	rcu_read_lock();
-	id = rcu_dereference(sn->identity);
+	id = rcu_dereference(sn->identity[slot]);
 	if (id && !refcount_inc_not_zero(&id->ref))
 		id = NULL;
 	rcu_read_unlock();
 	return id;
 }
 
-int secmsg_identity_set(struct secmsg_net *sn, const u8 *priv, u8 *pub)
+int secmsg_identity_set(struct secmsg_net *sn, u8 slot, const char *name,
+			const u8 *priv, u8 *pub)
 {
+	struct secmsg_users *reg = secmsg_registry(sn, slot);
 	struct secmsg_identity *id, *old;
 	int err;
 
@@ -51,6 +53,8 @@ int secmsg_identity_set(struct secmsg_net *sn, const u8 *priv, u8 *pub)
 	if (!id)
 		return -ENOMEM;
 	refcount_set(&id->ref, 1);
+	if (name)
+		strscpy(id->name, name, sizeof(id->name));
 	id->tfm = secmsg_x25519_new(priv);
 	if (IS_ERR(id->tfm)) {
 		err = PTR_ERR(id->tfm);
@@ -61,10 +65,10 @@ int secmsg_identity_set(struct secmsg_net *sn, const u8 *priv, u8 *pub)
 	if (err)
 		goto err;
 	memcpy(pub, id->pub, SECMSG_X25519_LEN);
-	mutex_lock(&sn->users.lock);
-	old = rcu_replace_pointer(sn->identity, id,
-				  lockdep_is_held(&sn->users.lock));
-	mutex_unlock(&sn->users.lock);
+	mutex_lock(&reg->lock);
+	old = rcu_replace_pointer(sn->identity[slot], id,
+				  lockdep_is_held(&reg->lock));
+	mutex_unlock(&reg->lock);
 	identity_retire(old);
 	return 0;
 err:
@@ -74,7 +78,11 @@ err:
 
 void secmsg_identity_destroy(struct secmsg_net *sn)
 {
-	identity_retire(rcu_replace_pointer(sn->identity, NULL, true));
+	int slot;
+
+	for (slot = 0; slot <= SECMSG_IDENTITY_SLOT_MAX; slot++)
+		identity_retire(rcu_replace_pointer(sn->identity[slot], NULL,
+						    true));
 }
 
 static u32 name_hash(const char *id)

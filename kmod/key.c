@@ -50,15 +50,16 @@ static void key_free(struct secmsg_key *k)
 }
 
 struct secmsg_key *secmsg_key_new(u32 alg, u32 epoch, enum secmsg_dir dir,
+				  bool inbound,
 				  const u8 secret[SECMSG_KEY_LEN])
 {
 	struct secmsg_key *k;
 	int err;
 
-	k = kmem_cache_zalloc(key_cache[dir == SECMSG_DIR_C2S], GFP_KERNEL);
+	k = kmem_cache_zalloc(key_cache[inbound], GFP_KERNEL);
 	if (!k)
 		return ERR_PTR(-ENOMEM);
-	k->inbound = dir == SECMSG_DIR_C2S;
+	k->inbound = inbound;
 	if (k->inbound)
 		secmsg_replay_init(k->replay);
 	refcount_set(&k->ref, 1);

@@ -37,15 +37,18 @@ struct secmsg_key {
 	/* inbound: accepted until (jiffies) once superseded */
 	unsigned long grace_until;
 	bool inbound;
+	/* a follower's key of an epoch not reached yet (session.h) */
+	bool ahead;
 	/* inbound keys only: outbound ones are allocated without it */
 	struct secmsg_replay replay[];
 };
 
 /*
  * Derive key(e) and salt(e) from secret S(e) of direction dir and make the
- * key.  Sleeps.
+ * key; an inbound one has a replay window.  Sleeps.
  */
 struct secmsg_key *secmsg_key_new(u32 alg, u32 epoch, enum secmsg_dir dir,
+				  bool inbound,
 				  const u8 secret[SECMSG_KEY_LEN]);
 /* S(e + 1) from S(e), in place: S(e) is gone afterwards. */
 int secmsg_key_ratchet(enum secmsg_dir dir, u8 secret[SECMSG_KEY_LEN]);

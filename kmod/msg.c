@@ -147,7 +147,7 @@ static int seal_buf(struct secmsg_req *r, struct secmsg_session *s,
 	h->alg = k->alg;
 	h->reserved = 0;
 	h->epoch = cpu_to_be32(k->epoch);
-	h->session_id = cpu_to_be64(s->id);
+	h->session_id = cpu_to_be64(s->wire_id);
 	h->seq = cpu_to_be64(seq);
 	if (a->cbc) {
 		get_random_bytes(r->iv, a->iv_len);
@@ -257,13 +257,16 @@ static int open_msg(struct secmsg_req *r, struct secmsg_session *s,
 	}
 	seq = be64_to_cpu(h->seq);
 	if (h->version != SECMSG_WIRE_VERSION || h->reserved ||
-	    be64_to_cpu(h->session_id) != s->id ||
+	    be64_to_cpu(h->session_id) != s->wire_id ||
 	    seq >= SECMSG_MAX_MESSAGES_LIMIT) {
 		NL_SET_ERR_MSG(extack,
 			       "bad message header (version, reserved, session id or sequence)");
 		return count_fail(s, -EPROTO);
 	}
 	k = secmsg_session_rx(s, be32_to_cpu(h->epoch), &err);
+	if (!k && err == -EKEYREJECTED)		/* a link responder follows */
+		k = secmsg_session_ahead(s, be32_to_cpu(h->epoch), h->alg,
+					 &err);
 	if (!k) {
 		if (err == -EKEYREJECTED)
 			NL_SET_ERR_MSG(extack, "message from an epoch not reached yet");
@@ -325,6 +328,14 @@ static int open_msg(struct secmsg_req *r, struct secmsg_session *s,
 		NL_SET_ERR_MSG(extack, "message larger than SECMSG_MAX_PLAINTEXT");
 		err = -EMSGSIZE;
 		goto out;
+	}
+	if (unlikely(READ_ONCE(k->ahead))) {
+		/* authenticated: the follower moves to its epoch */
+		k = secmsg_session_follow(s, k, &err);
+		if (!k) {
+			NL_SET_ERR_MSG(extack, "message from an expired epoch");
+			goto out;
+		}
 	}
 	err = secmsg_replay_update(k->replay, seq);
 	if (err) {
@@ -526,7 +537,7 @@ static struct secmsg_session *find(struct secmsg_net *sn, u64 id,
 	if (!s) {
 		secmsg_stat_inc(sn, SECMSG_STATS_A_NO_SESSION);
 		NL_SET_ERR_MSG(extack, "no such session");
-	} else if (READ_ONCE(s->state) != SECMSG_STATE_ACTIVE) {
+	} else if (smp_load_acquire(&s->state) != SECMSG_STATE_ACTIVE) {
 		NL_SET_ERR_MSG(extack, "session is not active");
 		secmsg_session_put(s);
 		return ERR_PTR(-ENOTCONN);

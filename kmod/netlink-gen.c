@@ -47,7 +47,7 @@ const struct nla_policy secmsg_session_new_nl_policy[SECMSG_A_FLAGS + 1] = {
 	[SECMSG_A_SECRET_C2S] = NLA_POLICY_EXACT_LEN(SECMSG_KEY_LEN),
 	[SECMSG_A_SECRET_S2C] = NLA_POLICY_EXACT_LEN(SECMSG_KEY_LEN),
 	[SECMSG_A_POLICY] = NLA_POLICY_NESTED(secmsg_policy_nl_policy),
-	[SECMSG_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1),
+	[SECMSG_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x7),
 	[SECMSG_A_SESSION_ID] = { .type = NLA_U64, },
 };
 
@@ -91,39 +91,47 @@ const struct nla_policy secmsg_stats_get_nl_policy[SECMSG_A_PAD + 1] = {
 };
 
 /* SECMSG_CMD_IDENTITY_SET - do */
-const struct nla_policy secmsg_identity_set_nl_policy[SECMSG_A_PRIVATE_KEY + 1] = {
+const struct nla_policy secmsg_identity_set_nl_policy[SECMSG_A_SLOT + 1] = {
 	[SECMSG_A_PRIVATE_KEY] = NLA_POLICY_EXACT_LEN(SECMSG_X25519_LEN),
+	[SECMSG_A_SLOT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SECMSG_A_USER_ID] = { .type = NLA_NUL_STRING, .len = SECMSG_USER_ID_MAX, },
 };
 
 /* SECMSG_CMD_IDENTITY_GENERATE - do */
-const struct nla_policy secmsg_identity_generate_nl_policy[SECMSG_A_PAD + 1] = {
+const struct nla_policy secmsg_identity_generate_nl_policy[SECMSG_A_SLOT + 1] = {
+	[SECMSG_A_SLOT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SECMSG_A_USER_ID] = { .type = NLA_NUL_STRING, .len = SECMSG_USER_ID_MAX, },
 };
 
 /* SECMSG_CMD_IDENTITY_GET - do */
-const struct nla_policy secmsg_identity_get_nl_policy[SECMSG_A_PAD + 1] = {
+const struct nla_policy secmsg_identity_get_nl_policy[SECMSG_A_SLOT + 1] = {
+	[SECMSG_A_SLOT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* SECMSG_CMD_USER_ADD - do */
-const struct nla_policy secmsg_user_add_nl_policy[SECMSG_A_PUBLIC_KEY + 1] = {
+const struct nla_policy secmsg_user_add_nl_policy[SECMSG_A_SLOT + 1] = {
 	[SECMSG_A_USER_ID] = { .type = NLA_NUL_STRING, .len = SECMSG_USER_ID_MAX, },
 	[SECMSG_A_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(SECMSG_X25519_LEN),
+	[SECMSG_A_SLOT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* SECMSG_CMD_USER_DEL - do */
-const struct nla_policy secmsg_user_del_nl_policy[SECMSG_A_USER_ID + 1] = {
+const struct nla_policy secmsg_user_del_nl_policy[SECMSG_A_SLOT + 1] = {
 	[SECMSG_A_USER_ID] = { .type = NLA_NUL_STRING, .len = SECMSG_USER_ID_MAX, },
+	[SECMSG_A_SLOT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* SECMSG_CMD_USER_GET - do */
-const struct nla_policy secmsg_user_get_nl_policy[SECMSG_A_USER_ID + 1] = {
+const struct nla_policy secmsg_user_get_nl_policy[SECMSG_A_SLOT + 1] = {
 	[SECMSG_A_USER_ID] = { .type = NLA_NUL_STRING, .len = SECMSG_USER_ID_MAX, },
+	[SECMSG_A_SLOT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* SECMSG_CMD_HANDSHAKE - do */
 const struct nla_policy secmsg_handshake_nl_policy[SECMSG_A_HANDSHAKE + 1] = {
 	[SECMSG_A_HANDSHAKE] = { .type = NLA_BINARY, .len = 256, },
 	[SECMSG_A_POLICY] = NLA_POLICY_NESTED(secmsg_policy_nl_policy),
-	[SECMSG_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1),
+	[SECMSG_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x7),
 };
 
 /* SECMSG_CMD_HANDSHAKE_CONFIRM - do */
@@ -132,8 +140,22 @@ const struct nla_policy secmsg_handshake_confirm_nl_policy[SECMSG_A_HANDSHAKE + 
 	[SECMSG_A_HANDSHAKE] = { .type = NLA_BINARY, .len = 256, },
 };
 
+/* SECMSG_CMD_LINK_INIT - do */
+const struct nla_policy secmsg_link_init_nl_policy[SECMSG_A_FLAGS + 1] = {
+	[SECMSG_A_USER_ID] = { .type = NLA_NUL_STRING, .len = SECMSG_USER_ID_MAX, },
+	[SECMSG_A_ALG] = NLA_POLICY_RANGE(NLA_U32, 1, 3),
+	[SECMSG_A_POLICY] = NLA_POLICY_NESTED(secmsg_policy_nl_policy),
+	[SECMSG_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x7),
+};
+
+/* SECMSG_CMD_LINK_FINISH - do */
+const struct nla_policy secmsg_link_finish_nl_policy[SECMSG_A_HANDSHAKE + 1] = {
+	[SECMSG_A_SESSION_ID] = { .type = NLA_U64, },
+	[SECMSG_A_HANDSHAKE] = { .type = NLA_BINARY, .len = 256, },
+};
+
 /* Ops table for secmsg */
-const struct genl_ops secmsg_nl_ops[17] = {
+const struct genl_ops secmsg_nl_ops[19] = {
 	{
 		.cmd		= SECMSG_CMD_CRYPT,
 		.doit		= secmsg_nl_crypt_doit,
@@ -202,35 +224,35 @@ const struct genl_ops secmsg_nl_ops[17] = {
 		.cmd		= SECMSG_CMD_IDENTITY_SET,
 		.doit		= secmsg_nl_identity_set_doit,
 		.policy		= secmsg_identity_set_nl_policy,
-		.maxattr	= SECMSG_A_PRIVATE_KEY,
+		.maxattr	= SECMSG_A_SLOT,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd		= SECMSG_CMD_IDENTITY_GENERATE,
 		.doit		= secmsg_nl_identity_generate_doit,
 		.policy		= secmsg_identity_generate_nl_policy,
-		.maxattr	= SECMSG_A_PAD,
+		.maxattr	= SECMSG_A_SLOT,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd		= SECMSG_CMD_IDENTITY_GET,
 		.doit		= secmsg_nl_identity_get_doit,
 		.policy		= secmsg_identity_get_nl_policy,
-		.maxattr	= SECMSG_A_PAD,
+		.maxattr	= SECMSG_A_SLOT,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd		= SECMSG_CMD_USER_ADD,
 		.doit		= secmsg_nl_user_add_doit,
 		.policy		= secmsg_user_add_nl_policy,
-		.maxattr	= SECMSG_A_PUBLIC_KEY,
+		.maxattr	= SECMSG_A_SLOT,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd		= SECMSG_CMD_USER_DEL,
 		.doit		= secmsg_nl_user_del_doit,
 		.policy		= secmsg_user_del_nl_policy,
-		.maxattr	= SECMSG_A_USER_ID,
+		.maxattr	= SECMSG_A_SLOT,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -238,7 +260,7 @@ const struct genl_ops secmsg_nl_ops[17] = {
 		.doit		= secmsg_nl_user_get_doit,
 		.dumpit		= secmsg_nl_user_get_dumpit,
 		.policy		= secmsg_user_get_nl_policy,
-		.maxattr	= SECMSG_A_USER_ID,
+		.maxattr	= SECMSG_A_SLOT,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -252,6 +274,20 @@ const struct genl_ops secmsg_nl_ops[17] = {
 		.cmd		= SECMSG_CMD_HANDSHAKE_CONFIRM,
 		.doit		= secmsg_nl_handshake_confirm_doit,
 		.policy		= secmsg_handshake_confirm_nl_policy,
+		.maxattr	= SECMSG_A_HANDSHAKE,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= SECMSG_CMD_LINK_INIT,
+		.doit		= secmsg_nl_link_init_doit,
+		.policy		= secmsg_link_init_nl_policy,
+		.maxattr	= SECMSG_A_FLAGS,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= SECMSG_CMD_LINK_FINISH,
+		.doit		= secmsg_nl_link_finish_doit,
+		.policy		= secmsg_link_finish_nl_policy,
 		.maxattr	= SECMSG_A_HANDSHAKE,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},

@@ -33,24 +33,28 @@ extern const struct nla_policy secmsg_msg_batch_nl_policy[SECMSG_A_OP + 1];
 
 extern const struct nla_policy secmsg_stats_get_nl_policy[SECMSG_A_PAD + 1];
 
-extern const struct nla_policy secmsg_identity_set_nl_policy[SECMSG_A_PRIVATE_KEY + 1];
+extern const struct nla_policy secmsg_identity_set_nl_policy[SECMSG_A_SLOT + 1];
 
-extern const struct nla_policy secmsg_identity_generate_nl_policy[SECMSG_A_PAD + 1];
+extern const struct nla_policy secmsg_identity_generate_nl_policy[SECMSG_A_SLOT + 1];
 
-extern const struct nla_policy secmsg_identity_get_nl_policy[SECMSG_A_PAD + 1];
+extern const struct nla_policy secmsg_identity_get_nl_policy[SECMSG_A_SLOT + 1];
 
-extern const struct nla_policy secmsg_user_add_nl_policy[SECMSG_A_PUBLIC_KEY + 1];
+extern const struct nla_policy secmsg_user_add_nl_policy[SECMSG_A_SLOT + 1];
 
-extern const struct nla_policy secmsg_user_del_nl_policy[SECMSG_A_USER_ID + 1];
+extern const struct nla_policy secmsg_user_del_nl_policy[SECMSG_A_SLOT + 1];
 
-extern const struct nla_policy secmsg_user_get_nl_policy[SECMSG_A_USER_ID + 1];
+extern const struct nla_policy secmsg_user_get_nl_policy[SECMSG_A_SLOT + 1];
 
 extern const struct nla_policy secmsg_handshake_nl_policy[SECMSG_A_HANDSHAKE + 1];
 
 extern const struct nla_policy secmsg_handshake_confirm_nl_policy[SECMSG_A_HANDSHAKE + 1];
 
+extern const struct nla_policy secmsg_link_init_nl_policy[SECMSG_A_FLAGS + 1];
+
+extern const struct nla_policy secmsg_link_finish_nl_policy[SECMSG_A_HANDSHAKE + 1];
+
 /* Ops table for secmsg */
-extern const struct genl_ops secmsg_nl_ops[17];
+extern const struct genl_ops secmsg_nl_ops[19];
 
 int secmsg_nl_crypt_doit(struct sk_buff *skb, struct genl_info *info);
 int secmsg_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info);
@@ -74,6 +78,8 @@ int secmsg_nl_user_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int secmsg_nl_handshake_doit(struct sk_buff *skb, struct genl_info *info);
 int secmsg_nl_handshake_confirm_doit(struct sk_buff *skb,
 				     struct genl_info *info);
+int secmsg_nl_link_init_doit(struct sk_buff *skb, struct genl_info *info);
+int secmsg_nl_link_finish_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	SECMSG_NLGRP_EVENTS,

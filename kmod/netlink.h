@@ -23,6 +23,30 @@ void secmsg_nl_exit(void);
 struct sk_buff *secmsg_nl_session_msg(void);
 int secmsg_nl_reply_session(struct genl_info *info, struct sk_buff *msg,
 			    struct secmsg_session *s);
+/* The same into msg (consumed), and SECMSG_A_HANDSHAKE hs (LINK_FINISH). */
+int secmsg_nl_reply_session_hs(struct genl_info *info, struct sk_buff *msg,
+			       struct secmsg_session *s, const u8 *hs,
+			       unsigned int hs_len);
+/*
+ * The reply of HANDSHAKE and LINK_INIT into msg (allocated before the
+ * session was made; consumed): the pending session s (id, user id, alg)
+ * and the handshake message hs for the peer.  On failure s is deleted:
+ * nobody can answer a message nobody got.
+ */
+int secmsg_nl_reply_pending(struct genl_info *info, struct sk_buff *msg,
+			    struct secmsg_session *s, u32 alg, const u8 *hs,
+			    unsigned int len);
+/*
+ * The session of a command that takes SECMSG_A_SESSION_ID and
+ * SECMSG_A_HANDSHAKE (HANDSHAKE_CONFIRM, LINK_FINISH), referenced; or NULL,
+ * *err and an extack.
+ */
+struct secmsg_session *secmsg_nl_session_hs(struct genl_info *info, int *err);
+/* A link responder's policy has no rotation limits: EINVAL and extack. */
+int secmsg_nl_follower_policy(struct genl_info *info,
+			      const struct secmsg_policy_k *p, u32 set);
+/* A valid SECMSG_A_USER_ID, or NULL and an extack. */
+const char *secmsg_nl_user_id(struct genl_info *info);
 int secmsg_nl_parse_policy(struct genl_info *info, struct secmsg_policy_k *p,
 			   u32 *set);
 

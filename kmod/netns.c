@@ -14,6 +14,7 @@ static int __net_init secmsg_net_init(struct net *net)
 	struct secmsg_net *sn = secmsg_net(net);
 	sn->net = net;
 	secmsg_users_init(&sn->users);
+	secmsg_users_init(&sn->nodes);
 	return secmsg_sessions_init(sn);
 }
 
@@ -24,6 +25,7 @@ static void __net_exit secmsg_net_exit(struct net *net)
 	secmsg_sessions_destroy(sn);
 	secmsg_identity_destroy(sn);
 	secmsg_users_destroy(&sn->users);
+	secmsg_users_destroy(&sn->nodes);
 }
 
 static struct pernet_operations secmsg_net_ops = {

@@ -33,9 +33,13 @@ struct secmsg_net {
 	unsigned int n_pending;		/* sessions awaiting confirmation */
 	/* sessions by current algorithm (enum secmsg_alg) */
 	unsigned int n_alg[SECMSG_ALG_MAX + 1];
-	struct secmsg_identity __rcu *identity;
-	/* users.lock also serialises identity changes */
-	struct secmsg_users users;
+	/* by enum secmsg_identity_slot; changed under that slot's registry's
+	 * lock (secmsg_registry) */
+	struct secmsg_identity __rcu *identity[SECMSG_IDENTITY_SLOT_MAX + 1];
+	struct secmsg_users users;	/* clients, pinned by user id */
+	struct secmsg_users nodes;	/* peer nodes, pinned by node name */
+	/* the newest message 1 timestamp this node sent; under nodes.lock */
+	u8 link_ts[SECMSG_HS_TIMESTAMP_LEN];
 	/* sessions whose deadline came, for due_work (timers.c) */
 	struct llist_head due;
 	struct work_struct due_work;
@@ -45,6 +49,13 @@ struct secmsg_net {
 };
 
 extern unsigned int secmsg_net_id;
+
+/* The registry that pins the peers of an identity slot. */
+static inline struct secmsg_users *secmsg_registry(struct secmsg_net *sn,
+						   u8 slot)
+{
+	return slot == SECMSG_IDENTITY_SLOT_NODE ? &sn->nodes : &sn->users;
+}
 
 static inline struct secmsg_net *secmsg_net(const struct net *net)
 {

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Identity, user and handshake commands. */
+/*
+ * Identity, user and handshake commands.  The identity and user commands
+ * take an optional SECMSG_A_SLOT: the server identity and the users
+ * (default), or the node identity and the node registry.
+ */
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -8,15 +12,25 @@
 #include "netlink.h"
 #include "secmsg.h"
 
-/* Send msg (allocated for it) with one attribute; msg is consumed. */
-static int reply_attr_in(struct genl_info *info, struct sk_buff *msg,
-			 int type, const void *data, unsigned int len)
+/* SECMSG_A_SLOT (in range: the policy checked), the server's by default. */
+static u8 slot_attr(struct nlattr **attrs)
 {
-	void *hdr;
+	return attrs[SECMSG_A_SLOT] ? nla_get_u8(attrs[SECMSG_A_SLOT]) :
+				      SECMSG_IDENTITY_SLOT_SERVER;
+}
 
-	hdr = genlmsg_put_reply(msg, info, &secmsg_family, 0,
-				info->genlhdr->cmd);
-	if (!hdr || nla_put(msg, type, len, data)) {
+/*
+ * The reply of the identity commands into msg (allocated for it, before
+ * anything changed; consumed): the public key, and a node's name.
+ */
+static int identity_reply(struct genl_info *info, struct sk_buff *msg,
+			  const u8 *pub, const char *name)
+{
+	void *hdr = genlmsg_put_reply(msg, info, &secmsg_family, 0,
+				      info->genlhdr->cmd);
+
+	if (!hdr || nla_put(msg, SECMSG_A_PUBLIC_KEY, SECMSG_X25519_LEN, pub) ||
+	    (name[0] && nla_put_string(msg, SECMSG_A_USER_ID, name))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -24,34 +38,49 @@ static int reply_attr_in(struct genl_info *info, struct sk_buff *msg,
 	return genlmsg_reply(msg, info);
 }
 
-/* A reply carrying one attribute. */
-static int reply_attr(struct genl_info *info, int type, const void *data,
-		      unsigned int len)
+static struct sk_buff *identity_msg(void)
 {
-	struct sk_buff *msg = genlmsg_new(nla_total_size(len), GFP_KERNEL);
+	return genlmsg_new(nla_total_size(SECMSG_X25519_LEN) +
+			   nla_total_size(SECMSG_USER_ID_MAX + 1), GFP_KERNEL);
+}
 
-	if (!msg)
-		return -ENOMEM;
-	return reply_attr_in(info, msg, type, data, len);
+/*
+ * The node slot's identity has a name, the local node name that message 1
+ * of LINK_INIT carries: SECMSG_A_USER_ID, required there and refused for
+ * the server slot.  NULL for the server slot, or an ERR_PTR.
+ */
+static const char *identity_name(struct genl_info *info, u8 slot)
+{
+	if (slot == SECMSG_IDENTITY_SLOT_SERVER) {
+		if (!info->attrs[SECMSG_A_USER_ID])
+			return NULL;
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SECMSG_A_USER_ID],
+				    "the server identity has no name (a user id names the node identity, slot node)");
+		return ERR_PTR(-EINVAL);
+	}
+	return secmsg_nl_user_id(info) ?: ERR_PTR(-EINVAL);
 }
 
 static int identity_install(struct genl_info *info, const u8 *priv)
 {
-	u8 pub[SECMSG_X25519_LEN];
+	u8 slot = slot_attr(info->attrs), pub[SECMSG_X25519_LEN];
+	const char *name = identity_name(info, slot);
 	struct sk_buff *msg;
 	int err;
 
+	if (IS_ERR(name))
+		return PTR_ERR(name);
 	/* before the identity changes: a failed reply must change nothing */
-	msg = genlmsg_new(nla_total_size(sizeof(pub)), GFP_KERNEL);
+	msg = identity_msg();
 	if (!msg)
 		return -ENOMEM;
-	err = secmsg_identity_set(secmsg_info_net(info), priv, pub);
+	err = secmsg_identity_set(secmsg_info_net(info), slot, name, priv, pub);
 	if (err) {
 		GENL_SET_ERR_MSG(info, "cannot install the identity key");
 		nlmsg_free(msg);
 		return err;
 	}
-	return reply_attr_in(info, msg, SECMSG_A_PUBLIC_KEY, pub, sizeof(pub));
+	return identity_reply(info, msg, pub, name ?: "");
 }
 
 int secmsg_nl_identity_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -70,19 +99,29 @@ int secmsg_nl_identity_generate_doit(struct sk_buff *skb,
 
 int secmsg_nl_identity_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct secmsg_identity *id = secmsg_identity_get(secmsg_info_net(info));
+	u8 slot = slot_attr(info->attrs);
+	struct secmsg_identity *id;
+	struct sk_buff *msg;
 	int err;
 
+	msg = identity_msg();
+	if (!msg)
+		return -ENOMEM;
+	id = secmsg_identity_get(secmsg_info_net(info), slot);
 	if (!id) {
-		GENL_SET_ERR_MSG(info, "no server identity");
+		if (slot == SECMSG_IDENTITY_SLOT_NODE)
+			GENL_SET_ERR_MSG(info, "no node identity");
+		else
+			GENL_SET_ERR_MSG(info, "no server identity");
+		nlmsg_free(msg);
 		return -ENOKEY;
 	}
-	err = reply_attr(info, SECMSG_A_PUBLIC_KEY, id->pub, sizeof(id->pub));
+	err = identity_reply(info, msg, id->pub, id->name);
 	secmsg_identity_put(id);
 	return err;
 }
 
-static const char *user_id_attr(struct genl_info *info)
+const char *secmsg_nl_user_id(struct genl_info *info)
 {
 	const char *id;
 
@@ -97,10 +136,19 @@ static const char *user_id_attr(struct genl_info *info)
 	return id;
 }
 
+static void no_such_user(struct genl_info *info, u8 slot)
+{
+	if (slot == SECMSG_IDENTITY_SLOT_NODE)
+		GENL_SET_ERR_MSG(info, "no such node");
+	else
+		GENL_SET_ERR_MSG(info, "no such user");
+}
+
 int secmsg_nl_user_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct secmsg_users *u = &secmsg_info_net(info)->users;
-	const char *id = user_id_attr(info);
+	u8 slot = slot_attr(info->attrs);
+	struct secmsg_users *u = secmsg_registry(secmsg_info_net(info), slot);
+	const char *id = secmsg_nl_user_id(info);
 	const u8 *pub;
 	int err;
 
@@ -116,15 +164,18 @@ int secmsg_nl_user_add_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&u->lock);
 	err = secmsg_user_add(u, id, pub);
 	mutex_unlock(&u->lock);
-	if (err == -EEXIST)
+	if (err == -EEXIST && slot == SECMSG_IDENTITY_SLOT_NODE)
+		GENL_SET_ERR_MSG(info, "node exists (delete it first)");
+	else if (err == -EEXIST)
 		GENL_SET_ERR_MSG(info, "user exists (delete it first)");
 	return err;
 }
 
 int secmsg_nl_user_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct secmsg_users *u = &secmsg_info_net(info)->users;
-	const char *id = user_id_attr(info);
+	u8 slot = slot_attr(info->attrs);
+	struct secmsg_users *u = secmsg_registry(secmsg_info_net(info), slot);
+	const char *id = secmsg_nl_user_id(info);
 	struct secmsg_user *user;
 
 	if (!id)
@@ -135,7 +186,7 @@ int secmsg_nl_user_del_doit(struct sk_buff *skb, struct genl_info *info)
 		secmsg_user_del(u, user);
 	mutex_unlock(&u->lock);
 	if (!user) {
-		GENL_SET_ERR_MSG(info, "no such user");
+		no_such_user(info, slot);
 		return -ENOENT;
 	}
 	return 0;
@@ -163,8 +214,9 @@ static int fill_user(struct sk_buff *skb, const struct secmsg_user *user,
 
 int secmsg_nl_user_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct secmsg_users *u = &secmsg_info_net(info)->users;
-	const char *id = user_id_attr(info);
+	u8 slot = slot_attr(info->attrs);
+	struct secmsg_users *u = secmsg_registry(secmsg_info_net(info), slot);
+	const char *id = secmsg_nl_user_id(info);
 	struct secmsg_user *user;
 	struct sk_buff *msg;
 	int err = -ENOENT;
@@ -181,7 +233,7 @@ int secmsg_nl_user_get_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&u->lock);
 	if (err) {
 		if (err == -ENOENT)
-			GENL_SET_ERR_MSG(info, "no such user");
+			no_such_user(info, slot);
 		nlmsg_free(msg);
 		return err;
 	}
@@ -191,7 +243,9 @@ int secmsg_nl_user_get_doit(struct sk_buff *skb, struct genl_info *info)
 /* Users are dumped in order of addition, resuming after the last sent. */
 int secmsg_nl_user_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct secmsg_users *u = &secmsg_net(sock_net(skb->sk))->users;
+	u8 slot = slot_attr(genl_dumpit_info(cb)->attrs);
+	struct secmsg_users *u = secmsg_registry(secmsg_net(sock_net(skb->sk)),
+						 slot);
 	struct secmsg_user *user;
 	u64 *last = (u64 *)&cb->args[0];
 	int sent = 0;
@@ -210,13 +264,35 @@ int secmsg_nl_user_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return sent ? skb->len : 0;
 }
 
+int secmsg_nl_reply_pending(struct genl_info *info, struct sk_buff *msg,
+			    struct secmsg_session *s, u32 alg, const u8 *hs,
+			    unsigned int len)
+{
+	void *hdr = genlmsg_put_reply(msg, info, &secmsg_family, 0,
+				      info->genlhdr->cmd);
+	int err;
+
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, SECMSG_A_SESSION_ID, s->id, SECMSG_A_PAD) ||
+	    nla_put_string(msg, SECMSG_A_USER_ID, s->user_id) ||
+	    nla_put_u32(msg, SECMSG_A_ALG, alg) ||
+	    nla_put(msg, SECMSG_A_HANDSHAKE, len, hs)) {
+		nlmsg_free(msg);
+		err = -EMSGSIZE;
+	} else {
+		genlmsg_end(msg, hdr);
+		err = genlmsg_reply(msg, info);
+	}
+	if (err)
+		secmsg_session_delete(s, SECMSG_REASON_HANDSHAKE);
+	return err;
+}
+
 int secmsg_nl_handshake_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_session_params p = {};
 	struct secmsg_hs_result *res;
-	struct secmsg_session *s;
-	struct sk_buff *msg = NULL;
-	void *hdr;
+	struct sk_buff *msg;
 	int err;
 
 	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_HANDSHAKE))
@@ -226,10 +302,20 @@ int secmsg_nl_handshake_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	if (info->attrs[SECMSG_A_FLAGS])
 		p.flags = nla_get_u32(info->attrs[SECMSG_A_FLAGS]);
+	if (p.flags & SECMSG_SESSION_F_INITIATOR) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SECMSG_A_FLAGS],
+				    "the responder makes no initiator session (LINK_INIT does)");
+		return -EINVAL;
+	}
+	if (p.flags & SECMSG_SESSION_F_LINK) {
+		err = secmsg_nl_follower_policy(info, &p.pol, p.pol_set);
+		if (err)
+			return err;
+	}
 	p.owner_portid = info->snd_portid;
 	/* allocated first: a failed allocation must leave nothing done */
 	res = kzalloc(sizeof(*res), GFP_KERNEL);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = secmsg_nl_session_msg();
 	err = -ENOMEM;
 	if (!res || !msg)
 		goto out;
@@ -239,29 +325,27 @@ int secmsg_nl_handshake_doit(struct sk_buff *skb, struct genl_info *info)
 			       info->extack);
 	if (err)
 		goto out;
-	s = res->session;
-	hdr = genlmsg_put_reply(msg, info, &secmsg_family, 0,
-				SECMSG_CMD_HANDSHAKE);
-	err = -EMSGSIZE;
-	if (!hdr ||
-	    nla_put_u64_64bit(msg, SECMSG_A_SESSION_ID, s->id, SECMSG_A_PAD) ||
-	    nla_put_string(msg, SECMSG_A_USER_ID, s->user_id) ||
-	    nla_put_u32(msg, SECMSG_A_ALG, p.alg) ||
-	    nla_put(msg, SECMSG_A_HANDSHAKE, sizeof(res->msg2), res->msg2))
-		goto out_del;
-	genlmsg_end(msg, hdr);
-	err = genlmsg_reply(msg, info);
+	err = secmsg_nl_reply_pending(info, msg, res->session, p.alg,
+				      res->msg2, sizeof(res->msg2));
 	msg = NULL;
-	if (!err)
-		goto out_put;
-out_del:
-	secmsg_session_delete(s, SECMSG_REASON_HANDSHAKE);
-out_put:
-	secmsg_session_put(s);
+	secmsg_session_put(res->session);
 out:
 	nlmsg_free(msg);
 	kfree_sensitive(res);
 	return err;
+}
+
+struct secmsg_session *secmsg_nl_session_hs(struct genl_info *info, int *err)
+{
+	struct secmsg_session *s;
+
+	*err = -EINVAL;
+	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_HANDSHAKE))
+		return NULL;
+	s = secmsg_nl_session(info);
+	if (!s && info->attrs[SECMSG_A_SESSION_ID])
+		*err = -ENOENT;
+	return s;
 }
 
 int secmsg_nl_handshake_confirm_doit(struct sk_buff *skb,
@@ -271,11 +355,9 @@ int secmsg_nl_handshake_confirm_doit(struct sk_buff *skb,
 	struct sk_buff *msg;
 	int err;
 
-	if (SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_HANDSHAKE))
-		return -EINVAL;
-	s = secmsg_nl_session(info);
+	s = secmsg_nl_session_hs(info, &err);
 	if (!s)
-		return info->attrs[SECMSG_A_SESSION_ID] ? -ENOENT : -EINVAL;
+		return err;
 	msg = secmsg_nl_session_msg();
 	if (!msg) {
 		secmsg_session_put(s);

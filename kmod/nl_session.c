@@ -45,18 +45,14 @@ static int fill_counters(struct sk_buff *skb, struct secmsg_session *s)
 	return 0;
 }
 
-static int fill_session(struct sk_buff *skb, struct secmsg_session *s,
-			u32 portid, u32 seq, int flags, u8 cmd)
+/* The session's attributes (SESSION_GET's reply, without its header). */
+static int put_session(struct sk_buff *skb, struct secmsg_session *s)
 {
 	u64 expires = secmsg_session_expires(s);
 	u64 rekey_at = secmsg_session_rekey_at(s);
 	u64 off = secmsg_unix_offset();
 	u32 alg, epoch;
-	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &secmsg_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
 	secmsg_session_alg(s, &alg, &epoch);
 	if (put_u64(skb, SECMSG_A_SESSION_ID, s->id, SECMSG_A_PAD) ||
 	    nla_put_string(skb, SECMSG_A_USER_ID, s->user_id) ||
@@ -72,7 +68,19 @@ static int fill_session(struct sk_buff *skb, struct secmsg_session *s,
 	    (expires && put_u64(skb, SECMSG_A_EXPIRES,
 				secmsg_to_unix(expires, off), SECMSG_A_PAD)) ||
 	    (rekey_at && put_u64(skb, SECMSG_A_REKEY_AT,
-				 secmsg_to_unix(rekey_at, off), SECMSG_A_PAD))) {
+				 secmsg_to_unix(rekey_at, off), SECMSG_A_PAD)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int fill_session(struct sk_buff *skb, struct secmsg_session *s,
+			u32 portid, u32 seq, int flags, u8 cmd)
+{
+	void *hdr = genlmsg_put(skb, portid, seq, &secmsg_family, flags, cmd);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (put_session(skb, s)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -97,6 +105,45 @@ int secmsg_nl_reply_session(struct genl_info *info, struct sk_buff *msg,
 		return err;
 	}
 	return genlmsg_reply(msg, info);
+}
+
+int secmsg_nl_reply_session_hs(struct genl_info *info, struct sk_buff *msg,
+			       struct secmsg_session *s, const u8 *hs,
+			       unsigned int hs_len)
+{
+	void *hdr = genlmsg_put_reply(msg, info, &secmsg_family, 0,
+				      info->genlhdr->cmd);
+
+	if (!hdr || put_session(msg, s) ||
+	    nla_put(msg, SECMSG_A_HANDSHAKE, hs_len, hs)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int secmsg_nl_follower_policy(struct genl_info *info,
+			      const struct secmsg_policy_k *p, u32 set)
+{
+	if (((set & SECMSG_POL_ROTATE) && p->rotate_interval) ||
+	    ((set & SECMSG_POL_MAXMSG) && p->max_messages)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SECMSG_A_POLICY],
+				    "a link responder follows its initiator's rotations: no rotate-interval or max-messages of its own");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The extack of a rotation (alg: an algorithm change) that failed. */
+static void rotate_failed(struct genl_info *info, int err, bool alg)
+{
+	if (err == -EOPNOTSUPP)
+		GENL_SET_ERR_MSG(info, "a link responder follows its initiator's rotations (rotate the initiator)");
+	else if (alg)
+		GENL_SET_ERR_MSG(info, "algorithm change failed");
+	else
+		GENL_SET_ERR_MSG(info, "key rotation failed");
 }
 
 int secmsg_nl_parse_policy(struct genl_info *info, struct secmsg_policy_k *p,
@@ -175,6 +222,11 @@ int secmsg_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 					    "session id 0 is not an id");
 			return -EINVAL;
 		}
+	}
+	if (p.flags & (SECMSG_SESSION_F_LINK | SECMSG_SESSION_F_INITIATOR)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SECMSG_A_FLAGS],
+				    "link sessions are made by their handshake (LINK_INIT, HANDSHAKE)");
+		return -EINVAL;
 	}
 	p.owner_portid = info->snd_portid;
 	err = secmsg_nl_parse_policy(info, &p.pol, &p.pol_set);
@@ -297,18 +349,23 @@ int secmsg_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 	s = secmsg_nl_session(info);
 	if (!s)
 		return info->attrs[SECMSG_A_SESSION_ID] ? -ENOENT : -EINVAL;
-	msg = secmsg_nl_session_msg();
-	if (!msg) {
-		secmsg_session_put(s);
-		return -ENOMEM;
+	if (secmsg_session_follows(s)) {
+		err = secmsg_nl_follower_policy(info, &pol, set);
+		if (err)
+			goto out;
 	}
+	err = -ENOMEM;
+	msg = secmsg_nl_session_msg();
+	if (!msg)
+		goto out;
 	err = secmsg_session_update(s, alg, &pol, set);
 	if (err) {
-		GENL_SET_ERR_MSG(info, "algorithm change failed");
+		rotate_failed(info, err, true);
 		nlmsg_free(msg);
 	} else {
 		err = secmsg_nl_reply_session(info, msg, s);
 	}
+out:
 	secmsg_session_put(s);
 	return err;
 }
@@ -328,7 +385,7 @@ int secmsg_nl_session_rotate_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = secmsg_session_rotate(s, 0);
 	if (err) {
-		GENL_SET_ERR_MSG(info, "key rotation failed");
+		rotate_failed(info, err, false);
 		nlmsg_free(msg);
 	} else {
 		err = secmsg_nl_reply_session(info, msg, s);

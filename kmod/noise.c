@@ -67,6 +67,16 @@ int secmsg_noise_mix_key(struct secmsg_noise *n, const u8 *ikm,
 	return noise_hkdf(n->ck, ikm, len, n->ck, n->k);
 }
 
+int secmsg_noise_mix_dh(struct secmsg_noise *n, struct crypto_kpp *tfm,
+			const u8 *pub)
+{
+	int err = secmsg_x25519(tfm, pub, n->dh) ?:
+		  secmsg_noise_mix_key(n, n->dh, SECMSG_X25519_LEN);
+
+	memzero_explicit(n->dh, sizeof(n->dh));
+	return err;
+}
+
 /* One ChaCha20-Poly1305 call under k with a zero nonce, ad = h. */
 static int noise_aead(struct secmsg_noise *n, bool enc, unsigned int len)
 {

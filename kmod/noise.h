@@ -10,6 +10,7 @@
 
 #include "aead.h"
 #include "hkdf.h"
+#include "x25519.h"
 
 #define SECMSG_NOISE_MAX_PT	SECMSG_HS_TIMESTAMP_LEN
 
@@ -17,6 +18,7 @@ struct secmsg_noise {
 	u8 h[SECMSG_HASH_LEN];
 	u8 ck[SECMSG_HASH_LEN];
 	u8 k[SECMSG_HASH_LEN];
+	u8 dh[SECMSG_X25519_LEN];	/* a DH result, until mixed in */
 	struct secmsg_req *r;
 	/* h || text || tag, for one AEAD call */
 	u8 buf[SECMSG_HASH_LEN + SECMSG_NOISE_MAX_PT + SECMSG_AEAD_TAG_LEN];
@@ -30,6 +32,10 @@ int secmsg_noise_mix_hash(struct secmsg_noise *n, const u8 *data,
 			  unsigned int len);
 int secmsg_noise_mix_key(struct secmsg_noise *n, const u8 *ikm,
 			 unsigned int len);
+/* MixKey(DH(tfm's private key, pub)); pub not on the stack.  EINVAL: a
+ * non-canonical or low-order pub. */
+int secmsg_noise_mix_dh(struct secmsg_noise *n, struct crypto_kpp *tfm,
+			const u8 *pub);
 /* out = ciphertext || tag (len + 16 bytes) */
 int secmsg_noise_encrypt(struct secmsg_noise *n, const u8 *pt,
 			 unsigned int len, u8 *out);

@@ -98,6 +98,8 @@ static void session_free_work(struct work_struct *w)
 	int i;
 
 	secmsg_timer_stop(s);
+	secmsg_initiator_free(s->hs);
+	secmsg_key_put(s->ahead);
 	secmsg_key_put(rcu_dereference_protected(s->tx, 1));
 	secmsg_key_put(rcu_dereference_protected(s->rx, 1));
 	for (i = 0; i < SECMSG_RX_PREV; i++)
@@ -208,6 +210,9 @@ static int session_link(struct secmsg_net *sn, struct secmsg_session *s)
 			owner_free(sn, owner);
 		return err;
 	}
+	/* an initiator learns its wire id from message 2 */
+	if (!(s->flags & SECMSG_SESSION_F_INITIATOR))
+		s->wire_id = s->id;
 
 	while (*p) {
 		parent = *p;
@@ -263,7 +268,13 @@ struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
 	s->owner_portid = p->owner_portid;
 	s->id = p->id;
 	strscpy(s->user_id, p->user_id, sizeof(s->user_id));
+	s->hs = p->hs;
 	s->pol = default_policy;
+	if (secmsg_session_follows(s)) {
+		/* its initiator rotates; it follows */
+		s->pol.rotate_interval = 0;
+		s->pol.max_messages = 0;
+	}
 	session_apply_policy(&s->pol, &p->pol, p->pol_set);
 	s->created_ns = secmsg_now();
 	s->rotated_ns = s->created_ns;
@@ -292,6 +303,7 @@ struct secmsg_session *secmsg_session_new(struct secmsg_net *sn,
 	return s;
 
 err_free:
+	s->hs = NULL;			/* still the caller's */
 	refcount_set(&s->ref, 1);
 	secmsg_session_put(s);
 	return ERR_PTR(err);
@@ -337,26 +349,51 @@ void secmsg_session_install(struct secmsg_session *s, const u8 *c2s,
 	mutex_unlock(&s->rekey_lock);
 }
 
+/* Pending to active, under sn->lock: ENOENT (gone) or EALREADY. */
+static int session_activate_locked(struct secmsg_session *s)
+{
+	lockdep_assert_held(&s->sn->lock);
+	if (s->dead)
+		return -ENOENT;
+	if (s->state != SECMSG_STATE_PENDING)
+		return -EALREADY;
+	WRITE_ONCE(s->last_used_ns, secmsg_now());
+	WRITE_ONCE(s->rotated_ns, s->last_used_ns);
+	/* wire_id and the secrets before the state: pairs with msg.c's find */
+	smp_store_release(&s->state, SECMSG_STATE_ACTIVE);
+	s->sn->n_pending--;
+	return 0;
+}
+
 int secmsg_session_confirm(struct secmsg_session *s, const u8 *confirm)
 {
 	struct secmsg_net *sn = s->sn;
 	int err = 0;
 
 	mutex_lock(&sn->lock);
-	if (s->dead)
-		err = -ENOENT;
-	else if (s->state != SECMSG_STATE_PENDING)
-		err = -EALREADY;
-	else if (!smp_load_acquire(&s->keyed) ||
-		 crypto_memneq(s->confirm, confirm, sizeof(s->confirm)))
+	if (!s->dead && s->state == SECMSG_STATE_PENDING &&
+	    (!smp_load_acquire(&s->keyed) ||
+	     crypto_memneq(s->confirm, confirm, sizeof(s->confirm))))
 		err = -EBADMSG;
-	if (!err) {
+	if (!err)
+		err = session_activate_locked(s);
+	if (!err)
 		memzero_explicit(s->confirm, sizeof(s->confirm));
-		WRITE_ONCE(s->last_used_ns, secmsg_now());
-		WRITE_ONCE(s->rotated_ns, s->last_used_ns);
-		WRITE_ONCE(s->state, SECMSG_STATE_ACTIVE);
-		sn->n_pending--;
-	}
+	mutex_unlock(&sn->lock);
+	if (!err)
+		secmsg_timer_pull(s);	/* rotation and idle deadlines now */
+	return err;
+}
+
+int secmsg_session_activate(struct secmsg_session *s, u64 wire_id)
+{
+	struct secmsg_net *sn = s->sn;
+	int err;
+
+	mutex_lock(&sn->lock);
+	if (!s->dead && s->state == SECMSG_STATE_PENDING)
+		s->wire_id = wire_id;
+	err = session_activate_locked(s);
 	mutex_unlock(&sn->lock);
 	if (!err)
 		secmsg_timer_pull(s);	/* rotation and idle deadlines now */
@@ -440,8 +477,8 @@ static void session_set_alg(struct secmsg_session *s, u32 alg)
 static struct secmsg_key *session_key_make(struct secmsg_session *s,
 					   enum secmsg_dir dir, int *err)
 {
-	struct secmsg_key __rcu **slot = dir == SECMSG_DIR_S2C ? &s->tx :
-								  &s->rx;
+	bool inbound = dir == secmsg_rx_dir(s);
+	struct secmsg_key __rcu **slot = inbound ? &s->rx : &s->tx;
 	struct secmsg_key *k;
 
 	lockdep_assert_held(&s->rekey_lock);
@@ -452,7 +489,7 @@ static struct secmsg_key *session_key_make(struct secmsg_session *s,
 		*err = -ENOTCONN;	/* pending: no secrets yet */
 		return NULL;
 	}
-	k = secmsg_key_new(s->alg, s->epoch, dir, s->secret[dir]);
+	k = secmsg_key_new(s->alg, s->epoch, dir, inbound, s->secret[dir]);
 	if (IS_ERR(k)) {
 		*err = PTR_ERR(k);
 		return NULL;
@@ -478,7 +515,7 @@ struct secmsg_key *secmsg_session_tx(struct secmsg_session *s, int *err)
 	if (k)
 		return k;
 	mutex_lock(&s->rekey_lock);
-	k = session_key_make(s, SECMSG_DIR_S2C, err);
+	k = session_key_make(s, secmsg_tx_dir(s), err);
 	if (k)
 		refcount_inc(&k->ref);	/* published: alive under the lock */
 	mutex_unlock(&s->rekey_lock);
@@ -535,7 +572,7 @@ struct secmsg_key *secmsg_session_rx(struct secmsg_session *s, u32 epoch,
 	mutex_lock(&s->rekey_lock);
 	k = rx_pick(s, epoch, err);
 	if (!k && *err == -EAGAIN)
-		k = session_key_make(s, SECMSG_DIR_C2S, err);
+		k = session_key_make(s, secmsg_rx_dir(s), err);
 	if (k)
 		refcount_inc(&k->ref);
 	mutex_unlock(&s->rekey_lock);
@@ -563,7 +600,7 @@ static int session_rotate_locked(struct secmsg_session *s, u32 alg)
 	 * time: made now if the epoch saw no inbound message yet, since one
 	 * may be on its way.
 	 */
-	old_rx = session_key_make(s, SECMSG_DIR_C2S, &err);
+	old_rx = session_key_make(s, secmsg_rx_dir(s), &err);
 	if (!old_rx)
 		goto out;
 	WRITE_ONCE(old_rx->grace_until,
@@ -603,10 +640,124 @@ int secmsg_session_rotate(struct secmsg_session *s, u32 alg)
 {
 	int err;
 
+	if (secmsg_session_follows(s))
+		return -EOPNOTSUPP;	/* its initiator rotates */
 	mutex_lock(&s->rekey_lock);
 	err = session_rotate_locked(s, alg);
 	mutex_unlock(&s->rekey_lock);
 	return err;
+}
+
+/* ---- a link responder follows its initiator's epochs ---- */
+
+/* S(cur + n) of direction dir into out, from the current S(cur). */
+static int secret_ahead(struct secmsg_session *s, enum secmsg_dir dir, u32 n,
+			u8 *out)
+{
+	int err = 0;
+
+	lockdep_assert_held(&s->rekey_lock);
+	memcpy(out, s->secret[dir], SECMSG_KEY_LEN);
+	while (n-- && !err)
+		err = secmsg_key_ratchet(dir, out);
+	return err;
+}
+
+/*
+ * The key of an epoch ahead is kept (s->ahead) until the session gets
+ * there or another epoch ahead is asked for, so that the messages that
+ * arrive together at a rotation share it, and so does their replay
+ * window once it is published.
+ */
+struct secmsg_key *secmsg_session_ahead(struct secmsg_session *s, u32 epoch,
+					u32 alg, int *err)
+{
+	enum secmsg_dir dir = secmsg_rx_dir(s);
+	u8 secret[SECMSG_KEY_LEN];
+	struct secmsg_key *k = NULL;
+	u32 cur;
+
+	*err = -EKEYREJECTED;
+	if (!secmsg_session_follows(s) || !secmsg_alg(alg))
+		return NULL;
+	mutex_lock(&s->rekey_lock);
+	cur = s->epoch;
+	if (epoch <= cur) {
+		/* it got there meanwhile: the published key */
+		mutex_unlock(&s->rekey_lock);
+		return secmsg_session_rx(s, epoch, err);
+	}
+	if (epoch - cur > SECMSG_LINK_FOLLOW_MAX)
+		goto out;
+	if (!s->keyed) {
+		*err = -ENOTCONN;
+		goto out;
+	}
+	k = s->ahead;
+	if (k && (k->epoch != epoch || k->alg != alg)) {
+		secmsg_key_put(k);
+		s->ahead = NULL;
+		k = NULL;
+	}
+	if (!k) {
+		*err = secret_ahead(s, dir, epoch - cur, secret);
+		if (!*err) {
+			k = secmsg_key_new(alg, epoch, dir, true, secret);
+			if (IS_ERR(k)) {
+				*err = PTR_ERR(k);
+				k = NULL;
+			}
+		}
+		memzero_explicit(secret, sizeof(secret));
+		if (!k)
+			goto out;
+		k->ahead = true;
+		s->ahead = k;
+	}
+	refcount_inc(&k->ref);
+out:
+	mutex_unlock(&s->rekey_lock);
+	return k;
+}
+
+struct secmsg_key *secmsg_session_follow(struct secmsg_session *s,
+					 struct secmsg_key *k, int *err)
+{
+	struct secmsg_key *c;
+	int e = 0;
+
+	mutex_lock(&s->rekey_lock);
+	/* epochs skipped on the way are kept as by a rotation */
+	while (!e && s->epoch + 1 < k->epoch)
+		e = session_rotate_locked(s, 0);
+	if (!e && s->epoch + 1 == k->epoch) {
+		e = session_rotate_locked(s, k->alg);
+		if (!e) {
+			/* the key that authenticated is the epoch's now */
+			WRITE_ONCE(k->ahead, false);
+			if (s->ahead == k)
+				s->ahead = NULL;	/* its reference moves */
+			else
+				refcount_inc(&k->ref);
+			rcu_assign_pointer(s->rx, k);
+		}
+	}
+	if (s->ahead && s->ahead->epoch <= s->epoch) {
+		secmsg_key_put(s->ahead);
+		s->ahead = NULL;
+	}
+	c = NULL;
+	if (!e) {
+		c = rx_pick(s, k->epoch, &e);
+		if (!c && e == -EAGAIN)
+			c = session_key_make(s, secmsg_rx_dir(s), &e);
+		if (c)
+			refcount_inc(&c->ref);
+	}
+	mutex_unlock(&s->rekey_lock);
+	secmsg_key_put(k);
+	*err = e;
+	return c;
 }
 
 void secmsg_session_rotate_if_due(struct secmsg_session *s)
@@ -626,6 +777,8 @@ int secmsg_session_update(struct secmsg_session *s, u32 alg,
 	u32 grace;
 	int err = 0;
 
+	if (alg && secmsg_session_follows(s))
+		return -EOPNOTSUPP;	/* its initiator rotates */
 	mutex_lock(&s->rekey_lock);
 	if (alg) {
 		/* the superseded epoch gets the new policy's grace */

@@ -40,6 +40,19 @@
  * Lock order: rekey_lock, then sn->lock (an algorithm change moves the
  * session between the namespace's per-algorithm counts).  The timer
  * callback and the per-message path take neither.
+ *
+ * Orientation: a session made by the responder side of the handshake (or
+ * by hand) seals server-to-client (s2c) and opens client-to-server (c2s).
+ * A link initiator (SECMSG_SESSION_F_INITIATOR, made by LINK_INIT) is the
+ * mirror: it seals c2s and opens s2c.  The session id on the wire is the
+ * responder's id in both directions (wire_id): the session's own id, or
+ * for an initiator the id its peer put in message 2.
+ *
+ * Following: a link responder (F_LINK without F_INITIATOR) never rotates
+ * by itself; its initiator does, and it follows: an authenticated message
+ * of one of the next SECMSG_LINK_FOLLOW_MAX epochs moves it to that epoch
+ * (secmsg_session_ahead, then secmsg_session_follow once the message
+ * authenticated).
  */
 #ifndef _SECMSG_SESSION_H
 #define _SECMSG_SESSION_H
@@ -55,6 +68,8 @@
 
 #include "key.h"
 #include "netns.h"
+
+struct secmsg_initiator;
 
 /* Superseded inbound epochs kept for their grace time. */
 #define SECMSG_RX_PREV	SECMSG_RX_PREV_EPOCHS
@@ -103,14 +118,20 @@ struct secmsg_session {
 	bool keyed;			/* secret set (pending: after install) */
 	u32 epoch;			/* under rekey_lock */
 	char user_id[SECMSG_USER_ID_MAX + 1];
+	/* the session id in message headers; set before it is active */
+	u64 wire_id;
+	/* a pending link initiator's handshake, taken once by LINK_FINISH */
+	struct secmsg_initiator *hs;
 
 	/* rotation, policy changes, the secrets and making the keys below */
 	struct mutex rekey_lock;
 	u8 secret[2][SECMSG_KEY_LEN];	/* S(epoch), by enum secmsg_dir */
 	/* the current epoch's keys, made on first use (NULL until then) */
-	struct secmsg_key __rcu *tx;	/* S2C */
-	struct secmsg_key __rcu *rx;	/* C2S */
-	/* C2S keys of the last epochs, newest first, each accepted until
+	struct secmsg_key __rcu *tx;	/* secmsg_tx_dir(): S2C, or C2S */
+	struct secmsg_key __rcu *rx;
+	/* a follower's inbound key of an epoch ahead, not yet authenticated */
+	struct secmsg_key *ahead;	/* under rekey_lock */
+	/* inbound keys of the last epochs, newest first, each accepted until
 	 * rekey_grace after it was superseded */
 	struct secmsg_key __rcu *rx_prev[SECMSG_RX_PREV];
 	struct secmsg_policy_k pol;
@@ -137,7 +158,32 @@ struct secmsg_session_params {
 	 * ends with secmsg_session_publish() or secmsg_session_abort().
 	 */
 	bool unpublished;
+	struct secmsg_initiator *hs;	/* LINK_INIT: the session owns it */
 };
+
+/* Free a link initiator's handshake state (initiator.c). */
+void secmsg_initiator_free(struct secmsg_initiator *hs);
+
+/* Which direction a session seals (and so which it opens). */
+static inline enum secmsg_dir secmsg_tx_dir(const struct secmsg_session *s)
+{
+	return s->flags & SECMSG_SESSION_F_INITIATOR ? SECMSG_DIR_C2S :
+						       SECMSG_DIR_S2C;
+}
+
+static inline enum secmsg_dir secmsg_rx_dir(const struct secmsg_session *s)
+{
+	return s->flags & SECMSG_SESSION_F_INITIATOR ? SECMSG_DIR_S2C :
+						       SECMSG_DIR_C2S;
+}
+
+/* A link responder: follows its initiator's epochs, never rotates. */
+static inline bool secmsg_session_follows(const struct secmsg_session *s)
+{
+	return (s->flags & (SECMSG_SESSION_F_LINK |
+			    SECMSG_SESSION_F_INITIATOR)) ==
+	       SECMSG_SESSION_F_LINK;
+}
 
 /* The session's current algorithm and epoch. */
 void secmsg_session_alg(struct secmsg_session *s, u32 *alg, u32 *epoch);
@@ -176,14 +222,20 @@ void secmsg_session_install(struct secmsg_session *s, const u8 *c2s,
 			    const u8 *s2c, const u8 *confirm);
 /* Check a pending session's confirmation and make it active. */
 int secmsg_session_confirm(struct secmsg_session *s, const u8 *confirm);
+/*
+ * Make a pending link initiator, keyed with secmsg_session_install(),
+ * active; its peer calls it wire_id.  ENOENT: gone, EALREADY: active.
+ */
+int secmsg_session_activate(struct secmsg_session *s, u64 wire_id);
 
-/* alg 0 keeps the algorithm.  Sleeps. */
+/* alg 0 keeps the algorithm.  Sleeps.  EOPNOTSUPP for a follower. */
 int secmsg_session_rotate(struct secmsg_session *s, u32 alg);
 /* Rotate when max_messages_per_key has been reached. */
 void secmsg_session_rotate_if_due(struct secmsg_session *s);
 /*
  * Change the policy fields set says and, with alg, rotate to the next
- * epoch under alg: both or neither.  Sleeps.
+ * epoch under alg: both or neither.  EOPNOTSUPP (alg) for a follower.
+ * Sleeps.
  */
 int secmsg_session_update(struct secmsg_session *s, u32 alg,
 			  const struct secmsg_policy_k *pol, u32 set);
@@ -196,6 +248,25 @@ int secmsg_session_update(struct secmsg_session *s, u32 alg,
 struct secmsg_key *secmsg_session_tx(struct secmsg_session *s, int *err);
 struct secmsg_key *secmsg_session_rx(struct secmsg_session *s, u32 epoch,
 				     int *err);
+/*
+ * A follower's inbound key of epoch, one of the next
+ * SECMSG_LINK_FOLLOW_MAX, under algorithm alg (the message header's),
+ * referenced and marked ->ahead: nothing of the session changes until
+ * secmsg_session_follow().  Or the published key, when the session got
+ * there meanwhile.  NULL and *err: EKEYREJECTED (not a follower, too far
+ * ahead, unknown algorithm), or as secmsg_session_rx().  Sleeps.
+ */
+struct secmsg_key *secmsg_session_ahead(struct secmsg_session *s, u32 epoch,
+					u32 alg, int *err);
+/*
+ * A message authenticated under k (from secmsg_session_ahead): move the
+ * session to k's epoch, ratcheting both directions (each epoch left is
+ * kept for its grace time, as by a rotation), and return the session's
+ * key of that epoch, referenced, in place of k (whose reference is
+ * dropped).  NULL and *err when the epoch is no longer accepted.
+ */
+struct secmsg_key *secmsg_session_follow(struct secmsg_session *s,
+					 struct secmsg_key *k, int *err);
 
 /*
  * Boottime to Unix time: add the offset, taken once per reply so that the

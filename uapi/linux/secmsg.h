@@ -190,12 +190,23 @@ enum secmsg_state {
  * @SECMSG_SESSION_F_OWNED: the session belongs to the netlink socket that
  *   created it and is deleted (reason SECMSG_REASON_OWNER_GONE) when that
  *   socket closes.
+ * @SECMSG_SESSION_F_LINK: a link between two nodes (made by LINK_INIT, or by
+ *   HANDSHAKE with this flag: then the node identity and the node registry
+ *   answer instead of the server identity and the users). A link responder
+ *   (link without initiator) never rotates by itself: an authenticated message
+ *   of one of the next SECMSG_LINK_FOLLOW_MAX epochs moves it to that epoch.
+ *   Not accepted by SESSION_NEW.
+ * @SECMSG_SESSION_F_INITIATOR: this side initiated the handshake (LINK_INIT;
+ *   set by the kernel only): the session seals client-to-server and opens
+ *   server-to-client, the mirror of a responder's.
  */
 enum secmsg_session_flags {
 	SECMSG_SESSION_F_OWNED = 1,
+	SECMSG_SESSION_F_LINK = 2,
+	SECMSG_SESSION_F_INITIATOR = 4,
 };
 
-#define SECMSG_SESSION_F_ALL	1
+#define SECMSG_SESSION_F_ALL	7
 
 /**
  * enum secmsg_event - SECMSG_A_EVENT of SECMSG_CMD_SESSION_NTF
@@ -231,6 +242,25 @@ enum secmsg_del_reason {
 	SECMSG_REASON_HANDSHAKE,
 };
 
+/**
+ * enum secmsg_identity_slot - SECMSG_A_SLOT: which identity (and registry of
+ *   peers) the identity and user commands address.
+ * @SECMSG_IDENTITY_SLOT_SERVER: the server identity clients pin, and the users
+ *   (the default when SECMSG_A_SLOT is absent)
+ * @SECMSG_IDENTITY_SLOT_NODE: this node's identity for the links between
+ *   nodes, with the local node name, and the registry of the peer nodes pinned
+ *   by name
+ */
+enum secmsg_identity_slot {
+	SECMSG_IDENTITY_SLOT_SERVER,
+	SECMSG_IDENTITY_SLOT_NODE,
+
+	/* private: */
+	__SECMSG_IDENTITY_SLOT_MAX,
+	SECMSG_IDENTITY_SLOT_MAX = (__SECMSG_IDENTITY_SLOT_MAX - 1)
+};
+
+#define SECMSG_LINK_FOLLOW_MAX	4
 #define SECMSG_HS_VERSION	1
 #define SECMSG_HS_INIT		1
 #define SECMSG_HS_RESPONSE	2
@@ -278,6 +308,7 @@ enum secmsg_attr {
 	SECMSG_A_SALT,
 	SECMSG_A_INFO,
 	SECMSG_A_LENGTH,
+	SECMSG_A_SLOT,
 
 	__SECMSG_A_MAX,
 	SECMSG_A_MAX = (__SECMSG_A_MAX - 1)
@@ -384,6 +415,8 @@ enum secmsg_cmd {
 	SECMSG_CMD_USER_GET,
 	SECMSG_CMD_HANDSHAKE,
 	SECMSG_CMD_HANDSHAKE_CONFIRM,
+	SECMSG_CMD_LINK_INIT,
+	SECMSG_CMD_LINK_FINISH,
 
 	__SECMSG_CMD_MAX,
 	SECMSG_CMD_MAX = (__SECMSG_CMD_MAX - 1)

@@ -74,6 +74,8 @@ const struct secmsg_nla_spec secmsg_attr_spec[SECMSG_A_MAX + 1] = {
 		"info", SECMSG_NLA_BINARY, REQ, 0, 1024 },
 	[SECMSG_A_LENGTH] = {
 		"length", SECMSG_NLA_U32, REQ, 4, 4 },
+	[SECMSG_A_SLOT] = {
+		"slot", SECMSG_NLA_U8, REQ, 1, 1 },
 };
 
 const struct secmsg_nla_spec secmsg_policy_attr_spec[SECMSG_POLICY_A_MAX + 1] = {
@@ -327,6 +329,7 @@ const struct secmsg_nl_cmd_spec secmsg_nl_cmd_spec[SECMSG_CMD_MAX + 1] = {
 			(1ULL << SECMSG_A_USER_ID) |
 			(1ULL << SECMSG_A_ALG) |
 			(1ULL << SECMSG_A_EPOCH) |
+			(1ULL << SECMSG_A_FLAGS) |
 			(1ULL << SECMSG_A_REASON),
 	},
 	[SECMSG_CMD_IDENTITY_SET] = {
@@ -334,24 +337,30 @@ const struct secmsg_nl_cmd_spec secmsg_nl_cmd_spec[SECMSG_CMD_MAX + 1] = {
 		.do_ = true,
 		.dump = false,
 		.event = false,
-		.request = (1ULL << SECMSG_A_PRIVATE_KEY),
-		.reply = (1ULL << SECMSG_A_PUBLIC_KEY),
+		.request = (1ULL << SECMSG_A_PRIVATE_KEY) |
+			(1ULL << SECMSG_A_SLOT) |
+			(1ULL << SECMSG_A_USER_ID),
+		.reply = (1ULL << SECMSG_A_PUBLIC_KEY) |
+			(1ULL << SECMSG_A_USER_ID),
 	},
 	[SECMSG_CMD_IDENTITY_GENERATE] = {
 		.name = "identity-generate",
 		.do_ = true,
 		.dump = false,
 		.event = false,
-		.request = 0,
-		.reply = (1ULL << SECMSG_A_PUBLIC_KEY),
+		.request = (1ULL << SECMSG_A_SLOT) |
+			(1ULL << SECMSG_A_USER_ID),
+		.reply = (1ULL << SECMSG_A_PUBLIC_KEY) |
+			(1ULL << SECMSG_A_USER_ID),
 	},
 	[SECMSG_CMD_IDENTITY_GET] = {
 		.name = "identity-get",
 		.do_ = true,
 		.dump = false,
 		.event = false,
-		.request = 0,
-		.reply = (1ULL << SECMSG_A_PUBLIC_KEY),
+		.request = (1ULL << SECMSG_A_SLOT),
+		.reply = (1ULL << SECMSG_A_PUBLIC_KEY) |
+			(1ULL << SECMSG_A_USER_ID),
 	},
 	[SECMSG_CMD_USER_ADD] = {
 		.name = "user-add",
@@ -359,7 +368,8 @@ const struct secmsg_nl_cmd_spec secmsg_nl_cmd_spec[SECMSG_CMD_MAX + 1] = {
 		.dump = false,
 		.event = false,
 		.request = (1ULL << SECMSG_A_USER_ID) |
-			(1ULL << SECMSG_A_PUBLIC_KEY),
+			(1ULL << SECMSG_A_PUBLIC_KEY) |
+			(1ULL << SECMSG_A_SLOT),
 		.reply = 0,
 	},
 	[SECMSG_CMD_USER_DEL] = {
@@ -367,7 +377,8 @@ const struct secmsg_nl_cmd_spec secmsg_nl_cmd_spec[SECMSG_CMD_MAX + 1] = {
 		.do_ = true,
 		.dump = false,
 		.event = false,
-		.request = (1ULL << SECMSG_A_USER_ID),
+		.request = (1ULL << SECMSG_A_USER_ID) |
+			(1ULL << SECMSG_A_SLOT),
 		.reply = 0,
 	},
 	[SECMSG_CMD_USER_GET] = {
@@ -375,7 +386,8 @@ const struct secmsg_nl_cmd_spec secmsg_nl_cmd_spec[SECMSG_CMD_MAX + 1] = {
 		.do_ = true,
 		.dump = true,
 		.event = false,
-		.request = (1ULL << SECMSG_A_USER_ID),
+		.request = (1ULL << SECMSG_A_USER_ID) |
+			(1ULL << SECMSG_A_SLOT),
 		.reply = (1ULL << SECMSG_A_USER_ID) |
 			(1ULL << SECMSG_A_PUBLIC_KEY) |
 			(1ULL << SECMSG_A_LAST_HANDSHAKE),
@@ -412,5 +424,40 @@ const struct secmsg_nl_cmd_spec secmsg_nl_cmd_spec[SECMSG_CMD_MAX + 1] = {
 			(1ULL << SECMSG_A_LAST_USED) |
 			(1ULL << SECMSG_A_EXPIRES) |
 			(1ULL << SECMSG_A_REKEY_AT),
+	},
+	[SECMSG_CMD_LINK_INIT] = {
+		.name = "link-init",
+		.do_ = true,
+		.dump = false,
+		.event = false,
+		.request = (1ULL << SECMSG_A_USER_ID) |
+			(1ULL << SECMSG_A_ALG) |
+			(1ULL << SECMSG_A_POLICY) |
+			(1ULL << SECMSG_A_FLAGS),
+		.reply = (1ULL << SECMSG_A_SESSION_ID) |
+			(1ULL << SECMSG_A_USER_ID) |
+			(1ULL << SECMSG_A_ALG) |
+			(1ULL << SECMSG_A_HANDSHAKE),
+	},
+	[SECMSG_CMD_LINK_FINISH] = {
+		.name = "link-finish",
+		.do_ = true,
+		.dump = false,
+		.event = false,
+		.request = (1ULL << SECMSG_A_SESSION_ID) |
+			(1ULL << SECMSG_A_HANDSHAKE),
+		.reply = (1ULL << SECMSG_A_SESSION_ID) |
+			(1ULL << SECMSG_A_USER_ID) |
+			(1ULL << SECMSG_A_ALG) |
+			(1ULL << SECMSG_A_STATE) |
+			(1ULL << SECMSG_A_EPOCH) |
+			(1ULL << SECMSG_A_FLAGS) |
+			(1ULL << SECMSG_A_POLICY) |
+			(1ULL << SECMSG_A_COUNTERS) |
+			(1ULL << SECMSG_A_CREATED) |
+			(1ULL << SECMSG_A_LAST_USED) |
+			(1ULL << SECMSG_A_EXPIRES) |
+			(1ULL << SECMSG_A_REKEY_AT) |
+			(1ULL << SECMSG_A_HANDSHAKE),
 	},
 };
