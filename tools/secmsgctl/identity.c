@@ -2,7 +2,9 @@
 /*
  * secmsgctl identity / user: the namespace's static X25519 identity and
  * the users allowed to handshake (SECMSG_CMD_IDENTITY_*, SECMSG_CMD_USER_*).
- * Public keys are shown in base64 (standard, padded), as clients pin them.
+ * With "slot node": the node identity (with the local node name) and the
+ * peer nodes of the links between nodes.  Public keys are shown in base64
+ * (standard, padded), as clients pin them.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -32,6 +34,10 @@ static const struct kw user_cmds[] = {
 };
 
 static const struct kw keyfile_arg[] = { { "key-file", K_KEYFILE } };
+static const struct kw slot_names[] = {
+	{ "server", SECMSG_IDENTITY_SLOT_SERVER },
+	{ "node", SECMSG_IDENTITY_SLOT_NODE },
+};
 static const struct kw pubkey_args[] = {
 	{ "key-file", K_KEYFILE }, { "public-key", K_PUBKEY },
 };
@@ -41,27 +47,76 @@ static const struct hint identity_hints[] = {
 	{ 0, NULL }
 };
 
+static const struct hint node_identity_hints[] = {
+	{ -ENOKEY, "no node identity in this namespace (secmsgctl identity generate slot node name NODE)" },
+	{ 0, NULL }
+};
+
 static const struct hint user_hints[] = {
 	{ -ENOENT, "no such user" },
 	{ -EEXIST, "user exists (delete it first)" },
 	{ 0, NULL }
 };
 
+static const struct hint node_hints[] = {
+	{ -ENOENT, "no such node" },
+	{ -EEXIST, "node exists (delete it first)" },
+	{ 0, NULL }
+};
+
 void usage_identity(FILE *f)
 {
 	fputs("usage: secmsgctl [OPTIONS] identity { show | generate | set key-file FILE }\n"
-	      "FILE holds the 32-byte X25519 private key (raw, hex or base64)\n", f);
+	      "       secmsgctl [OPTIONS] identity show slot node\n"
+	      "       secmsgctl [OPTIONS] identity { generate | set key-file FILE } slot node name NODE\n"
+	      "FILE holds the 32-byte X25519 private key (raw, hex or base64);\n"
+	      "slot node: this node's key for the links between nodes, NODE its name\n", f);
 }
 
 void usage_user(FILE *f)
 {
-	fputs("usage: secmsgctl [OPTIONS] user { list | show USER | del USER }\n"
-	      "       secmsgctl [OPTIONS] user add USER { key-file FILE | public-key KEY }\n"
-	      "FILE or KEY: the user's 32-byte X25519 public key (raw, hex or base64)\n",
+	fputs("usage: secmsgctl [OPTIONS] user { list | show USER | del USER } [slot node]\n"
+	      "       secmsgctl [OPTIONS] user add USER { key-file FILE | public-key KEY } [slot node]\n"
+	      "FILE or KEY: the user's 32-byte X25519 public key (raw, hex or base64);\n"
+	      "slot node: the peer nodes (USER a node name) instead of the users\n",
 	      f);
 }
 
-static int print_pub(const uint8_t pub[SECMSG_X25519_LEN])
+/*
+ * Take "slot SLOT" (and, when name is not NULL, "name NAME") out of
+ * argv[from..], wherever they are: the rest parses as without them.
+ */
+static int take_slot(int *argc, char **argv, int from, int *slot,
+		     const char **name)
+{
+	int i, j = from, kw;
+
+	*slot = SECMSG_IDENTITY_SLOT_SERVER;
+	for (i = from; i < *argc; i++) {
+		bool is_slot = !strcmp(argv[i], "slot");
+
+		if (!is_slot && !(name && !strcmp(argv[i], "name"))) {
+			argv[j++] = argv[i];
+			continue;
+		}
+		if (!arg_value(*argc, argv, &i))
+			return EXIT_USAGE;
+		if (!is_slot) {
+			*name = argv[i];
+			continue;
+		}
+		kw = kw_match(argv[i], slot_names, ARRAY_SIZE(slot_names),
+			      "slot");
+		if (kw < 0)
+			return EXIT_USAGE;
+		*slot = kw;
+	}
+	*argc = j;
+	return 0;
+}
+
+/* A public key; with the node slot, the node's name too. */
+static int print_pub(const uint8_t pub[SECMSG_X25519_LEN], const char *name)
 {
 	char b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)];
 
@@ -69,21 +124,26 @@ static int print_pub(const uint8_t pub[SECMSG_X25519_LEN])
 	if (opts.json) {
 		cJSON *o = cJSON_CreateObject();
 
+		if (o && name)
+			cJSON_AddStringToObject(o, "node", name);
 		if (o)
 			cJSON_AddStringToObject(o, "public_key", b64);
 		return json_print(o);
 	}
-	printf("%s\n", b64);
+	if (name)
+		printf("%-16s %s\n%-16s %s\n", "node", name, "public-key", b64);
+	else
+		printf("%s\n", b64);
 	return 0;
 }
 
 int do_identity(int argc, char **argv)
 {
 	uint8_t priv[SECMSG_X25519_LEN], pub[SECMSG_X25519_LEN];
-	const char *keyfile = NULL, *what;
+	const char *keyfile = NULL, *what, *name = NULL;
+	char errbuf[512], node[SECMSG_USER_ID_MAX + 1] = "";
 	struct secmsg_nl *nl;
-	char errbuf[512];
-	int cmd = I_SHOW, err;
+	int cmd = I_SHOW, err, slot;
 
 	if (argc) {
 		cmd = kw_match(argv[0], identity_cmds,
@@ -95,8 +155,19 @@ int do_identity(int argc, char **argv)
 		usage_identity(stdout);
 		return 0;
 	}
+	err = take_slot(&argc, argv, 1, &slot, &name);
+	if (err)
+		return err;
 	what = cmd == I_SET ? "identity set" :
 	       cmd == I_GENERATE ? "identity generate" : "identity show";
+	if (slot == SECMSG_IDENTITY_SLOT_NODE && cmd != I_SHOW && !name)
+		return usage_err("%s slot node: needs name NODE", what);
+	if (name && (slot != SECMSG_IDENTITY_SLOT_NODE || cmd == I_SHOW))
+		return usage_err("%s: a name is only for generate or set with slot node",
+				 what);
+	if (name && !user_id_ok(name))
+		return usage_err("invalid node name \"%s\" (1 to %d of A-Z a-z 0-9 . _ @ -, not starting with . or -)",
+				 name, SECMSG_USER_ID_MAX);
 	if (cmd == I_SET) {
 		int i = 1;
 
@@ -125,16 +196,19 @@ int do_identity(int argc, char **argv)
 		return err;
 	}
 	if (cmd == I_SET)
-		err = secmsg_identity_set(nl, priv, pub);
+		err = secmsg_identity_set_slot(nl, slot, name, priv, pub);
 	else if (cmd == I_GENERATE)
-		err = secmsg_identity_generate(nl, pub);
+		err = secmsg_identity_generate_slot(nl, slot, name, pub);
 	else
-		err = secmsg_identity_get(nl, pub);
+		err = secmsg_identity_get_slot(nl, slot, node, pub);
 	explicit_bzero(priv, sizeof(priv));
 	if (err)
-		err = nl_fail(nl, err, identity_hints, "%s", what);
+		err = nl_fail(nl, err, slot ? node_identity_hints :
+				  identity_hints, "%s", what);
 	secmsg_nl_close(nl);
-	return err ? err : print_pub(pub);
+	if (err)
+		return err;
+	return print_pub(pub, !slot ? NULL : name ? name : node);
 }
 
 static cJSON *user_json(const struct secmsg_user_info *u)
@@ -177,6 +251,7 @@ static char *last_hs(const struct secmsg_user_info *u, char *buf, size_t len)
 
 struct user_list {
 	unsigned long rows;
+	int slot;
 };
 
 static void user_list_begin(struct user_list *c)
@@ -186,7 +261,8 @@ static void user_list_begin(struct user_list *c)
 	if (opts.json)
 		json_stream_begin();
 	else
-		printf(USER_FMT, "USER", "PUBLIC-KEY", "LAST-HANDSHAKE");
+		printf(USER_FMT, c->slot ? "NODE" : "USER", "PUBLIC-KEY",
+		       "LAST-HANDSHAKE");
 }
 
 static int user_list_cb(const struct secmsg_user_info *u, void *arg)
@@ -244,9 +320,10 @@ int do_user(int argc, char **argv)
 	struct secmsg_user_info u;
 	uint8_t pub[SECMSG_X25519_LEN];
 	struct user_list c = { 0 };
+	const struct hint *hints;
 	struct secmsg_nl *nl;
 	const char *name = NULL;
-	int cmd = U_LIST, err;
+	int cmd = U_LIST, err, slot = SECMSG_IDENTITY_SLOT_SERVER;
 
 	if (argc) {
 		cmd = kw_match(argv[0], user_cmds, ARRAY_SIZE(user_cmds),
@@ -254,6 +331,13 @@ int do_user(int argc, char **argv)
 		if (cmd < 0)
 			return EXIT_USAGE;
 	}
+	/* "slot" after the command word, and after its USER */
+	err = cmd == U_HELP ? 0 : take_slot(&argc, argv, cmd == U_LIST ? 1 : 2,
+					    &slot, NULL);
+	if (err)
+		return err;
+	c.slot = slot;
+	hints = slot ? node_hints : user_hints;
 	switch (cmd) {
 	case U_HELP:
 		usage_user(stdout);
@@ -285,29 +369,29 @@ int do_user(int argc, char **argv)
 	memset(&u, 0, sizeof(u));
 	switch (cmd) {
 	case U_LIST:
-		err = secmsg_user_dump(nl, user_list_cb, &c);
+		err = secmsg_user_dump_slot(nl, slot, user_list_cb, &c);
 		if (!err && !c.rows)
 			user_list_begin(&c);
 		if (opts.json && c.rows)
 			json_stream_end();
 		fflush(stdout);
 		if (err)
-			err = nl_fail(nl, err, user_hints, "user list");
+			err = nl_fail(nl, err, hints, "user list");
 		break;
 	case U_SHOW:
-		err = secmsg_user_get(nl, name, &u);
+		err = secmsg_user_get_slot(nl, slot, name, &u);
 		if (err)
-			err = nl_fail(nl, err, user_hints, "user %s", name);
+			err = nl_fail(nl, err, hints, "user %s", name);
 		break;
 	case U_ADD:
-		err = secmsg_user_add(nl, name, pub);
+		err = secmsg_user_add_slot(nl, slot, name, pub);
 		if (err)
-			err = nl_fail(nl, err, user_hints, "user %s", name);
+			err = nl_fail(nl, err, hints, "user %s", name);
 		break;
 	case U_DEL:
-		err = secmsg_user_del(nl, name);
+		err = secmsg_user_del_slot(nl, slot, name);
 		if (err)
-			err = nl_fail(nl, err, user_hints, "user %s", name);
+			err = nl_fail(nl, err, hints, "user %s", name);
 		break;
 	}
 	secmsg_nl_close(nl);
@@ -319,7 +403,7 @@ int do_user(int argc, char **argv)
 		if (opts.json)
 			return json_print(user_json(&u));
 		secmsg_base64_encode(u.public_key, SECMSG_X25519_LEN, b64);
-		printf("%-16s %s\n", "user", u.user_id);
+		printf("%-16s %s\n", slot ? "node" : "user", u.user_id);
 		printf("%-16s %s\n", "public-key", b64);
 		printf("%-16s %s\n", "last-handshake", last_hs(&u, hb, sizeof(hb)));
 		return 0;

@@ -31,7 +31,11 @@ static int print_event(const struct secmsg_event_info *ev)
 {
 	struct timespec ts;
 	char tb[UNITS_BUF];
+	const char *link;
 
+	/* a link between nodes: which way it carries (secmsgctl(8)) */
+	link = !(ev->flags & SECMSG_SESSION_F_LINK) ? NULL :
+	       ev->flags & SECMSG_SESSION_F_INITIATOR ? "out" : "in";
 	clock_gettime(CLOCK_REALTIME, &ts);
 	fmt_timestamp_ms((long long)ts.tv_sec, ts.tv_nsec, tb, sizeof(tb));
 	if (opts.json) {
@@ -47,6 +51,8 @@ static int print_event(const struct secmsg_event_info *ev)
 		cJSON_AddStringToObject(o, "user", ev->user_id);
 		cJSON_AddStringToObject(o, "alg", alg ? alg : "unknown");
 		json_add_u64(o, "epoch", ev->epoch);
+		if (link)
+			cJSON_AddStringToObject(o, "link", link);
 		if (ev->reason)
 			cJSON_AddStringToObject(o, "reason",
 						reason_name(ev->reason));
@@ -63,6 +69,8 @@ static int print_event(const struct secmsg_event_info *ev)
 		printf("%s %s id=%016" PRIx64 " user=%s alg=%s epoch=%u", tb,
 		       event_name(ev->event), ev->id, ev->user_id,
 		       alg ? alg : "unknown", ev->epoch);
+		if (link)
+			printf(" link=%s", link);
 		if (ev->reason)
 			printf(" reason=%s", reason_name(ev->reason));
 		putchar('\n');

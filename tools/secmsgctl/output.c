@@ -150,6 +150,10 @@ cJSON *session_json(const struct secmsg_session_info *s)
 	f = cJSON_AddArrayToObject(o, "flags");
 	if (f && (s->flags & SECMSG_SESSION_F_OWNED))
 		cJSON_AddItemToArray(f, cJSON_CreateString("owned"));
+	if (f && (s->flags & SECMSG_SESSION_F_LINK))
+		cJSON_AddItemToArray(f, cJSON_CreateString("link"));
+	if (f && (s->flags & SECMSG_SESSION_F_INITIATOR))
+		cJSON_AddItemToArray(f, cJSON_CreateString("initiator"));
 	p = cJSON_AddObjectToObject(o, "policy");
 	if (p) {
 		if (s->policy.has_rotate_interval)
@@ -236,18 +240,27 @@ static void show_bytes(const char *name, uint64_t v)
 		       fmt_bytes(v, b, sizeof(b)));
 }
 
+/* "owned,link,initiator", or "-" when none. */
+static const char *flag_names(uint32_t flags, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s",
+		 flags & SECMSG_SESSION_F_OWNED ? ",owned" : "",
+		 flags & SECMSG_SESSION_F_LINK ? ",link" : "",
+		 flags & SECMSG_SESSION_F_INITIATOR ? ",initiator" : "");
+	return buf[0] ? buf + 1 : "-";
+}
+
 void session_print_show(const struct secmsg_session_info *s)
 {
 	uint64_t now = (uint64_t)time(NULL);
-	char tb[2 * UNITS_BUF];
+	char tb[2 * UNITS_BUF], fb[32];
 
 	printf("%-16s %016" PRIx64 "\n", "id", s->id);
 	printf("%-16s %s\n", "user", s->user_id);
 	printf("%-16s %s\n", "algorithm", alg_str(s->alg));
 	printf("%-16s %s\n", "state", state_name(s->state));
 	printf("%-16s %u\n", "epoch", s->epoch);
-	printf("%-16s %s\n", "flags",
-	       s->flags & SECMSG_SESSION_F_OWNED ? "owned" : "-");
+	printf("%-16s %s\n", "flags", flag_names(s->flags, fb, sizeof(fb)));
 	show_secs("rotate-interval", s->policy.has_rotate_interval,
 		  s->policy.rotate_interval);
 	if (!s->policy.has_max_messages)
@@ -331,9 +344,15 @@ void session_list_row(const struct secmsg_session_info *s)
 	uint64_t now = (uint64_t)time(NULL);
 	char id[17], ep[12], tm[UNITS_BUF], tb[UNITS_BUF], rm[UNITS_BUF],
 	     rb[UNITS_BUF], af[UNITS_BUF], rp[UNITS_BUF], age[UNITS_BUF],
-	     idle[UNITS_BUF], exp[UNITS_BUF];
+	     idle[UNITS_BUF], exp[UNITS_BUF], user[SECMSG_USER_ID_MAX + 16];
 
 	snprintf(id, sizeof(id), "%016" PRIx64, s->id);
+	/* a link between nodes: the peer node, and which way it carries */
+	if (s->flags & SECMSG_SESSION_F_LINK)
+		snprintf(user, sizeof(user), "%s (link %s)", s->user_id,
+			 s->flags & SECMSG_SESSION_F_INITIATOR ? "out" : "in");
+	else
+		snprintf(user, sizeof(user), "%s", s->user_id);
 	snprintf(ep, sizeof(ep), "%u", s->epoch);
 	col_secs(now > s->created ? now - s->created : 0, age, sizeof(age));
 	if (s->last_used)
@@ -346,7 +365,7 @@ void session_list_row(const struct secmsg_session_info *s)
 			 sizeof(exp));
 	else
 		snprintf(exp, sizeof(exp), "never");
-	printf(LIST_FMT, id, s->user_id, alg_str(s->alg),
+	printf(LIST_FMT, id, user, alg_str(s->alg),
 	       state_name(s->state), ep,
 	       col_count(s->counters.tx_messages, tm, sizeof(tm)),
 	       col_bytes(s->counters.tx_bytes, tb, sizeof(tb)),

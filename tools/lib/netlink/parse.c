@@ -249,6 +249,8 @@ int secmsg_parse_event(const struct nlmsghdr *h, struct secmsg_event_info *ev,
 		ev->alg = (int)nla_get_u32(tb[SECMSG_A_ALG]);
 	if (tb[SECMSG_A_EPOCH])
 		ev->epoch = nla_get_u32(tb[SECMSG_A_EPOCH]);
+	if (tb[SECMSG_A_FLAGS])
+		ev->flags = nla_get_u32(tb[SECMSG_A_FLAGS]);
 	return 0;
 }
 

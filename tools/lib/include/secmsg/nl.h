@@ -183,6 +183,7 @@ struct secmsg_event_info {
 	char user_id[SECMSG_USER_ID_MAX + 1];
 	int alg;
 	uint32_t epoch;
+	uint32_t flags;		/* SECMSG_SESSION_F_*, 0 when absent */
 };
 int secmsg_events_subscribe(struct secmsg_nl *nl);
 int secmsg_event_recv(struct secmsg_nl *nl, struct secmsg_event_info *ev);
