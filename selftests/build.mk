@@ -12,7 +12,7 @@ KSFT_STAMP := $(KSFT_DIR)/.extracted
 
 SELFTEST_NAMES := crypt session msg rotate expiry timers events batch dump \
 	concurrency perm_netns
-SELFTEST_NAMES += handshake vectors policy
+SELFTEST_NAMES += handshake vectors policy link
 # debug kernel only (selftests/TESTS: debug-only)
 SELFTEST_NAMES += fault_inject
 SELFTESTS := $(patsubst %,selftests/%_test,$(SELFTEST_NAMES))

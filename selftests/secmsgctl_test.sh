@@ -495,6 +495,41 @@ t "users all deleted" json "d == []"
 run user frob
 t "user: unknown command" eval 'fails_with 2 "unknown user command"'
 
+# slot node: this node's identity, named, and the peer nodes it pins
+run identity show slot node
+t "identity show slot node without one" eval 'rc_is 1 && err_has "no node identity" && one_line_err'
+run identity generate slot node
+t "identity generate slot node needs a name" eval 'fails_with 2 "needs name NODE"'
+run identity generate slot node name .node
+t "identity generate slot node: invalid name" eval 'fails_with 2 "invalid node name"'
+run identity generate slot node name node-a
+N=$(sed -n 's/^public-key  *//p' <<<"$out")
+t "identity generate slot node name NODE: the name and the key" \
+	eval 'rc_is 0 && [[ $out =~ "node "+node-a ]] && [[ $N =~ ^[A-Za-z0-9+/]{43}=$ ]]'
+run -j identity show slot node
+t "-j identity show slot node" json "d == {'node': 'node-a', 'public_key': '$N'}"
+run identity show
+t "the server identity is another one" eval 'rc_is 0 && [[ $out =~ ^[A-Za-z0-9+/]{43}=$ && $out != "$N" ]]'
+run identity generate name node-a
+t "a name only with slot node" eval 'fails_with 2 "a name is only for"'
+run identity show slot frob
+t "identity: unknown slot" eval 'rc_is 2'
+run user add node-b public-key "$U1" slot node
+t "user add slot node" eval 'rc_is 0 && [[ -z $out && -z $err ]]'
+run user add node-b public-key "$U2" slot node
+t "user add slot node of an existing node" eval 'fails_with 1 "node exists"'
+run user list slot node
+t "user list slot node: the peer nodes" eval \
+	'rc_is 0 && [[ $(wc -l <<<"$out") == 2 ]] && [[ $out =~ ^NODE\ + ]] && [[ $out =~ node-b\ +${U1//+/\\+}\ +never ]]'
+run -j user list
+t "the users are another registry" json "d == []"
+run -j user show node-b slot node
+t "-j user show slot node" json "d['public_key'] == '$U1'"
+run user del node-b slot node
+t "user del slot node" eval 'rc_is 0 && [[ -z $out ]]'
+run user del node-b slot node
+t "user del slot node of an unknown node" eval 'fails_with 1 "no such node"'
+
 # ---------------------------------------------------------------- monitor
 echo "# ${SECONDS}s: monitor"
 "$CTL" monitor >"$T/mon" 2>"$T/mon.err" &
