@@ -103,7 +103,9 @@ struct attr {
 struct case_ {
 	int cmd;
 	const char *what;
-	struct attr a[6];	/* the request; a[0..nreq) are required */
+	/* the request: a[0..nreq) are required, the rest (to the first of
+	 * type 0) is sent along with them */
+	struct attr a[6];
 	int nreq;
 };
 
@@ -116,6 +118,7 @@ static const uint8_t u8_reseal = SECMSG_MSG_RESEAL;
 static const uint32_t u32_alg = SECMSG_ALG_AES_256_GCM;
 static const uint32_t u32_len = 32;
 static const uint64_t u64_id = 0x5eed5eed5eed5eedULL;
+static const uint8_t u8_node = SECMSG_IDENTITY_SLOT_NODE;
 
 #define A(t, p) { SECMSG_A_##t, p, sizeof(*(p)) }
 #define A_STR(t, s) { SECMSG_A_##t, s, sizeof(s) }
@@ -150,6 +153,14 @@ static const struct case_ cases[] = {
 	    A_BIN(DATA, b32, 8), A(PEER_SESSION_ID, &u64_id) }, 4 },
 	{ SECMSG_CMD_IDENTITY_SET, "identity-set",
 	  { A_BIN(PRIVATE_KEY, b32, 32) }, 1 },
+	/* the node identity needs its name */
+	{ SECMSG_CMD_IDENTITY_SET, "identity-set slot node",
+	  { A_BIN(PRIVATE_KEY, b32, 32), A_STR(USER_ID, "policytest"),
+	    A(SLOT, &u8_node) }, 2 },
+	{ SECMSG_CMD_IDENTITY_GENERATE, "identity-generate slot node",
+	  { A_STR(USER_ID, "policytest"), A(SLOT, &u8_node) }, 1 },
+	/* needs nothing: the server's identity when SLOT is absent */
+	{ SECMSG_CMD_IDENTITY_GET, "identity-get", { { 0 } }, 0 },
 	{ SECMSG_CMD_USER_ADD, "user-add",
 	  { A_STR(USER_ID, "policytest"), A_BIN(PUBLIC_KEY, b32, 32) }, 2 },
 	{ SECMSG_CMD_USER_DEL, "user-del",
@@ -159,6 +170,10 @@ static const struct case_ cases[] = {
 	{ SECMSG_CMD_HANDSHAKE, "handshake",
 	  { A_BIN(HANDSHAKE, b32, 32) }, 1 },
 	{ SECMSG_CMD_HANDSHAKE_CONFIRM, "handshake-confirm",
+	  { A(SESSION_ID, &u64_id), A_BIN(HANDSHAKE, b32, 32) }, 2 },
+	{ SECMSG_CMD_LINK_INIT, "link-init",
+	  { A_STR(USER_ID, "policytest"), A(ALG, &u32_alg) }, 2 },
+	{ SECMSG_CMD_LINK_FINISH, "link-finish",
 	  { A(SESSION_ID, &u64_id), A_BIN(HANDSHAKE, b32, 32) }, 2 },
 };
 
@@ -179,7 +194,8 @@ TEST_F(pol, missing_attributes_named)
 
 			m = rawnl_msg(&self->raw, c->cmd, 0, 256);
 			ASSERT_NE(NULL, m);
-			for (k = 0; k < c->nreq; k++)
+			for (k = 0; k < (int)ARRAY_SIZE(c->a) &&
+				    (k < c->nreq || c->a[k].type); k++)
 				if (k != j)
 					ASSERT_EQ(0, nla_put(m, c->a[k].type,
 							     c->a[k].len,
