@@ -94,15 +94,20 @@ clean:
 	find . -name '*.o' -o -name '*.san.o' | xargs rm -f
 	rm -rf build/bench-baseline-*
 
-# make coverage: line and branch coverage, per file, into docs/testing.md.
-# coverage-user: the userspace programs and libraries under the host tests
-# and the VM selftests (tools/coverage-user, gcc --coverage in a copy of
-# the tree under build/coverage/).  coverage-build and print-host-tests
-# are what it runs in that copy.
+# make coverage: line and branch coverage, per file, into docs/testing.md
+# (tools/coverage, in a copy of the tree under build/coverage/): secmsg.ko
+# built with GCOV_PROFILE=y, under its selftests in the debug kernel
+# (vm-run --gcov), and the userspace programs and libraries built with gcc
+# --coverage, under the host tests and the selftests that drive them
+# (under Debian's kernel, with kmod/secmsg.ko).  coverage-user: the
+# userspace part only, every selftest under Debian's kernel.
+# COVERAGE_ARGS: more tools/coverage options (-t PATTERN, --no-docs).
+# coverage-build and print-host-tests are what it runs in the copy.
 .PHONY: coverage coverage-user coverage-build print-host-tests
-coverage: coverage-user
+coverage: module
+	@tools/coverage $(COVERAGE_ARGS)
 coverage-user: module
-	@tools/coverage-user
+	@tools/coverage --user-only $(COVERAGE_ARGS)
 coverage-build: $(filter-out %-san.a,$(USER_LIBS)) $(USER_PROGS) $(HOST_TESTS)
 print-host-tests:
 	@echo $(HOST_TESTS)
