@@ -620,6 +620,27 @@ TEST_F(crypt, reject_bad_nonce_length)
 	}
 }
 
+/* the kernel picks a nonce only for encryption */
+TEST_F(crypt, reject_decrypt_without_nonce)
+{
+	uint8_t key[32], ct[64];
+	size_t a;
+
+	rand_bytes(key, sizeof(key));
+	rand_bytes(ct, sizeof(ct));
+	for (a = 0; a < N_ALGS; a++) {
+		long n = kcrypt(self->nl, SECMSG_CRYPT_DECRYPT, test_algs[a],
+				key, NULL, 0, NULL, 0, ct, sizeof(ct),
+				self->out);
+
+		EXPECT_EQ(-EINVAL, n) {
+			TH_LOG("%s", secmsg_alg_name(test_algs[a]));
+		}
+		EXPECT_STREQ("decrypt needs SECMSG_A_NONCE",
+			     secmsg_nl_errmsg(self->nl));
+	}
+}
+
 TEST_F(crypt, reject_unknown_alg_and_op)
 {
 	static const int algs[] = { 0, 4, 255 };

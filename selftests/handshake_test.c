@@ -54,7 +54,7 @@ FIXTURE(hs) {
 	char users[8][SECMSG_USER_ID_MAX + 1];
 	int n_users;
 	/* module parameters to restore in teardown (-1: untouched) */
-	long max_pending, pending_timeout;
+	long max_pending, pending_timeout, max_sessions;
 };
 
 static void user_new(struct user *u)
@@ -91,7 +91,7 @@ FIXTURE_SETUP(hs)
 	ASSERT_NE(NULL, self->nl);
 	ASSERT_EQ(0, secmsg_x25519_generate(self->spriv, NULL));
 	ASSERT_EQ(0, secmsg_identity_set(self->nl, self->spriv, self->spub));
-	self->max_pending = self->pending_timeout = -1;
+	self->max_pending = self->pending_timeout = self->max_sessions = -1;
 	user_new(&self->u);
 	ASSERT_EQ(0, add_user(self, self->u.id, self->u.pub));
 }
@@ -108,6 +108,8 @@ FIXTURE_TEARDOWN(hs)
 		write_param("max_pending", self->max_pending);
 	if (self->pending_timeout > 0)
 		write_param("pending_timeout", self->pending_timeout);
+	if (self->max_sessions > 0)
+		write_param("max_sessions", self->max_sessions);
 	if (self->nl)
 		secmsg_nl_close(self->nl);
 }
@@ -1175,6 +1177,44 @@ TEST_F(hs, confirmation)
 	}
 	explicit_bzero(c2s, sizeof(c2s));
 	explicit_bzero(s2c, sizeof(s2c));
+}
+
+/* max_sessions counts sessions in their handshake too: ENOSPC, no session */
+TEST_F_TIMEOUT(hs, max_sessions_enospc, 120)
+{
+	uint8_t msg1[SECMSG_HS_INIT_MAX], msg2[SECMSG_HS_RESPONSE_LEN];
+	struct secmsg_stats before, after;
+	long orig = read_param("max_sessions");
+	struct secmsg_hs_state st;
+	uint64_t sid;
+	size_t len;
+	int err;
+
+	ASSERT_LT(0, orig);
+	ASSERT_EQ(0, secmsg_stats_get(self->nl, &before));
+	self->max_sessions = orig;
+	ASSERT_EQ(0, write_param("max_sessions",
+				 before.v[SECMSG_STATS_A_SESSIONS]));
+	ASSERT_EQ(0, make_msg1(&self->u, self->spub, 1, NULL, &st, msg1,
+			       &len));
+	secmsg_hs_wipe(&st);
+	err = kernel_hs(self, msg1, len, &sid, msg2);
+	EXPECT_EQ(-ENOSPC, err);
+	EXPECT_STREQ("too many sessions in this namespace (max_sessions)",
+		     secmsg_nl_errmsg(self->nl));
+	ASSERT_EQ(0, secmsg_stats_get(self->nl, &after));
+	EXPECT_EQ(before.v[SECMSG_STATS_A_SESSIONS],
+		  after.v[SECMSG_STATS_A_SESSIONS]);
+	EXPECT_EQ(before.v[SECMSG_STATS_A_SESSIONS_PENDING],
+		  after.v[SECMSG_STATS_A_SESSIONS_PENDING]);
+	/* room for one more: the same message 1 is not a replay */
+	ASSERT_EQ(0, write_param("max_sessions",
+				 before.v[SECMSG_STATS_A_SESSIONS] + 1));
+	EXPECT_EQ(0, kernel_hs(self, msg1, len, &sid, msg2)) {
+		TH_LOG("after ENOSPC: %s", secmsg_nl_errmsg(self->nl));
+	}
+	EXPECT_EQ(0, write_param("max_sessions", orig));
+	self->max_sessions = -1;
 }
 
 TEST_F_TIMEOUT(hs, max_pending_ebusy, 120)
