@@ -100,14 +100,17 @@ clean:
 # (vm-run --gcov), and the userspace programs and libraries built with gcc
 # --coverage, under the host tests and the selftests that drive them
 # (under Debian's kernel, with kmod/secmsg.ko).  coverage-user: the
-# userspace part only, every selftest under Debian's kernel.
+# userspace part only, every selftest under Debian's kernel;
+# coverage-kmod: the module's part only.
 # COVERAGE_ARGS: more tools/coverage options (-t PATTERN, --no-docs).
 # coverage-build and print-host-tests are what it runs in the copy.
-.PHONY: coverage coverage-user coverage-build print-host-tests
+.PHONY: coverage coverage-user coverage-kmod coverage-build print-host-tests
 coverage: module
 	@tools/coverage $(COVERAGE_ARGS)
 coverage-user: module
 	@tools/coverage --user-only $(COVERAGE_ARGS)
+coverage-kmod:
+	@tools/coverage --kmod-only $(COVERAGE_ARGS)
 coverage-build: $(filter-out %-san.a,$(USER_LIBS)) $(USER_PROGS) $(HOST_TESTS)
 print-host-tests:
 	@echo $(HOST_TESTS)
