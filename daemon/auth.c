@@ -70,6 +70,8 @@ static int register_user(struct login *l, struct frame *f)
 		alog_str(&a, "error", strerror(-rc));
 	} else {
 		RE.m->registrations++;
+		/* in a cluster: every node learns it */
+		RE.rt->ops->user_added(RE.rt, f->user, f->pubkey);
 	}
 	alog_end(&a);
 	return rc;
@@ -143,13 +145,18 @@ void auth_hello(struct login *l, struct frame *f)
 	explicit_bzero(msg2, sizeof(msg2));
 }
 
-/* Over the login limit: the oldest logins here make room. */
+/*
+ * Over the login limit: the oldest logins here make room, then other
+ * nodes are asked to close what is still too many there.  (Logins
+ * elsewhere are counted from the last heartbeats: docs/cluster.md.)
+ */
 static void replace_oldest(struct login *l)
 {
+	unsigned int n;
 	struct login *old;
 	struct alog a;
 
-	while (user_logins(l->name) > RE.cfg->max_user_connections &&
+	while ((n = user_logins(l->name)) > RE.cfg->max_user_connections &&
 	       (old = user_oldest(l->user)) != l) {
 		alog_begin(&a, "login_replaced");
 		alog_u64(&a, "conn", old->cid);
@@ -158,6 +165,9 @@ static void replace_oldest(struct login *l)
 		alog_end(&a);
 		login_close(old, 1000, "replaced", "replaced");
 	}
+	if (n > RE.cfg->max_user_connections)
+		RE.rt->ops->replace(RE.rt, l->name,
+				    n - RE.cfg->max_user_connections);
 }
 
 void auth_confirm(struct login *l, struct frame *f)

@@ -176,3 +176,151 @@ int kern_event(struct secmsg_event_info *ev)
 {
 	return secmsg_event_recv(evh, ev);
 }
+
+/* ---- the cluster: node identity, node registry, link sessions ---- */
+
+#ifdef SECMSG_HAVE_LINKS
+/*
+ * libsecmsg's calls of the kernel half of the cluster (CLUSTER-DESIGN.md:
+ * the identity and user commands with a slot, LINK_INIT, LINK_FINISH,
+ * the handshake with SECMSG_SESSION_F_LINK).
+ */
+int kern_node_identity_set(const uint8_t priv[SECMSG_X25519_LEN],
+			   uint8_t pub[SECMSG_X25519_LEN])
+{
+	return note(secmsg_identity_set_slot(cmd, SECMSG_IDENTITY_SLOT_NODE,
+					     priv, pub));
+}
+
+int kern_node_add(const char *node, const uint8_t pub[SECMSG_X25519_LEN])
+{
+	return note(secmsg_user_add_slot(cmd, SECMSG_IDENTITY_SLOT_NODE, node,
+					 pub));
+}
+
+int kern_node_del(const char *node)
+{
+	return note(secmsg_user_del_slot(cmd, SECMSG_IDENTITY_SLOT_NODE,
+					 node));
+}
+
+int kern_nodes(int (*fn)(const struct secmsg_user_info *u, void *arg),
+	       void *arg)
+{
+	return note(secmsg_user_dump_slot(cmd, SECMSG_IDENTITY_SLOT_NODE, fn,
+					  arg));
+}
+
+int kern_link_init(const char *node, int alg, const struct secmsg_policy *pol,
+		   uint64_t *sid, uint8_t *msg1, size_t *len)
+{
+	return note(secmsg_link_init(cmd, node, alg, pol,
+				     SECMSG_SESSION_F_OWNED, sid, msg1, len));
+}
+
+int kern_link_finish(uint64_t sid, const uint8_t *msg2, size_t len,
+		     uint8_t *msg3, size_t *len3)
+{
+	return note(secmsg_link_finish(cmd, sid, msg2, len, msg3, len3,
+				       NULL));
+}
+
+int kern_link_respond(const uint8_t *msg1, size_t len,
+		      const struct secmsg_policy *pol, uint64_t *sid,
+		      uint8_t *msg2, size_t *len2)
+{
+	return note(secmsg_handshake(cmd, msg1, len, pol,
+				     SECMSG_SESSION_F_OWNED |
+				     SECMSG_SESSION_F_LINK, sid, msg2, len2));
+}
+
+int kern_link_confirm(uint64_t sid, const uint8_t *msg3, size_t len,
+		      struct secmsg_session_info *out)
+{
+	return note(secmsg_handshake_confirm(cmd, sid, msg3, len, out));
+}
+#else
+/* A libsecmsg without the kernel's link commands: the cluster cannot run. */
+static int no_links(void)
+{
+	snprintf(last_err, sizeof(last_err), "%s", "this build's libsecmsg "
+		 "has no node links (LINK_INIT): secmsg.ko's cluster support "
+		 "is missing");
+	return -EOPNOTSUPP;
+}
+
+int kern_node_identity_set(const uint8_t priv[SECMSG_X25519_LEN],
+			   uint8_t pub[SECMSG_X25519_LEN])
+{
+	(void)priv;
+	(void)pub;
+	return no_links();
+}
+
+int kern_node_add(const char *node, const uint8_t pub[SECMSG_X25519_LEN])
+{
+	(void)node;
+	(void)pub;
+	return no_links();
+}
+
+int kern_node_del(const char *node)
+{
+	(void)node;
+	return no_links();
+}
+
+int kern_nodes(int (*fn)(const struct secmsg_user_info *u, void *arg),
+	       void *arg)
+{
+	(void)fn;
+	(void)arg;
+	return no_links();
+}
+
+int kern_link_init(const char *node, int alg, const struct secmsg_policy *pol,
+		   uint64_t *sid, uint8_t *msg1, size_t *len)
+{
+	(void)node;
+	(void)alg;
+	(void)pol;
+	(void)sid;
+	(void)msg1;
+	(void)len;
+	return no_links();
+}
+
+int kern_link_finish(uint64_t sid, const uint8_t *msg2, size_t len,
+		     uint8_t *msg3, size_t *len3)
+{
+	(void)sid;
+	(void)msg2;
+	(void)len;
+	(void)msg3;
+	(void)len3;
+	return no_links();
+}
+
+int kern_link_respond(const uint8_t *msg1, size_t len,
+		      const struct secmsg_policy *pol, uint64_t *sid,
+		      uint8_t *msg2, size_t *len2)
+{
+	(void)msg1;
+	(void)len;
+	(void)pol;
+	(void)sid;
+	(void)msg2;
+	(void)len2;
+	return no_links();
+}
+
+int kern_link_confirm(uint64_t sid, const uint8_t *msg3, size_t len,
+		      struct secmsg_session_info *out)
+{
+	(void)sid;
+	(void)msg3;
+	(void)len;
+	(void)out;
+	return no_links();
+}
+#endif

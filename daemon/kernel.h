@@ -70,6 +70,33 @@ typedef int (*kern_session_fn)(const struct secmsg_session_info *s,
 			       void *arg);
 int kern_sessions(kern_session_fn fn, void *arg);
 
+/*
+ * The cluster (CLUSTER-DESIGN.md): the node identity (the identity
+ * commands' `node` slot), the node registry (the user commands' `node`
+ * slot), and link sessions between nodes, made owned by this socket.
+ * Without the kernel's cluster support in libsecmsg they fail with
+ * -EOPNOTSUPP (and a kern_errmsg() saying so).
+ */
+int kern_node_identity_set(const uint8_t priv[SECMSG_X25519_LEN],
+			   uint8_t pub[SECMSG_X25519_LEN]);
+int kern_node_add(const char *node, const uint8_t pub[SECMSG_X25519_LEN]);
+int kern_node_del(const char *node);
+int kern_nodes(int (*fn)(const struct secmsg_user_info *u, void *arg),
+	       void *arg);
+/* LINK_INIT: a pending initiator session to node, message 1. */
+int kern_link_init(const char *node, int alg, const struct secmsg_policy *pol,
+		   uint64_t *sid, uint8_t *msg1, size_t *len);
+/* LINK_FINISH: message 2 -> message 3, the session active. */
+int kern_link_finish(uint64_t sid, const uint8_t *msg2, size_t len,
+		     uint8_t *msg3, size_t *len3);
+/* HANDSHAKE with F_LINK: a peer node's message 1 -> message 2. */
+int kern_link_respond(const uint8_t *msg1, size_t len,
+		      const struct secmsg_policy *pol, uint64_t *sid,
+		      uint8_t *msg2, size_t *len2);
+/* HANDSHAKE_CONFIRM of a link: out->user_id is the peer node. */
+int kern_link_confirm(uint64_t sid, const uint8_t *msg3, size_t len,
+		      struct secmsg_session_info *out);
+
 /* The events socket's fd, and the next event (-EAGAIN: none). */
 int kern_events_fd(void);
 int kern_event(struct secmsg_event_info *ev);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "clock.h"
 #include "logins.h"
 #include "table.h"
@@ -108,7 +109,9 @@ void logins_remote_presence(const char *user, bool online)
 
 void user_announce(const char *user, bool online)
 {
-	RE.rt->ops->announce(RE.rt, user, online);
+	struct user *u = online ? user_find(user) : NULL;
+
+	RE.rt->ops->announce(RE.rt, user, u ? u->n : 0);
 	if (!RE.rt->ops->logins(RE.rt, user))
 		presence(user, online);
 }
@@ -148,6 +151,9 @@ int login_online(struct login *l, bool *first)
 	u->n++;
 	L.nready++;
 	l->state = LS_READY;
+	/* the first login is announced by the caller, after its ready */
+	if (!*first)
+		RE.rt->ops->announce(RE.rt, u->name, u->n);
 	return 0;
 }
 
@@ -172,6 +178,26 @@ void login_offline(struct login *l)
 		table_del_str(&L.users, u->name);
 		user_announce(l->name, false);
 		free(u);
+	} else {
+		RE.rt->ops->announce(RE.rt, u->name, u->n);
+	}
+}
+
+void logins_replace(const char *user, unsigned int n)
+{
+	struct user *u = user_find(user);
+	struct login *old;
+	struct alog a;
+
+	while (u && n-- && (old = user_oldest(u)) && old->state == LS_READY) {
+		alog_begin(&a, "login_replaced");
+		alog_u64(&a, "conn", old->cid);
+		alog_str(&a, "user", old->name);
+		alog_str(&a, "by", "another node");
+		alog_end(&a);
+		/* leaves u at once: u may be freed with its last login */
+		login_close(old, 1000, "replaced", "replaced");
+		u = user_find(user);
 	}
 }
 

@@ -82,13 +82,13 @@ void logins_revoke(const char *user);
 
 /*
  * l (confirmed) becomes ready: joins its user (created if needed).
- * *first: the user's first login here (then user_announce() it).
- * 0 or -ENOMEM.
+ * *first: the user's first login here (then user_announce() it);
+ * otherwise the route learns the new count at once.  0 or -ENOMEM.
  */
 int login_online(struct login *l, bool *first);
 /*
  * l leaves its user (no-op unless ready); the user's last login here
- * is announced offline.
+ * is announced offline, another count to the route.
  */
 void login_offline(struct login *l);
 /*
@@ -121,5 +121,7 @@ void login_close(struct login *l, int code, const char *bye,
 
 /* The route's upcall: user came online on / left every other node. */
 void logins_remote_presence(const char *user, bool online);
+/* The route's upcall: close the n oldest logins of user here. */
+void logins_replace(const char *user, unsigned int n);
 
 #endif

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "secmsg/codec.h"
+#include "secmsg/handshake.h"
 
 #include "audit.h"
 #include "clock.h"
@@ -37,6 +38,7 @@
 #include "conn.h"
 #include "kbatch.h"
 #include "kernel.h"
+#include "klinks.h"
 #include "ksession.h"
 #include "metrics.h"
 #include "proto.h"
@@ -45,6 +47,9 @@
 #include "server.h"
 #include "users_file.h"
 #include "www.h"
+#include "cluster/bus.h"
+#include "cluster/cmds.h"
+#include "cluster/route_nats.h"
 
 #define SECMSGD_VERSION	SECMSG_VERSION	/* from the Makefile */
 /* Seconds SIGTERM gives clients to receive their bye. */
@@ -72,7 +77,7 @@ static struct {
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: secmsgd [OPTIONS]\n"
+"Usage: secmsgd [OPTIONS] [user add|del ...]\n"
 "WebSocket messaging daemon of secmsg (see secmsgd(8)).\n"
 "\n"
 "  -c, --config FILE             read 'key = value' settings from FILE\n"
@@ -104,6 +109,20 @@ static void usage(FILE *f)
 "      --metrics-port N          serve GET /metrics (off)\n"
 "      --metrics-listen ADDR     metrics address (127.0.0.1)\n"
 "      --syslog                  audit log to syslog instead of stderr\n"
+"Cluster (docs/cluster.md):\n"
+"      --cluster URLS            NATS servers (nats://HOST:4222,...): join\n"
+"      --node NAME               this node's name\n"
+"      --cluster-name NAME       subjects secmsg.NAME.*, bucket NAME_users\n"
+"                                (secmsg)\n"
+"      --node-key FILE           the node's private key, made when missing\n"
+"                                ($STATE_DIRECTORY/node.key)\n"
+"      --peers FILE              'NODE BASE64PUBKEY' lines: every node\n"
+"      --cluster-timeout DUR     a copy for another node waits at most (10s)\n"
+"      --print-node-key          print the node's public key and exit\n"
+"      --status                  print the peers of the running node (from\n"
+"                                its metrics_port) and exit\n"
+"  user add NAME KEYFILE|BASE64  add (or change) a user cluster-wide, exit\n"
+"  user del NAME                 delete a user cluster-wide, exit\n"
 "  -h, --help                    this help\n"
 "  -V, --version                 version\n"
 "Durations take s, m, h or d; sizes K, M or G.  The command line wins\n"
@@ -136,8 +155,14 @@ fail:
 	return rc;
 }
 
+/* What the command line asks besides settings. */
+struct want {
+	bool pubkey, node_key, status;
+	int cmd;		/* argv index of "user", 0: none */
+};
+
 /* --key VALUE, --key=VALUE, --flag, --no-flag; returns the next index */
-static int parse_args(int argc, char **argv, bool *print_pubkey)
+static int parse_args(int argc, char **argv, struct want *w)
 {
 	static char yes[] = "yes", no[] = "no";
 	int i;
@@ -157,8 +182,21 @@ static int parse_args(int argc, char **argv, bool *print_pubkey)
 			exit(0);
 		}
 		if (!strcmp(a, "--print-pubkey")) {
-			*print_pubkey = true;
+			w->pubkey = true;
 			continue;
+		}
+		if (!strcmp(a, "--print-node-key")) {
+			w->node_key = true;
+			continue;
+		}
+		if (!strcmp(a, "--status")) {
+			w->status = true;
+			continue;
+		}
+		if (!strcmp(a, "user")) {
+			/* a command: the rest are its arguments */
+			w->cmd = i;
+			break;
 		}
 		if (!strcmp(a, "-c") || !strcmp(a, "--config") ||
 		    !strncmp(a, "--config=", 9)) {
@@ -251,7 +289,8 @@ static void begin_shutdown(int signo)
 	server_shutdown();
 }
 
-/* Settings a reload cannot change: the listeners and the identity. */
+/* Settings a reload cannot change: the listeners, the identity, the
+ * cluster (cluster_timeout can). */
 static void keep_restart_only(struct config *nc)
 {
 	static const struct {
@@ -264,6 +303,11 @@ static void keep_restart_only(struct config *nc)
 		{ "metrics_listen", offsetof(struct config, metrics_listen) },
 		{ "www", offsetof(struct config, www) },
 		{ "identity", offsetof(struct config, identity) },
+		{ "cluster", offsetof(struct config, cluster) },
+		{ "node", offsetof(struct config, node) },
+		{ "cluster_name", offsetof(struct config, cluster_name) },
+		{ "node_key", offsetof(struct config, node_key) },
+		{ "peers", offsetof(struct config, peers) },
 	};
 	struct alog a;
 	size_t i;
@@ -344,6 +388,29 @@ static void on_signal(void *unused)
 	}
 }
 
+static int print_node_key(void)
+{
+	uint8_t priv[SECMSG_X25519_LEN], pub[SECMSG_X25519_LEN];
+	char path[300], b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)];
+	const char *key = D.cfg.node_key ? D.cfg.node_key :
+			  route_nats_default_key(path, sizeof(path));
+	int rc = klinks_node_key(key, true, priv);
+
+	if (!rc)
+		rc = secmsg_x25519_pub(priv, pub);
+	explicit_bzero(priv, sizeof(priv));
+	if (rc) {
+		fprintf(stderr, "secmsgd: node_key %s: %s\n", key,
+			rc == -EINVAL ? "not a 32-byte key (raw, hex or base64)" :
+			strerror(-rc));
+		return 1;
+	}
+	secmsg_base64_encode(pub, sizeof(pub), b64);
+	/* a line of the peers file */
+	printf("%s %s\n", D.cfg.node ? D.cfg.node : "NODE", b64);
+	return 0;
+}
+
 static int print_pubkey(void)
 {
 	uint8_t pub[SECMSG_X25519_LEN];
@@ -376,7 +443,7 @@ int main(int argc, char **argv)
 {
 	char err[CONFIG_ERR_LEN], b64[SECMSG_B64_LEN(SECMSG_X25519_LEN)];
 	uint8_t pub[SECMSG_X25519_LEN];
-	bool want_pubkey = false;
+	struct want want = { 0 };
 	struct route *rt;
 	const char *how;
 	sigset_t set;
@@ -384,19 +451,23 @@ int main(int argc, char **argv)
 	int rc;
 
 	proto_init();
-	parse_args(argc, argv, &want_pubkey);
+	parse_args(argc, argv, &want);
 	if (load_config(&D.cfg, err, sizeof(err))) {
 		fprintf(stderr, "secmsgd: %s\n", err);
 		return 2;
 	}
-	if (D.cfg.cluster) {
-		/* the keys are parsed; the cluster route comes next */
-		fprintf(stderr, "secmsgd: cluster: not in this build of "
-			"secmsgd yet\n");
-		return 2;
-	}
-	if (want_pubkey)
+	if (want.pubkey)
 		return print_pubkey();
+	if (want.node_key)
+		return print_node_key();
+	if (want.status)
+		return cluster_status(&D.cfg, stdout);
+	if (want.cmd) {
+		rc = cluster_user_cmd(&D.cfg, argc - want.cmd,
+				      argv + want.cmd);
+		bus_library_exit();
+		return rc;
+	}
 	audit_use_syslog(D.cfg.syslog);
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
@@ -407,7 +478,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* the layers, bottom up, each with its upcalls */
-	rt = route_local_new();
+	klinks_init(&D.cfg);
+	if (D.cfg.cluster) {
+		rt = route_nats_new(&D.cfg, &D.m, &klinks_kernel, err,
+				    sizeof(err));
+		if (!rt) {
+			fprintf(stderr, "secmsgd: cluster: %s\n", err);
+			return 1;
+		}
+	} else {
+		rt = route_local_new();
+	}
 	if (!rt || router_init(&D.cfg, &D.m, &conn_router_up, rt)) {
 		fprintf(stderr, "secmsgd: out of memory\n");
 		return 1;
@@ -451,6 +532,8 @@ int main(int argc, char **argv)
 		rc = server_adopt(ksession_events_fd(), ksession_events, NULL);
 	if (!rc)
 		rc = server_adopt(D.sigfd, on_signal, NULL);
+	if (!rc && D.cfg.cluster)
+		rc = route_nats_adopt(rt, server_adopt);
 	if (rc) {
 		fprintf(stderr, "secmsgd: cannot serve on port %u%s: %s\n",
 			D.cfg.port, D.cfg.metrics_port ? " (or the metrics port)" : "",
@@ -467,6 +550,8 @@ int main(int argc, char **argv)
 	if (D.cfg.metrics_port)
 		alog_u64(&a, "metrics_port", D.cfg.metrics_port);
 	alog_str(&a, "register", D.cfg.register_users ? "yes" : "no");
+	if (D.cfg.cluster)
+		alog_str(&a, "node", D.cfg.node);
 	alog_u64(&a, "pid", (uint64_t)getpid());
 	alog_end(&a);
 
@@ -477,6 +562,7 @@ int main(int argc, char **argv)
 		if (server_service() < 0)
 			break;
 		kbatch_flush();		/* the one flush point */
+		router_flush();		/* then what goes to other nodes */
 		if (D.reload) {
 			D.reload = false;
 			reload();
@@ -488,6 +574,7 @@ int main(int argc, char **argv)
 	/* the connections left go: their sessions are deleted in order */
 	server_stop();
 	kbatch_flush();
+	router_flush();
 	kbatch_exit();
 	ksession_exit();
 	router_exit();

@@ -14,6 +14,8 @@
 struct delivery {
 	unsigned int refs;		/* copies out, + the relay's hold */
 	bool reported;			/* the sender was told */
+	bool remote;			/* the sender is on another node: */
+	struct route_origin origin;	/* ... its route is told */
 	uint64_t sender_cid, msg_id, t0;
 	char from[SECMSG_USER_ID_MAX + 1], to[SECMSG_USER_ID_MAX + 1];
 	unsigned int n;
@@ -82,18 +84,23 @@ static void delivery_free(struct delivery *d)
 void delivery_done(struct delivery *d, bool written, const char *code,
 		   const char *msg)
 {
-	struct login *s = login_by_cid(d->sender_cid);
+	struct login *s = d->remote ? NULL : login_by_cid(d->sender_cid);
 
 	if (written && !d->reported) {
 		d->reported = true;
 		RE.m->relayed++;
 		metrics_latency(RE.m, (double)(now_ns() - d->t0) * 1e-9);
-		if (s)
+		if (d->remote)
+			RE.rt->ops->result(RE.rt, &d->origin, NULL);
+		else if (s)
 			report(s, d->msg_id, NULL, NULL);
 	}
 	if (--d->refs)
 		return;
-	if (!d->reported && s)
+	/* the sender's node counts the failure: not here */
+	if (!d->reported && d->remote)
+		RE.rt->ops->result(RE.rt, &d->origin, code ? code : "internal");
+	else if (!d->reported && s)
 		report(s, d->msg_id, code ? code : "internal", msg);
 	delivery_free(d);
 }
@@ -114,15 +121,9 @@ static void log_rate_limited(struct login *l)
 	alog_end(&a);
 }
 
-/*
- * Where a message to `to` goes: every login of it here that keeps up
- * (newest first), and every other node that has one; or why not.
- */
-static void add_dests(struct delivery *d, const char *to)
+/* Every login of u here that keeps up (newest first). */
+static void add_local(struct delivery *d, const struct user *u)
 {
-	struct route_dest rd[KBATCH_MAX_COPIES];
-	struct user *u = user_find(to);
-	unsigned int nr, j;
 	struct login *r;
 
 	for (r = u ? u->logins : NULL; r && d->n < KBATCH_MAX_COPIES;
@@ -133,16 +134,37 @@ static void add_dests(struct delivery *d, const char *to)
 		d->dest[d->n].cid = r->cid;
 		d->n++;
 	}
+}
+
+/*
+ * Where a message to `to` goes: every login of it here that keeps up,
+ * and every other node that has one and a link to it; or why not.
+ */
+static void add_dests(struct delivery *d, const char *to)
+{
+	struct route_dest rd[KBATCH_MAX_COPIES];
+	struct user *u = user_find(to);
+	unsigned int nr, j, unreachable = 0;
+
+	add_local(d, u);
 	nr = RE.rt->ops->dests(RE.rt, to, rd, KBATCH_MAX_COPIES - d->n);
-	for (j = 0; j < nr; j++, d->n++) {
+	for (j = 0; j < nr; j++) {
+		if (!rd[j].session) {
+			unreachable++;	/* no link to that node now */
+			continue;
+		}
 		d->dest[d->n].rd = rd[j];
 		d->dest[d->n].cid = 0;
+		d->n++;
 	}
 	if (!u && !nr) {
 		if (kern_user_exists(to) == -ENOENT)
 			why(d, "recipient_unknown", "%s is not a user", to);
 		else
 			why(d, "recipient_offline", "%s is not online", to);
+	} else if (!d->n && unreachable && !u) {
+		why(d, "node_unreachable",
+		    "%s is on another node, which cannot be reached now", to);
 	} else if (!d->n) {
 		why(d, "rate_limited",
 		    "%s is not reading fast enough: slow down", to);
@@ -219,7 +241,8 @@ static void ship_copy(struct delivery *d, const struct route_dest *rd,
 	if (!rc)
 		return;
 	d->refs--;
-	why(d, "internal", "the relay failed: %s", strerror(-rc));
+	why(d, "node_unreachable", "the copy for another node could not go: "
+	    "%s", strerror(-rc));
 }
 
 static void copy_result(struct delivery *d, unsigned int j,
@@ -237,6 +260,15 @@ static void copy_result(struct delivery *d, unsigned int j,
 	} else if (left && (c->status == KB_OK ||
 			    c->status == KB_NO_SESSION)) {
 		why(d, "recipient_offline", "%s", "the recipient went offline");
+	} else if (c->status == KB_NO_SESSION && (rd->node || d->remote)) {
+		/* the link to (or from) the other node is gone */
+		why(d, "node_unreachable", "%s",
+		    "the link with the other node went away");
+	} else if (d->remote && c->status != KB_TOO_LARGE &&
+		   c->status != KB_FAILED) {
+		/* checked on its node already: the link refused it */
+		why(d, "node_unreachable", "%s",
+		    "the link with the sending node refused it");
 	} else if (kb_failure[c->status].msg) {
 		why(d, kb_failure[c->status].code, "%s",
 		    kb_failure[c->status].msg);
@@ -255,4 +287,47 @@ void relay_resealed(void *msg, const struct kb_copy *copies, unsigned int n)
 		copy_result(d, j, &copies[j]);
 	/* the relay's hold: if no copy went out, d says why */
 	delivery_done(d, false, d->code, d->msg);
+}
+
+void relay_inbound(const struct route_origin *o, uint64_t link,
+		   const char *from, const char *to, const uint8_t *sealed,
+		   size_t len)
+{
+	struct delivery *d = calloc(1, sizeof(*d));
+	uint64_t dest[KBATCH_MAX_COPIES];
+	uint8_t *data = NULL;
+	unsigned int j;
+
+	if (!d) {
+		RE.rt->ops->result(RE.rt, o, "internal");
+		return;
+	}
+	d->refs = 1;
+	d->remote = true;
+	d->origin = *o;
+	d->t0 = now_ns();
+	snprintf(d->from, sizeof(d->from), "%s", from);
+	snprintf(d->to, sizeof(d->to), "%s", to);
+	/* logins here only: a message never travels on to a third node */
+	add_local(d, user_find(to));
+	if (!user_find(to))
+		why(d, "recipient_offline", "%s is not online here", to);
+	else if (!d->n)
+		why(d, "rate_limited", "%s is not reading fast enough", to);
+	if (d->n && !(data = malloc(len ? len : 1)))
+		why(d, "internal", "%s", "out of memory");
+	if (d->code)
+		d->n = 0;
+	else
+		memcpy(data, sealed, len);
+	for (j = 0; j < d->n; j++)
+		dest[j] = d->dest[j].rd.session;
+	if (kbatch_reseal(link, dest, d->n, d->n ? data : NULL, len, d)) {
+		free(data);
+		RE.rt->ops->result(RE.rt, o, "internal");
+		delivery_free(d);
+		return;
+	}
+	if (!d->n)
+		free(data);
 }

@@ -28,6 +28,14 @@
 
 /* A message frame of a ready login (f->data is taken). */
 void relay_message(struct login *l, struct frame *f, uint64_t t0);
+/*
+ * A message another node shipped here (the route's upcall): re-sealed
+ * from the link session into to's logins here; its outcome goes back
+ * to the route (ops->result()) once, as a delivery's would to a sender.
+ */
+void relay_inbound(const struct route_origin *o, uint64_t link,
+		   const char *from, const char *to, const uint8_t *sealed,
+		   size_t len);
 /* The kernel's results for one message (struct kbatch_up). */
 void relay_resealed(void *msg, const struct kb_copy *copies, unsigned int n);
 /*

@@ -9,7 +9,8 @@
  *
  *   route_local.c   this node alone (no cluster configured): no other
  *                   node holds a login, nothing is announced, nothing
- *                   is shipped.  The only implementation today.
+ *                   is shipped.
+ *   cluster/route_nats.c   a node of a cluster, over NATS.
  *
  * Who may call it: logins.c and relay.c, through rt->ops only.  A route
  * calls back into the router only through the struct route_up it finds
@@ -37,18 +38,19 @@
  *             and "ready" list local users and ops->users().  The login
  *             limit counts ops->logins() too.
  *
- * What a cluster implementation (route_nats.c, issue 12) adds behind
- * these ops, without a change to the transport: the directory of who is
- * logged in where (a NATS KV bucket with TTLs), a kernel link session per
+ * The cluster's implementation, daemon/cluster/route_nats.c (issue 12,
+ * docs/cluster.md), adds behind these ops the directory of who is
+ * logged in where (the peers' heartbeats), a kernel link session per
  * peer node (dests() names it), batches of re-sealed copies over NATS
- * (ship(), then up->done() when the peer's result arrives or the link
- * fails), and presence changes from peers (up->presence()).  The router
- * side it will need in addition: a message arriving from a peer (sealed
- * under the link session) re-sealed into local logins through the same
- * relay path with the result sent back to the peer, and asking the node
- * with the oldest login to close it when the limit replaces a remote
- * login; both are router functions the route would reach through
- * struct route_up.
+ * (ship(), then up->done() when the peer's result arrives or the copy
+ * times out), and presence changes from peers (up->presence()).  The
+ * other way round, a message a peer shipped here comes up through
+ * up->inbound(): the router re-seals it from the link session into the
+ * recipient's logins here, through the same relay path, and reports its
+ * one outcome to ops->result().  A login over the limit whose oldest
+ * logins are on other nodes asks them to close some (ops->replace(), and
+ * on the other node up->replace()); the users registry revokes logins
+ * through up->revoke().
  */
 #ifndef SECMSGD_ROUTE_H
 #define SECMSGD_ROUTE_H
@@ -57,13 +59,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/secmsg.h>
+
 struct delivery;
 struct route;
 
 /* Where a copy of a message for another node goes. */
 struct route_dest {
 	uint32_t node;		/* the route's name for the node, not 0 */
-	uint64_t session;	/* kernel session to re-seal into (the link) */
+	/* kernel session to re-seal into (the link); 0 while the node has
+	 * no usable link: that copy fails with node_unreachable */
+	uint64_t session;
+};
+
+/* A message another node shipped here: who to tell its outcome. */
+struct route_origin {
+	uint32_t node;		/* the route's name for the sending node */
+	uint64_t boot, ref;	/* its process, and its reference */
 };
 
 /* What a route may call in the router (set by router_init()). */
@@ -72,11 +84,23 @@ struct route_up {
 	void (*done)(struct delivery *d, const char *code, const char *msg);
 	/* user came online on (or left) every other node. */
 	void (*presence)(const char *user, bool online);
+	/*
+	 * A message from user `from` on another node for user `to` here,
+	 * sealed (len bytes, copied) under the kernel session link: re-seal
+	 * it into to's logins here; ops->result(o) follows exactly once.
+	 */
+	void (*inbound)(const struct route_origin *o, uint64_t link,
+			const char *from, const char *to,
+			const uint8_t *sealed, size_t len);
+	/* Another node asks: close the n oldest logins of user here. */
+	void (*replace)(const char *user, unsigned int n);
+	/* Close every login of user here (the registry revoked it). */
+	void (*revoke)(const char *user);
 };
 
 struct route_ops {
-	/* The first local login of user came (online), or the last left. */
-	void (*announce)(struct route *rt, const char *user, bool online);
+	/* user has n logins here now (0: it left); n changed. */
+	void (*announce)(struct route *rt, const char *user, unsigned int n);
 	/* Logins of user on other nodes. */
 	unsigned int (*logins)(struct route *rt, const char *user);
 	/* fn(arg, name) for each user online on another node. */
@@ -93,6 +117,22 @@ struct route_ops {
 	int (*ship)(struct route *rt, const struct route_dest *d,
 		    const char *from, const char *to, const uint8_t *sealed,
 		    size_t len, struct delivery *dl);
+	/* The outcome of an inbound message (code NULL: delivered). */
+	void (*result)(struct route *rt, const struct route_origin *o,
+		       const char *code);
+	/* Over the login limit: other nodes should close n logins of user. */
+	void (*replace)(struct route *rt, const char *user, unsigned int n);
+	/* user was registered here on first use, with key pub. */
+	void (*user_added)(struct route *rt, const char *user,
+			   const uint8_t pub[SECMSG_X25519_LEN]);
+	/* The end of a loop iteration (after the kernel's): send. */
+	void (*flush)(struct route *rt);
+	/* Text for /metrics (malloc'ed), or NULL. */
+	char *(*metrics)(struct route *rt);
+	/*
+	 * Free; copies still waiting get up->done() first (router_exit()
+	 * calls it while the deliveries still exist).
+	 */
 	void (*destroy)(struct route *rt);
 };
 

@@ -9,11 +9,11 @@
 
 #include "route.h"
 
-static void announce(struct route *rt, const char *user, bool online)
+static void announce(struct route *rt, const char *user, unsigned int n)
 {
 	(void)rt;
 	(void)user;
-	(void)online;
+	(void)n;
 }
 
 static unsigned int logins(struct route *rt, const char *user)
@@ -55,6 +55,40 @@ static int ship(struct route *rt, const struct route_dest *d,
 	return -EHOSTUNREACH;	/* dests() named no node */
 }
 
+static void result(struct route *rt, const struct route_origin *o,
+		   const char *code)
+{
+	(void)rt;
+	(void)o;
+	(void)code;	/* nothing comes from another node */
+}
+
+static void replace(struct route *rt, const char *user, unsigned int n)
+{
+	(void)rt;
+	(void)user;
+	(void)n;	/* logins() said no other node has any */
+}
+
+static void user_added(struct route *rt, const char *user,
+		       const uint8_t pub[SECMSG_X25519_LEN])
+{
+	(void)rt;
+	(void)user;
+	(void)pub;
+}
+
+static void flush(struct route *rt)
+{
+	(void)rt;
+}
+
+static char *metrics(struct route *rt)
+{
+	(void)rt;
+	return NULL;
+}
+
 static void destroy(struct route *rt)
 {
 	free(rt);
@@ -66,6 +100,11 @@ static const struct route_ops local_ops = {
 	.users = users,
 	.dests = dests,
 	.ship = ship,
+	.result = result,
+	.replace = replace,
+	.user_added = user_added,
+	.flush = flush,
+	.metrics = metrics,
 	.destroy = destroy,
 };
 

@@ -21,6 +21,9 @@ static void remote_done(struct delivery *d, const char *code,
 static const struct route_up route_up = {
 	.done = remote_done,
 	.presence = logins_remote_presence,
+	.inbound = relay_inbound,
+	.replace = logins_replace,
+	.revoke = logins_revoke,
 };
 
 int router_init(const struct config *cfg, struct metrics *m,
@@ -37,10 +40,21 @@ int router_init(const struct config *cfg, struct metrics *m,
 
 void router_exit(void)
 {
-	logins_exit();
+	/* the route first: its copies still waiting report to deliveries */
 	if (RE.rt)
 		RE.rt->ops->destroy(RE.rt);
 	RE.rt = NULL;
+	logins_exit();
+}
+
+void router_flush(void)
+{
+	RE.rt->ops->flush(RE.rt);
+}
+
+char *router_metrics(void)
+{
+	return RE.rt->ops->metrics(RE.rt);
 }
 
 void router_reconfigure(void)

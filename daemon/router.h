@@ -111,6 +111,10 @@ void router_gauges(struct metrics_gauges *g);
 
 /* Close every login of user (its key changed, or it was removed). */
 void router_revoke(const char *user);
+/* After the kernel adapter's flush: the route sends what it collected. */
+void router_flush(void);
+/* The route's text for /metrics (malloc'ed), or NULL. */
+char *router_metrics(void);
 
 /* ---- upcalls of the kernel adapter (main.c passes them down) ---- */
 

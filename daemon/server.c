@@ -32,7 +32,7 @@
 #include "www.h"
 
 /* Descriptors adopted at most (the kernel's events, the signals). */
-#define MAX_ADOPTED	4
+#define MAX_ADOPTED	8
 
 struct adopted {
 	void (*fn)(void *arg);
@@ -139,9 +139,24 @@ struct metrics_req {
 static char *render_metrics(size_t *len)
 {
 	struct metrics_gauges g = { .connections = conn_count() };
+	char *text, *extra, *p;
+	size_t n;
 
 	router_gauges(&g);
-	return metrics_render(V.m, &g, len);
+	text = metrics_render(V.m, &g, len);
+	extra = text ? router_metrics() : NULL;
+	if (extra) {
+		/* the route's series (a cluster's peers) follow */
+		n = strlen(extra);
+		p = realloc(text, *len + n + 1);
+		if (p) {
+			memcpy(p + *len, extra, n + 1);
+			*len += n;
+			text = p;
+		}
+		free(extra);
+	}
+	return text;
 }
 
 static int cb_metrics(struct lws *wsi, enum lws_callback_reasons reason,

@@ -59,4 +59,28 @@ struct klink_ops {
 	const char *(*errmsg)(void *k);
 };
 
+/* Everything the cluster asks of the kernel (main.c passes daemon/klinks.c's). */
+struct cluster_kernel {
+	const struct klink_ops *link;
+	void *link_ctx;
+	/* the users registry: 0 / -ENOENT / -errno, as kern_user_*() */
+	int (*user_get)(const char *user, uint8_t pub[SECMSG_X25519_LEN]);
+	int (*user_add)(const char *user,
+			const uint8_t pub[SECMSG_X25519_LEN]);
+	int (*user_del)(const char *user);
+	/*
+	 * The node identity from key_path (made there, 0600, when the file
+	 * does not exist) into the kernel's node slot; pub gets its key.
+	 */
+	int (*node_identity)(const char *key_path,
+			     uint8_t pub[SECMSG_X25519_LEN]);
+	/* The node registry := these peers (added, replaced, the rest
+	 * deleted). */
+	int (*node_registry)(const char *const *names,
+			     const uint8_t (*pubs)[SECMSG_X25519_LEN],
+			     size_t n);
+	/* The kernel's words for the last failure ("" when none). */
+	const char *(*errmsg)(void);
+};
+
 #endif

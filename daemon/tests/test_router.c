@@ -271,6 +271,14 @@ static struct {
 	struct route rt;
 	const char *remote_user;	/* logged in on node 7, or NULL */
 	unsigned int remote_logins;
+	uint64_t link;			/* the link to node 7 (0: down) */
+	int ship_rc;
+	unsigned int last_count;	/* the last count announced */
+	char results[8][64];		/* "ref code" of inbound messages */
+	unsigned int nresults;
+	char replaced[SECMSG_USER_ID_MAX + 1];
+	unsigned int nreplaced, flushes;
+	char added[SECMSG_USER_ID_MAX + 1];
 	char announced[8][SECMSG_USER_ID_MAX + 3];
 	unsigned int nannounced;
 	char shipped_from[SECMSG_USER_ID_MAX + 1];
@@ -280,11 +288,12 @@ static struct {
 	struct delivery *shipped;
 } R;
 
-static void r_announce(struct route *rt, const char *user, bool online)
+static void r_announce(struct route *rt, const char *user, unsigned int n)
 {
 	(void)rt;
+	R.last_count = n;
 	snprintf(R.announced[R.nannounced++ % 8], sizeof(R.announced[0]),
-		 "%c %s", online ? '+' : '-', user);
+		 "%c %s", n ? '+' : '-', user);
 }
 
 static unsigned int r_logins(struct route *rt, const char *user)
@@ -307,7 +316,7 @@ static unsigned int r_dests(struct route *rt, const char *user,
 {
 	if (!max || !r_logins(rt, user))
 		return 0;
-	d[0] = (struct route_dest){ .node = 7, .session = 0x7777 };
+	d[0] = (struct route_dest){ .node = 7, .session = R.link };
 	return 1;
 }
 
@@ -321,8 +330,46 @@ static int r_ship(struct route *rt, const struct route_dest *d,
 	snprintf(R.shipped_to, sizeof(R.shipped_to), "%s", to);
 	R.shipped_session = d->session;
 	R.shipped_len = len;
+	if (R.ship_rc)
+		return R.ship_rc;
 	R.shipped = dl;
 	return 0;
+}
+
+static void r_result(struct route *rt, const struct route_origin *o,
+		     const char *code)
+{
+	(void)rt;
+	snprintf(R.results[R.nresults++ % 8], sizeof(R.results[0]),
+		 "%u/%llu/%llu %s", o->node, (unsigned long long)o->boot,
+		 (unsigned long long)o->ref, code ? code : "delivered");
+}
+
+static void r_replace(struct route *rt, const char *user, unsigned int n)
+{
+	(void)rt;
+	snprintf(R.replaced, sizeof(R.replaced), "%s", user);
+	R.nreplaced = n;
+}
+
+static void r_user_added(struct route *rt, const char *user,
+			 const uint8_t pub[SECMSG_X25519_LEN])
+{
+	(void)rt;
+	(void)pub;
+	snprintf(R.added, sizeof(R.added), "%s", user);
+}
+
+static void r_flush(struct route *rt)
+{
+	(void)rt;
+	R.flushes++;
+}
+
+static char *r_metrics(struct route *rt)
+{
+	(void)rt;
+	return strdup("secmsgd_test_series 1\n");
 }
 
 static void r_destroy(struct route *rt)
@@ -336,8 +383,23 @@ static const struct route_ops fake_route_ops = {
 	.users = r_users,
 	.dests = r_dests,
 	.ship = r_ship,
+	.result = r_result,
+	.replace = r_replace,
+	.user_added = r_user_added,
+	.flush = r_flush,
+	.metrics = r_metrics,
 	.destroy = r_destroy,
 };
+
+static bool resulted(const char *what)
+{
+	unsigned int i;
+
+	for (i = 0; i < R.nresults && i < 8; i++)
+		if (!strcmp(R.results[i], what))
+			return true;
+	return false;
+}
 
 static bool announced(const char *what)
 {
@@ -479,8 +541,8 @@ static int message_frame(const struct fconn *c)
 
 int main(void)
 {
-	struct fconn *a1, *a2, *a3, *a4, *b, *c, *x;
-	uint64_t sa1, sa2, sa3, sb;
+	struct fconn *a1, *a2, *a3, *a4, *b, *c, *c2, *x;
+	uint64_t sa1, sa2, sa3, sb, sc;
 	int i, j;
 
 	proto_init();
@@ -669,7 +731,7 @@ int main(void)
 	ok(strstr(last(b), "the kernel refused the rotation") != NULL,
 	   "a refused rotation: error internal");
 	c = attach();
-	login(c, "carol");
+	sc = login(c, "carol");
 	router_ksession_up.gone(K.owner[sb - SID0], SECMSG_EVENT_EXPIRED,
 				SECMSG_REASON_TIMEOUT);
 	ok(b->closed && b->close_code == 1000 &&
@@ -682,6 +744,7 @@ int main(void)
 	forget_frames(c);
 	R.remote_user = "zed";
 	R.remote_logins = 1;
+	R.link = 0x7777;
 	R.rt.up->presence("zed", true);
 	ok(count(c, "\"user\":\"zed\"", "\"online\":true") == 1,
 	   "another node's user comes online: presence to local logins");
@@ -715,14 +778,114 @@ int main(void)
 	R.rt.up->presence("zed", false);
 	ok(count(c, "\"user\":\"zed\"", "\"online\":false") == 1,
 	   "another node's user leaves: presence offline");
+
+	/* node 7 has zed but no link now, or the copy cannot be sent */
+	R.remote_logins = 1;
+	R.link = 0;
+	message(c, 32, "zed");
+	flush(KB_OK);
+	ok(count(c, "\"id\":32", "node_unreachable") == 1 &&
+	   m.failures[FC_node_unreachable] == 1,
+	   "zed's node has no link: failed node_unreachable, no RESEAL");
+	R.link = 0x7777;
+	R.ship_rc = -ENOTCONN;
+	message(c, 33, "zed");
+	flush(KB_OK);
+	R.ship_rc = 0;
+	ok(count(c, "\"id\":33", "node_unreachable") == 1,
+	   "the route cannot send the copy: node_unreachable");
+	message(c, 34, "zed");
+	flush(KB_NO_SESSION);
+	ok(count(c, "\"id\":34", "node_unreachable") == 1 &&
+	   count(c, "\"id\":34", "the link with the other node") == 1,
+	   "the link session is gone at the RESEAL: node_unreachable");
+
+	/* messages from node 7 for carol */
+	{
+		struct route_origin o = { .node = 7, .boot = 99, .ref = 5 };
+		uint8_t sealed[40];
+
+		memset(sealed, 0x5a, sizeof(sealed));
+		forget_frames(c);
+		K.nq = 0;
+		R.rt.up->inbound(&o, 0x7070, "zed", "carol", sealed, 40);
+		ok(K.nq == 1 && K.q[0].from == 0x7070 && K.q[0].n == 1 &&
+		   K.q[0].to[0] == sc && K.q[0].len == 40 &&
+		   !memcmp(K.q[0].data, sealed, 40),
+		   "inbound: one RESEAL from the link into carol's login");
+		flush(KB_OK);
+		i = message_frame(c);
+		ok(i >= 0 && strstr(c->frames[i], "\"from\":\"zed\"") &&
+		   !R.nresults, "carol gets zed's message; node 7 waits");
+		router_delivery_done(c->dl[i], true);
+		ok(resulted("7/99/5 delivered") && m.relayed >= 1,
+		   "written: node 7 is told delivered (ref 5, its boot)");
+		o.ref = 6;
+		R.rt.up->inbound(&o, 0x7070, "zed", "nobody", sealed, 40);
+		flush(KB_OK);
+		ok(resulted("7/99/6 recipient_offline"),
+		   "inbound for a user not online here: recipient_offline");
+		o.ref = 7;
+		R.rt.up->inbound(&o, 0x7070, "zed", "carol", sealed, 40);
+		flush(KB_NO_SESSION);
+		ok(resulted("7/99/7 node_unreachable"),
+		   "the link from node 7 is gone: node_unreachable");
+		o.ref = 8;
+		R.rt.up->inbound(&o, 0x7070, "zed", "carol", sealed, 40);
+		flush(KB_AUTH);
+		ok(resulted("7/99/8 node_unreachable"),
+		   "the link refuses it (authentication): node_unreachable");
+		ok(!count(c, "\"type\":\"delivery\"", NULL),
+		   "carol gets no delivery frame for messages she received");
+	}
+
+	/* the login limit across nodes, replace: node 7 is asked */
+	cfg.max_user_connections = 1;
+	cfg.on_conflict = CONFLICT_REPLACE;
+	x = attach();
+	login(x, "zed");
+	ok(!x->closed && !strcmp(R.replaced, "zed") && R.nreplaced == 1,
+	   "zed logs in here over the limit: node 7 asked to close 1");
 	R.remote_user = NULL;
+	a1 = attach();
+	login(a1, "zed");
+	ok(x->closed && strstr(last(x), "\"reason\":\"replaced\"") &&
+	   R.last_count == 1, "a newer local login replaces the older here");
+	R.rt.up->replace("zed", 1);
+	ok(a1->closed && strstr(last(a1), "\"reason\":\"replaced\"") &&
+	   announced("- zed"),
+	   "another node asks: the oldest login here is replaced");
+	detach(x);
+	detach(a1);
+	cfg.max_user_connections = 4;
+	x = attach();
+	login(x, "carol");
+	ok(R.last_count == 2, "a second login of carol: the route learns 2");
+	R.rt.up->revoke("carol");
+	ok(x->closed && strstr(last(x), "revoked"),
+	   "the registry revokes carol: her logins close");
+	detach(x);
+	ok(c->closed, "both of them");
+	R.rt.up->replace("nobody", 1);
+	ok(true, "a replace for a user not here: nothing (no crash)");
 
 	/* ---- revocation ---- */
+	c2 = attach();
+	login(c2, "carol");
 	router_revoke("carol");
-	ok(c->closed && c->close_code == 1008 &&
-	   strstr(last(c), "\"reason\":\"revoked\""),
+	ok(c2->closed && c2->close_code == 1008 &&
+	   strstr(last(c2), "\"reason\":\"revoked\""),
 	   "router_revoke(): bye revoked, 1008");
+	detach(c2);
 	detach(c);
+	{
+		char *t = router_metrics();
+
+		router_flush();
+		ok(t && !strcmp(t, "secmsgd_test_series 1\n") && R.flushes == 1,
+		   "router_flush() and router_metrics() reach the route");
+		free(t);
+	}
 
 	/* ---- this node alone ---- */
 	{
