@@ -76,8 +76,9 @@ HOST_TESTS_SAN = $(HOST_TESTS:=-san)
 check: all $(HOST_TESTS) $(HOST_TESTS_SAN)
 	@tools/check $(HOST_TESTS)
 
+# make run NODES=3: a local cluster of three nodes (docs/cluster.md)
 run: all
-	@tools/run
+	@tools/run $(if $(NODES),--nodes $(NODES))
 
 # The 1,000,000-session step of bench/secmsg-bench needs memory (about
 # 2.5 GiB in the guest) and time; BENCH_ARGS="--sessions 100000" for less.

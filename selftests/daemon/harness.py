@@ -184,3 +184,29 @@ def run_case(tap, name, fn, daemon=None, timeout=240):
         log = daemon.log().splitlines()[-15:] if daemon else []
         tap.ok(False, "%s: no exception" % name, traceback.format_exc(),
                "secmsgd log:", *log)
+
+
+def scan_memory(pid, needles):
+    """-> ({needle: [addresses]}, bytes scanned) over every readable
+    mapping of process pid (/proc/PID/maps and /proc/PID/mem)."""
+    found = {n: [] for n in needles}
+    total = 0
+    with open("/proc/%d/maps" % pid) as maps, \
+            open("/proc/%d/mem" % pid, "rb", 0) as mem:
+        for line in maps:
+            parts = line.split()
+            lo, hi = (int(x, 16) for x in parts[0].split("-"))
+            if "r" not in parts[1] or (len(parts) > 5 and parts[5] == "[vvar]"):
+                continue
+            try:
+                mem.seek(lo)
+                data = mem.read(hi - lo)
+            except (OSError, ValueError, OverflowError):
+                continue
+            total += len(data)
+            for n in needles:
+                i = data.find(n)
+                while i >= 0:
+                    found[n].append(lo + i)
+                    i = data.find(n, i + 1)
+    return found, total

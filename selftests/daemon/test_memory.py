@@ -18,31 +18,6 @@ h.require_vm()
 tap = h.Tap()
 
 
-def scan(pid, needles):
-    """-> {needle: [addresses]} over every readable mapping of pid."""
-    found = {n: [] for n in needles}
-    total = 0
-    with open("/proc/%d/maps" % pid) as maps, \
-            open("/proc/%d/mem" % pid, "rb", 0) as mem:
-        for line in maps:
-            parts = line.split()
-            lo, hi = (int(x, 16) for x in parts[0].split("-"))
-            if "r" not in parts[1] or (len(parts) > 5 and parts[5] == "[vvar]"):
-                continue
-            try:
-                mem.seek(lo)
-                data = mem.read(hi - lo)
-            except (OSError, ValueError, OverflowError):
-                continue
-            total += len(data)
-            for n in needles:
-                i = data.find(n)
-                while i >= 0:
-                    found[n].append(lo + i)
-                    i = data.find(n, i + 1)
-    return found, total
-
-
 async def run(d, users, control, marker, pad_marker, secrets):
     algs = ["aes_256_gcm", "chacha20_poly1305"]
     if sc.twofish_available():
@@ -99,7 +74,7 @@ def main():
         async def go():
             a, b, k = await run(d, users, control, marker, pad_marker, secrets)
             await asyncio.sleep(0.5)
-            found, total = scan(d.pid, [marker, pad_marker,
+            found, total = h.scan_memory(d.pid, [marker, pad_marker,
                                         control.name.encode(), ident_priv] +
                                 secrets)
             tap.diag("scanned %d MiB of secmsgd's memory" % (total >> 20))
@@ -118,7 +93,7 @@ def main():
             for c in (a, b, k):
                 await c.close()
             await asyncio.sleep(1)
-            found, _ = scan(d.pid, [marker, pad_marker] + secrets)
+            found, _ = h.scan_memory(d.pid, [marker, pad_marker] + secrets)
             tap.ok(not any(found.values()),
                    "nothing found after the clients left either")
         h.run_case(tap, "memory", go)
