@@ -55,6 +55,12 @@ struct cl {
 
 static struct cl *cls;
 static int nclients = 1, window, payload = 256, duration = 10, port = 8765;
+/* -H: the server's address; -Q: odd clients to this one (two nodes of a
+ * cluster: every partner pair then spans both); -R: hello carries the
+ * public key (servers that register on first use) */
+static struct in_addr host = { .s_addr = 0 }, host2;
+static int port2;
+static bool register_users;
 static int epfd;
 static uint8_t server_pub[32];
 static const char *alg_name = "aes_256_gcm";
@@ -317,10 +323,20 @@ static void on_readable(struct cl *c)
 		secmsg_base64_encode(msg1, m1, b64);
 		{
 			char *s;
-			int len = asprintf(&s, "{\"type\":\"hello\",\"version\":1,"
-					   "\"user\":\"%s\",\"alg\":\"%s\","
-					   "\"handshake\":\"%s\"}", c->user,
-					   alg_name, b64);
+			uint8_t pub[32];
+			char pub64[SECMSG_B64_LEN(32)] = "";
+			int len;
+
+			if (register_users) {
+				secmsg_x25519_pub(c->priv, pub);
+				secmsg_base64_encode(pub, sizeof(pub), pub64);
+			}
+			len = asprintf(&s, "{\"type\":\"hello\",\"version\":1,"
+				       "\"user\":\"%s\",\"alg\":\"%s\","
+				       "\"handshake\":\"%s\"%s%s%s}", c->user,
+				       alg_name, b64,
+				       register_users ? ",\"pubkey\":\"" : "",
+				       pub64, register_users ? "\"" : "");
 			ws_send(c, s, (size_t)len);
 			free(s);
 		}
@@ -370,13 +386,15 @@ static void on_readable(struct cl *c)
 
 static void connect_one(struct cl *c)
 {
+	bool second = port2 && (c->idx & 1);
 	struct sockaddr_in sa = { .sin_family = AF_INET,
-				  .sin_port = htons((uint16_t)port) };
+				  .sin_port = htons((uint16_t)(second ? port2 :
+							       port)) };
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
 	char req[512];
 	int one = 1, n;
 
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_addr = second ? host2 : host;
 	c->fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)))
 		die("connect: %s", strerror(errno));
@@ -458,8 +476,25 @@ int main(int argc, char **argv)
 	uint64_t t0, t1;
 	int opt, i;
 
-	while ((opt = getopt(argc, argv, "n:w:s:d:p:k:a:u:P")) != -1) {
+	host.s_addr = htonl(INADDR_LOOPBACK);
+	while ((opt = getopt(argc, argv, "n:w:s:d:p:k:a:u:PH:Q:R")) != -1) {
 		switch (opt) {
+		case 'H':
+			if (inet_pton(AF_INET, optarg, &host) != 1)
+				die("-H %s: not an IPv4 address", optarg);
+			break;
+		case 'Q': {
+			char *colon = strchr(optarg, ':');
+
+			if (!colon)
+				die("%s", "-Q HOST:PORT");
+			*colon = '\0';
+			port2 = atoi(colon + 1);
+			if (inet_pton(AF_INET, optarg, &host2) != 1 || port2 <= 0)
+				die("%s", "-Q HOST:PORT");
+			break;
+		}
+		case 'R': register_users = true; break;
 		case 'n': nclients = atoi(optarg); break;
 		case 'w': window = atoi(optarg); break;
 		case 's': payload = atoi(optarg); break;
@@ -472,9 +507,12 @@ int main(int argc, char **argv)
 		default:
 			fprintf(stderr, "usage: loadgen -k SERVER_PUBKEY [-n clients] "
 				"[-w window] [-s payload] [-d seconds] [-p port] "
-				"[-a alg] [-u user-prefix]\n"
+				"[-H host] [-Q host2:port2] [-R] [-a alg] "
+				"[-u user-prefix]\n"
 				"Client i is user PREFIX<i> with the private key "
-				"SHA-256(PREFIX<i>) (see -P).\n");
+				"SHA-256(PREFIX<i>) (see -P).  -Q: odd clients "
+				"connect there (two nodes); -R: register on "
+				"first use.\n");
 			return 2;
 		}
 	}
