@@ -71,7 +71,7 @@ struct rnats {
 	struct pend oldest;		/* list head */
 	uint64_t next_ref;
 	struct table local;		/* user -> struct dir_user: logins here */
-	uint64_t seq, last_beat;
+	uint64_t seq, last_beat, beat_warned;
 	bool dirty;
 	int tfd;
 	struct cw_buf buf;		/* presence, replace */
@@ -234,9 +234,20 @@ static void beat(struct rnats *rn, uint64_t now, uint8_t flags)
 
 		cw_presence_add(&rn->buf, u->name, u->n);
 	}
-	if (cw_end(&rn->buf) && rn->connected)
-		bus_publish(rn->bus, rn->presence_subj, rn->buf.p,
-			    rn->buf.len);
+	if (cw_end(&rn->buf) && rn->connected &&
+	    bus_publish(rn->bus, rn->presence_subj, rn->buf.p,
+			rn->buf.len) && now - rn->beat_warned > 10 * BEAT_NS) {
+		struct alog a;
+
+		/* too many users for the servers' max_payload, most likely:
+		 * the peers will take this node for gone */
+		rn->beat_warned = now;
+		alog_begin(&a, "heartbeat_failed");
+		a.warn = true;
+		alog_u64(&a, "bytes", rn->buf.len);
+		alog_str(&a, "error", bus_errmsg(rn->bus));
+		alog_end(&a);
+	}
 	rn->last_beat = now;
 	rn->dirty = false;
 }
