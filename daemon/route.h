@@ -47,10 +47,10 @@
  * other way round, a message a peer shipped here comes up through
  * up->inbound(): the router re-seals it from the link session into the
  * recipient's logins here, through the same relay path, and reports its
- * one outcome to ops->result().  A login over the limit whose oldest
- * logins are on other nodes asks them to close some (ops->replace(), and
- * on the other node up->replace()); the users registry revokes logins
- * through up->revoke().
+ * one outcome to ops->result().  A login over the limit, when the
+ * older logins here are not enough, asks the nodes holding the others
+ * to close some (ops->replace(), and on the other node up->replace());
+ * the users registry revokes logins through up->revoke().
  */
 #ifndef SECMSGD_ROUTE_H
 #define SECMSGD_ROUTE_H
