@@ -185,11 +185,12 @@ int kern_event(struct secmsg_event_info *ev)
  * the identity and user commands with a slot, LINK_INIT, LINK_FINISH,
  * the handshake with SECMSG_SESSION_F_LINK).
  */
-int kern_node_identity_set(const uint8_t priv[SECMSG_X25519_LEN],
+int kern_node_identity_set(const char *node,
+			   const uint8_t priv[SECMSG_X25519_LEN],
 			   uint8_t pub[SECMSG_X25519_LEN])
 {
 	return note(secmsg_identity_set_slot(cmd, SECMSG_IDENTITY_SLOT_NODE,
-					     priv, pub));
+					     node, priv, pub));
 }
 
 int kern_node_add(const char *node, const uint8_t pub[SECMSG_X25519_LEN])
@@ -249,9 +250,11 @@ static int no_links(void)
 	return -EOPNOTSUPP;
 }
 
-int kern_node_identity_set(const uint8_t priv[SECMSG_X25519_LEN],
+int kern_node_identity_set(const char *node,
+			   const uint8_t priv[SECMSG_X25519_LEN],
 			   uint8_t pub[SECMSG_X25519_LEN])
 {
+	(void)node;
 	(void)priv;
 	(void)pub;
 	return no_links();

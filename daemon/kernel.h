@@ -77,7 +77,9 @@ int kern_sessions(kern_session_fn fn, void *arg);
  * Without the kernel's cluster support in libsecmsg they fail with
  * -EOPNOTSUPP (and a kern_errmsg() saying so).
  */
-int kern_node_identity_set(const uint8_t priv[SECMSG_X25519_LEN],
+/* The node identity, with the node's name (message 1 of its links). */
+int kern_node_identity_set(const char *node,
+			   const uint8_t priv[SECMSG_X25519_LEN],
 			   uint8_t pub[SECMSG_X25519_LEN]);
 int kern_node_add(const char *node, const uint8_t pub[SECMSG_X25519_LEN]);
 int kern_node_del(const char *node);

@@ -158,7 +158,7 @@ static int node_identity(const char *path, uint8_t pub[SECMSG_X25519_LEN])
 	int rc = klinks_node_key(path, true, priv);
 
 	if (!rc)
-		rc = kern_node_identity_set(priv, pub);
+		rc = kern_node_identity_set(cfg->node, priv, pub);
 	explicit_bzero(priv, sizeof(priv));
 	return rc;
 }
