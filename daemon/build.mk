@@ -27,10 +27,7 @@ SECMSGD_OBJS := $(SECMSGD_SRCS:.c=.o)
 SECMSGD_PURE_SAN_OBJS := $(SECMSGD_PURE_SRCS:.c=.san.o)
 SECMSGD_ROUTER_SAN_OBJS := $(SECMSGD_ROUTER_SRCS:.c=.san.o)
 SECMSGD_HDRS := $(wildcard daemon/*.h) $(LIBSECMSG_HDRS)
-# libsecmsg with the kernel's cluster calls (LINK_INIT ...): links work
-SECMSGD_HAVE_LINKS := $(shell grep -qs secmsg_link_init \
-	tools/lib/include/secmsg/*.h && echo -DSECMSG_HAVE_LINKS)
-SECMSGD_CFLAGS := $(USER_CFLAGS) $(LWS_CFLAGS) $(SECMSGD_HAVE_LINKS)
+SECMSGD_CFLAGS := $(USER_CFLAGS) $(LWS_CFLAGS)
 SECMSGD_LDLIBS := $(LIBSECMSG_LDLIBS) $(LWS_LIBS) $(JSON_LIBS) -lm
 
 SECMSGD_TESTS := $(addprefix daemon/tests/, test_proto test_config \

@@ -179,7 +179,6 @@ int kern_event(struct secmsg_event_info *ev)
 
 /* ---- the cluster: node identity, node registry, link sessions ---- */
 
-#ifdef SECMSG_HAVE_LINKS
 /*
  * libsecmsg's calls of the kernel half of the cluster (CLUSTER-DESIGN.md:
  * the identity and user commands with a slot, LINK_INIT, LINK_FINISH,
@@ -240,90 +239,3 @@ int kern_link_confirm(uint64_t sid, const uint8_t *msg3, size_t len,
 {
 	return note(secmsg_handshake_confirm(cmd, sid, msg3, len, out));
 }
-#else
-/* A libsecmsg without the kernel's link commands: the cluster cannot run. */
-static int no_links(void)
-{
-	snprintf(last_err, sizeof(last_err), "%s", "this build's libsecmsg "
-		 "has no node links (LINK_INIT): secmsg.ko's cluster support "
-		 "is missing");
-	return -EOPNOTSUPP;
-}
-
-int kern_node_identity_set(const char *node,
-			   const uint8_t priv[SECMSG_X25519_LEN],
-			   uint8_t pub[SECMSG_X25519_LEN])
-{
-	(void)node;
-	(void)priv;
-	(void)pub;
-	return no_links();
-}
-
-int kern_node_add(const char *node, const uint8_t pub[SECMSG_X25519_LEN])
-{
-	(void)node;
-	(void)pub;
-	return no_links();
-}
-
-int kern_node_del(const char *node)
-{
-	(void)node;
-	return no_links();
-}
-
-int kern_nodes(int (*fn)(const struct secmsg_user_info *u, void *arg),
-	       void *arg)
-{
-	(void)fn;
-	(void)arg;
-	return no_links();
-}
-
-int kern_link_init(const char *node, int alg, const struct secmsg_policy *pol,
-		   uint64_t *sid, uint8_t *msg1, size_t *len)
-{
-	(void)node;
-	(void)alg;
-	(void)pol;
-	(void)sid;
-	(void)msg1;
-	(void)len;
-	return no_links();
-}
-
-int kern_link_finish(uint64_t sid, const uint8_t *msg2, size_t len,
-		     uint8_t *msg3, size_t *len3)
-{
-	(void)sid;
-	(void)msg2;
-	(void)len;
-	(void)msg3;
-	(void)len3;
-	return no_links();
-}
-
-int kern_link_respond(const uint8_t *msg1, size_t len,
-		      const struct secmsg_policy *pol, uint64_t *sid,
-		      uint8_t *msg2, size_t *len2)
-{
-	(void)msg1;
-	(void)len;
-	(void)pol;
-	(void)sid;
-	(void)msg2;
-	(void)len2;
-	return no_links();
-}
-
-int kern_link_confirm(uint64_t sid, const uint8_t *msg3, size_t len,
-		      struct secmsg_session_info *out)
-{
-	(void)sid;
-	(void)msg3;
-	(void)len;
-	(void)out;
-	return no_links();
-}
-#endif
