@@ -471,6 +471,20 @@ int main(int argc, char **argv)
 	audit_use_syslog(D.cfg.syslog);
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Blocked before any thread starts (libnats makes its own when the
+	 * cluster route connects): a thread that left them unblocked would
+	 * take SIGTERM with its default action and kill the process.  The
+	 * signalfd below reads them.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL)) {
+		perror("secmsgd: sigprocmask");
+		return 1;
+	}
 
 	rc = kern_open();
 	if (rc) {
@@ -518,12 +532,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) ||
-	    (D.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+	D.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (D.sigfd < 0) {
 		perror("secmsgd: signalfd");
 		return 1;
 	}
