@@ -418,12 +418,23 @@ async def load(cl):
     n = len(cs)
     await asyncio.sleep(2.5)
     sent = 0
+    closed = []
     t1 = time.monotonic()
     for i, c in enumerate(cs):
         for off in (1, 2):      # i+1 and i+2 are on the two other nodes
-            await c.message(cs[(i + off) % n].user, b"load %d>%d" %
-                            (i, (i + off) % n))
+            try:
+                await c.message(cs[(i + off) % n].user, b"load %d>%d" %
+                                (i, (i + off) % n))
+            except Exception as e:  # its connection is gone
+                closed.append((c.user, repr(e)))
+                break
             sent += 1
+    tap.ok(not closed, "every load client's connection stayed open "
+           "(%d closed)" % len(closed),
+           *["%s: %s\n%s" % (u, e, "\n".join(
+               "%s: %s" % (nd.name, l) for nd in nodes
+               for l in nd.log().splitlines() if "user=%s " % u in l + " "))
+             for u, e in closed[:3]])
     got = await until(lambda: sum(len(c.deliveries) for c in cs) >= sent,
                       180, 0.2)
     delivered = sum(1 for c in cs for d in c.deliveries.values()
