@@ -118,10 +118,14 @@ print-host-tests:
 
 # make deb: the Debian packages (debian/), built by dpkg-buildpackage in a
 # copy of the tree under build/deb/, where the .deb files land too; then
-# lintian on them.
-.PHONY: deb
+# lintian on them.  make check-packages: tools/vm/test-packages installs,
+# upgrades and purges them in a VM booted with systemd (README, Tests).
+.PHONY: deb check-packages
 deb:
 	@tools/mkdeb
+
+check-packages:
+	@tools/vm/test-packages
 
 # make check-debug: the kernel selftests again under the debug kernel
 # (KASAN, KFENCE, UBSAN, lockdep, kmemleak, fault injection; built once
