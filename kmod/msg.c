@@ -393,6 +393,11 @@ static int do_seal(struct secmsg_req *r, struct secmsg_session *s,
 	struct nlattr *nla;
 	int err;
 
+	err = secmsg_session_rotate_to_seal(s, r);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "key rotation by message count failed");
+		return err;
+	}
 	k = tx_key(s, &err);
 	if (!k)
 		return err;
@@ -481,7 +486,8 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 	 * once opened, its sequence number is spent, and a seal failing
 	 * then would lose it.
 	 */
-	k = tx_key(to, &err);
+	err = secmsg_session_rotate_to_seal(to, r);
+	k = err ? NULL : tx_key(to, &err);
 	if (k) {
 		tfm = secmsg_key_tfm(k);
 		err = IS_ERR(tfm) ? PTR_ERR(tfm) : secmsg_req_prepare(r, tfm);
@@ -545,11 +551,20 @@ static struct secmsg_session *find(struct secmsg_net *sn, u64 id,
 	return s ?: ERR_PTR(-ENOENT);
 }
 
-static void rotate_if_due(struct secmsg_session *s)
+/*
+ * A message done counts towards its session's max_messages.  The rotation
+ * the count calls for is made before the session's next SEAL, all or
+ * nothing (secmsg_session_rotate_to_seal(): a rotation that fails for
+ * memory fails that SEAL before it spends a sequence number, and no epoch
+ * seals more than max_messages), and right after an OPEN, which has
+ * nothing left to spend on it (a failure there is tried again by the next
+ * message).
+ */
+static void count_msg(struct secmsg_session *s, bool opened)
 {
 	u64 max = READ_ONCE(s->pol.max_messages);
 
-	if (max && atomic64_inc_return(&s->epoch_msgs) >= max)
+	if (max && atomic64_inc_return(&s->epoch_msgs) >= max && opened)
 		secmsg_session_rotate_if_due(s);
 }
 
@@ -596,11 +611,11 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 	if (err < 0) {
 		skb_wipe_to(skb, mark);
 		if (in->keep && out->kept >= 0)
-			rotate_if_due(s);	/* opened for the copies */
+			count_msg(s, true);	/* opened for the copies */
 	} else {
-		rotate_if_due(s);
+		count_msg(s, in->op != SECMSG_MSG_SEAL);
 		if (peer)
-			rotate_if_due(peer);
+			count_msg(peer, false);
 		err = 0;
 	}
 	secmsg_session_put(peer);

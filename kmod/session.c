@@ -579,31 +579,80 @@ struct secmsg_key *secmsg_session_rx(struct secmsg_session *s, u32 epoch,
 	return k;
 }
 
-static int session_rotate_locked(struct secmsg_session *s, u32 alg)
-{
+/*
+ * A rotation in two steps, under rekey_lock: rotation_prepare() makes what
+ * it allocates (the next secrets, the inbound key of the epoch that ends,
+ * and with tx the next epoch's outbound key and its transform) and
+ * changes nothing a caller sees; rotation_commit() installs it and cannot
+ * fail.  A rotation that is given up is dropped by rotation_drop().
+ */
+struct rotation {
 	u8 next[2][SECMSG_KEY_LEN];
-	struct secmsg_key *old_tx, *old_rx, *old_prev;
-	int i, err;
+	u32 alg;
+	struct secmsg_key *old_rx;	/* s->rx: made now if it was not */
+	struct secmsg_key *tx;		/* the next epoch's, or NULL */
+};
+
+static void rotation_drop(struct rotation *rot)
+{
+	secmsg_key_put(rot->tx);
+	rot->tx = NULL;
+	memzero_explicit(rot->next, sizeof(rot->next));
+}
+
+static int rotation_prepare(struct secmsg_session *s, u32 alg, bool tx,
+			    struct rotation *rot)
+{
+	struct crypto_aead *tfm;
+	int err;
 
 	lockdep_assert_held(&s->rekey_lock);
+	rot->tx = NULL;
 	if (!s->keyed)
 		return -ENOTCONN;	/* pending: no keys yet */
-	if (!alg)
-		alg = s->alg;
-	memcpy(next, s->secret, sizeof(next));
-	err = secmsg_key_ratchet(SECMSG_DIR_C2S, next[SECMSG_DIR_C2S]) ?:
-	      secmsg_key_ratchet(SECMSG_DIR_S2C, next[SECMSG_DIR_S2C]);
+	rot->alg = alg ?: s->alg;
+	memcpy(rot->next, s->secret, sizeof(rot->next));
+	err = secmsg_key_ratchet(SECMSG_DIR_C2S, rot->next[SECMSG_DIR_C2S]) ?:
+	      secmsg_key_ratchet(SECMSG_DIR_S2C, rot->next[SECMSG_DIR_S2C]);
 	if (err)
-		goto out;
+		goto fail;
 	/*
 	 * The inbound key of the epoch that ends is accepted for its grace
 	 * time: made now if the epoch saw no inbound message yet, since one
-	 * may be on its way.
+	 * may be on its way.  (It is the current epoch's key: left in place
+	 * if the rotation is given up.)
 	 */
-	old_rx = session_key_make(s, secmsg_rx_dir(s), &err);
-	if (!old_rx)
-		goto out;
-	WRITE_ONCE(old_rx->grace_until,
+	rot->old_rx = session_key_make(s, secmsg_rx_dir(s), &err);
+	if (!rot->old_rx)
+		goto fail;
+	if (tx) {
+		rot->tx = secmsg_key_new(rot->alg, s->epoch + 1,
+					 secmsg_tx_dir(s), false,
+					 rot->next[secmsg_tx_dir(s)]);
+		if (IS_ERR(rot->tx)) {
+			err = PTR_ERR(rot->tx);
+			rot->tx = NULL;
+			goto fail;
+		}
+		tfm = secmsg_key_tfm(rot->tx);
+		if (IS_ERR(tfm)) {
+			err = PTR_ERR(tfm);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	rotation_drop(rot);
+	return err;
+}
+
+static void rotation_commit(struct secmsg_session *s, struct rotation *rot)
+{
+	struct secmsg_key *old_tx, *old_prev;
+	int i;
+
+	lockdep_assert_held(&s->rekey_lock);
+	WRITE_ONCE(rot->old_rx->grace_until,
 		   jiffies + READ_ONCE(s->pol.rekey_grace) * HZ);
 	/* shift the previous epochs down; the oldest goes */
 	old_prev = rcu_dereference_protected(s->rx_prev[SECMSG_RX_PREV - 1],
@@ -612,16 +661,16 @@ static int session_rotate_locked(struct secmsg_session *s, u32 alg)
 		rcu_assign_pointer(s->rx_prev[i],
 				   rcu_dereference_protected(s->rx_prev[i - 1],
 					lockdep_is_held(&s->rekey_lock)));
-	rcu_assign_pointer(s->rx_prev[0], old_rx);
+	rcu_assign_pointer(s->rx_prev[0], rot->old_rx);
 	RCU_INIT_POINTER(s->rx, NULL);
-	old_tx = rcu_replace_pointer(s->tx, NULL,
+	/* the next epoch's outbound key if made, else on its first use */
+	old_tx = rcu_replace_pointer(s->tx, rot->tx,
 				     lockdep_is_held(&s->rekey_lock));
-	/*
-	 * S(epoch) is overwritten: older keys cannot be derived again.  The
-	 * next epoch's keys are made on their first use.
-	 */
-	memcpy(s->secret, next, sizeof(next));
-	session_set_alg(s, alg);
+	rot->tx = NULL;
+	/* S(epoch) is overwritten: older keys cannot be derived again. */
+	memcpy(s->secret, rot->next, sizeof(rot->next));
+	memzero_explicit(rot->next, sizeof(rot->next));
+	session_set_alg(s, rot->alg);
 	smp_store_release(&s->epoch, s->epoch + 1);
 	atomic64_set(&s->epoch_msgs, 0);
 	WRITE_ONCE(s->rotated_ns, secmsg_now());
@@ -631,8 +680,16 @@ static int session_rotate_locked(struct secmsg_session *s, u32 alg)
 	secmsg_key_put(old_prev);
 	secmsg_timer_pull(s);		/* the grace of the epoch that ended */
 	secmsg_event(s, SECMSG_EVENT_ROTATED, 0);
-out:
-	memzero_explicit(next, sizeof(next));
+}
+
+static int session_rotate_locked(struct secmsg_session *s, u32 alg)
+{
+	struct rotation rot;
+	int err;
+
+	err = rotation_prepare(s, alg, false, &rot);
+	if (!err)
+		rotation_commit(s, &rot);
 	return err;
 }
 
@@ -760,15 +817,43 @@ struct secmsg_key *secmsg_session_follow(struct secmsg_session *s,
 	return c;
 }
 
+static bool count_reached(struct secmsg_session *s)
+{
+	u64 max = READ_ONCE(s->pol.max_messages);
+
+	return max && atomic64_read(&s->epoch_msgs) >= max;
+}
+
 void secmsg_session_rotate_if_due(struct secmsg_session *s)
 {
-	u64 max;
-
 	mutex_lock(&s->rekey_lock);
-	max = READ_ONCE(s->pol.max_messages);
-	if (max && atomic64_read(&s->epoch_msgs) >= max)
+	if (count_reached(s))
 		session_rotate_locked(s, 0);
 	mutex_unlock(&s->rekey_lock);
+}
+
+int secmsg_session_rotate_to_seal(struct secmsg_session *s,
+				  struct secmsg_req *r)
+{
+	struct rotation rot;
+	int err = 0;
+
+	if (!count_reached(s))
+		return 0;
+	mutex_lock(&s->rekey_lock);
+	if (count_reached(s)) {
+		err = rotation_prepare(s, 0, true, &rot);
+		if (!err) {
+			/* the transform exists: rotation_prepare() made it */
+			err = secmsg_req_prepare(r, secmsg_key_tfm(rot.tx));
+			if (err)
+				rotation_drop(&rot);
+			else
+				rotation_commit(s, &rot);
+		}
+	}
+	mutex_unlock(&s->rekey_lock);
+	return err;
 }
 
 int secmsg_session_update(struct secmsg_session *s, u32 alg,

@@ -230,8 +230,19 @@ int secmsg_session_activate(struct secmsg_session *s, u64 wire_id);
 
 /* alg 0 keeps the algorithm.  Sleeps.  EOPNOTSUPP for a follower. */
 int secmsg_session_rotate(struct secmsg_session *s, u32 alg);
-/* Rotate when max_messages_per_key has been reached. */
+/*
+ * Rotate when max_messages_per_key has been reached: after an OPEN, where
+ * a rotation that fails for memory is tried again by the next message.
+ */
 void secmsg_session_rotate_if_due(struct secmsg_session *s);
+/*
+ * The same before a SEAL, all or nothing: the next epoch's outbound key,
+ * its transform and r grown for it are made before the session changes,
+ * so that the SEAL after it cannot fail for memory.  An error (ENOMEM)
+ * leaves the session as it was.  Sleeps.
+ */
+int secmsg_session_rotate_to_seal(struct secmsg_session *s,
+				  struct secmsg_req *r);
 /*
  * Change the policy fields set says and, with alg, rotate to the next
  * epoch under alg: both or neither.  EOPNOTSUPP (alg) for a follower.
