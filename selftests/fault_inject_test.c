@@ -706,13 +706,19 @@ static int dump_run(struct op *o)
 	return secmsg_session_dump(nl, count_sess_cb, &o->count);
 }
 
-static int dump_done(struct op *o, bool lost)
+/* A complete dump (lost: the request failed) returned what dump_prep saw. */
+static int dumped_all(struct op *o, bool lost, const char *what)
 {
 	if (!lost && o->count != o->want_count)
-		return FAIL(o, "dumped %llu sessions of %llu",
-			    (unsigned long long)o->count,
+		return FAIL(o, "dumped %llu %s of %llu",
+			    (unsigned long long)o->count, what,
 			    (unsigned long long)o->want_count);
 	return 0;
+}
+
+static int dump_done(struct op *o, bool lost)
+{
+	return dumped_all(o, lost, "sessions");
 }
 
 static const struct op_ops dump_ops = { NULL, dump_run, dump_done, NULL,
@@ -1299,11 +1305,7 @@ static int udump_run(struct op *o)
 
 static int udump_done(struct op *o, bool lost)
 {
-	if (!lost && o->count != o->want_count)
-		return FAIL(o, "dumped %llu users of %llu",
-			    (unsigned long long)o->count,
-			    (unsigned long long)o->want_count);
-	return 0;
+	return dumped_all(o, lost, "users");
 }
 
 static const struct op_ops udump_ops = { NULL, udump_run, udump_done, NULL,
