@@ -61,8 +61,93 @@ static void session_used(struct secmsg_session *s)
 		WRITE_ONCE(s->last_used_ns, now);
 }
 
+/*
+ * Why an operation fails (enum secmsg_fail): the errno that goes with the
+ * reason, the extack's words, and the per-session counter and namespace
+ * total (besides the count by reason) it adds to.  The one place that
+ * maps reasons to errnos.
+ */
+static const struct {
+	int err;		/* 0: the caller's */
+	u8 cnt;			/* SECMSG_CNT_A_*, or 0 */
+	u8 stat;		/* SECMSG_STATS_A_*, or 0 */
+	const char *msg;
+} fails[SECMSG_FAIL_MAX + 1] = {
+	[SECMSG_FAIL_NO_SESSION] = {
+		-ENOENT, 0, SECMSG_STATS_A_NO_SESSION, "no such session" },
+	[SECMSG_FAIL_NOT_ACTIVE] = {
+		-ENOTCONN, 0, 0, "session is not active" },
+	[SECMSG_FAIL_AUTH_FAILED] = {
+		-EBADMSG, SECMSG_CNT_A_AUTH_FAILURES,
+		SECMSG_STATS_A_AUTH_FAILURES, "message authentication failed" },
+	[SECMSG_FAIL_REPLAYED] = {
+		-EALREADY, SECMSG_CNT_A_REPLAYS, SECMSG_STATS_A_REPLAYS,
+		"replayed message" },
+	[SECMSG_FAIL_BEHIND_WINDOW] = {
+		-ESTALE, SECMSG_CNT_A_REPLAYS, SECMSG_STATS_A_REPLAYS,
+		"message behind the replay window" },
+	[SECMSG_FAIL_EPOCH_EXPIRED] = {
+		-EKEYEXPIRED, SECMSG_CNT_A_STALE_EPOCH, SECMSG_STATS_A_STALE_EPOCH,
+		"message from an epoch past its grace time" },
+	[SECMSG_FAIL_EPOCH_ROTATED_AWAY] = {
+		-EKEYEXPIRED, SECMSG_CNT_A_STALE_EPOCH, SECMSG_STATS_A_STALE_EPOCH,
+		"message from an epoch rotated away (its key is erased)" },
+	[SECMSG_FAIL_EPOCH_NOT_REACHED] = {
+		-EKEYREJECTED, SECMSG_CNT_A_STALE_EPOCH,
+		SECMSG_STATS_A_STALE_EPOCH,
+		"message from an epoch not reached yet" },
+	[SECMSG_FAIL_BAD_HEADER] = {
+		-EPROTO, 0, SECMSG_STATS_A_BAD_HEADER,
+		"bad message header (version, reserved, session id, sequence or algorithm)" },
+	[SECMSG_FAIL_BAD_LENGTH] = {
+		-EINVAL, 0, SECMSG_STATS_A_BAD_HEADER, "bad message length" },
+	[SECMSG_FAIL_BAD_PADDING] = {
+		-EINVAL, 0, SECMSG_STATS_A_BAD_HEADER, "bad padding" },
+	[SECMSG_FAIL_TOO_LARGE] = {
+		-EMSGSIZE, 0, 0, "message larger than SECMSG_MAX_PLAINTEXT" },
+	[SECMSG_FAIL_KEYS_EXHAUSTED] = {
+		-EKEYEXPIRED, 0, 0,
+		"sequence numbers exhausted and the session cannot rotate" },
+	[SECMSG_FAIL_INTERNAL] = { 0, 0, 0, "internal error" },
+};
+
+/*
+ * Fail for reason why (with errno err for SECMSG_FAIL_INTERNAL): record it
+ * in out, count it (s may be NULL), set the extack; return the errno.  Out
+ * of memory is only recorded: it changes no count, and the errno says it
+ * (the same request retried succeeds as if it had never failed).
+ */
+static int fail(struct secmsg_net *sn, struct secmsg_session *s,
+		struct secmsg_msg_out *out, u8 why, int err,
+		struct netlink_ext_ack *extack)
+{
+	out->reason = why;
+	if (why == SECMSG_FAIL_INTERNAL && err == -ENOMEM)
+		return err;
+	atomic64_inc(&sn->fails[why]);
+	if (fails[why].stat)
+		secmsg_stat_inc(sn, fails[why].stat);
+	if (s && fails[why].cnt)
+		secmsg_cnt_add(s, fails[why].cnt, 1);
+	if (extack)	/* NL_SET_ERR_MSG, which takes only literals */
+		extack->_msg = fails[why].msg;
+	return fails[why].err ?: err;
+}
+
+/* A superseded epoch: rotated away when older than those kept. */
+static u8 stale_reason(struct secmsg_session *s, u32 epoch)
+{
+	u32 alg, cur;
+
+	secmsg_session_alg(s, &alg, &cur);
+	return cur - epoch > SECMSG_RX_PREV_EPOCHS ?
+	       SECMSG_FAIL_EPOCH_ROTATED_AWAY : SECMSG_FAIL_EPOCH_EXPIRED;
+}
+
 /* The current outbound key, rotating first when its numbers ran out. */
-static struct secmsg_key *tx_key(struct secmsg_session *s, int *err)
+static struct secmsg_key *tx_key(struct secmsg_session *s,
+				 struct secmsg_msg_out *out, int *err,
+				 struct netlink_ext_ack *extack)
 {
 	struct secmsg_key *k;
 	int tries;
@@ -70,15 +155,23 @@ static struct secmsg_key *tx_key(struct secmsg_session *s, int *err)
 	for (tries = 0; tries < 2; tries++) {
 		k = secmsg_session_tx(s, err);
 		if (!k)
-			return NULL;
+			goto failed;
 		if (atomic64_read(&k->next_seq) < SECMSG_MAX_MESSAGES_LIMIT)
 			return k;
 		secmsg_key_put(k);
+		/* (a link responder cannot rotate: its keys are exhausted) */
 		*err = secmsg_session_rotate(s, 0);
+		if (*err == -ENOMEM || *err == -ENOTCONN)
+			goto failed;
 		if (*err)
-			return NULL;
+			break;
 	}
-	*err = -EKEYEXPIRED;
+	*err = fail(s->sn, s, out, SECMSG_FAIL_KEYS_EXHAUSTED, 0, extack);
+	return NULL;
+failed:
+	/* (a rotation that failed for memory keeps its errno: retry it) */
+	*err = fail(s->sn, s, out, *err == -ENOTCONN ? SECMSG_FAIL_NOT_ACTIVE :
+		    SECMSG_FAIL_INTERNAL, *err, extack);
 	return NULL;
 }
 
@@ -135,14 +228,15 @@ static int seal_buf(struct secmsg_req *r, struct secmsg_session *s,
 	int err;
 
 	if (IS_ERR(tfm))
-		return PTR_ERR(tfm);
+		return fail(s->sn, s, out, SECMSG_FAIL_INTERNAL, PTR_ERR(tfm),
+			    NULL);
 	/* a sequence number is spent only on a seal that cannot fail */
 	err = secmsg_req_prepare(r, tfm);
 	if (err)
-		return err;
+		return fail(s->sn, s, out, SECMSG_FAIL_INTERNAL, err, NULL);
 	seq = atomic64_fetch_inc(&k->next_seq);
 	if (seq >= SECMSG_MAX_MESSAGES_LIMIT)
-		return -EKEYEXPIRED;
+		return fail(s->sn, s, out, SECMSG_FAIL_KEYS_EXHAUSTED, 0, NULL);
 	h->version = SECMSG_WIRE_VERSION;
 	h->alg = k->alg;
 	h->reserved = 0;
@@ -165,7 +259,7 @@ static int seal_buf(struct secmsg_req *r, struct secmsg_session *s,
 		err = secmsg_aead_seal(r, tfm, buf, assoc, text_len);
 	}
 	if (err)
-		return err;
+		return fail(s->sn, s, out, SECMSG_FAIL_INTERNAL, err, NULL);
 	out->epoch = k->epoch;
 	out->seq = seq;
 	secmsg_cnt_add(s, SECMSG_CNT_A_TX_MESSAGES, 1);
@@ -173,33 +267,6 @@ static int seal_buf(struct secmsg_req *r, struct secmsg_session *s,
 	secmsg_stat_inc(s->sn, SECMSG_STATS_A_SEALED);
 	session_used(s);
 	return assoc + text_len + a->tag_len;
-}
-
-static int count_fail(struct secmsg_session *s, int err)
-{
-	struct secmsg_net *sn = s->sn;
-
-	switch (err) {
-	case -EBADMSG:
-		secmsg_cnt_add(s, SECMSG_CNT_A_AUTH_FAILURES, 1);
-		secmsg_stat_inc(sn, SECMSG_STATS_A_AUTH_FAILURES);
-		break;
-	case -EALREADY:
-	case -ESTALE:
-		secmsg_cnt_add(s, SECMSG_CNT_A_REPLAYS, 1);
-		secmsg_stat_inc(sn, SECMSG_STATS_A_REPLAYS);
-		break;
-	case -EKEYEXPIRED:
-	case -EKEYREJECTED:
-		secmsg_cnt_add(s, SECMSG_CNT_A_STALE_EPOCH, 1);
-		secmsg_stat_inc(sn, SECMSG_STATS_A_STALE_EPOCH);
-		break;
-	case -EPROTO:
-	case -EINVAL:
-		secmsg_stat_inc(sn, SECMSG_STATS_A_BAD_HEADER);
-		break;
-	}
-	return err;
 }
 
 /*
@@ -248,100 +315,82 @@ static int open_msg(struct secmsg_req *r, struct secmsg_session *s,
 	unsigned int assoc = SECMSG_HDR_LEN, text_len;
 	struct crypto_aead *tfm;
 	struct secmsg_key *k;
+	u8 why;
 	u64 seq;
 	int err;
 
-	if (len < SECMSG_HDR_LEN) {
-		NL_SET_ERR_MSG(extack, "message shorter than its header");
-		return count_fail(s, -EINVAL);
-	}
+	if (len < SECMSG_HDR_LEN)
+		return fail(s->sn, s, out, SECMSG_FAIL_BAD_LENGTH, 0, extack);
 	seq = be64_to_cpu(h->seq);
 	if (h->version != SECMSG_WIRE_VERSION || h->reserved ||
 	    be64_to_cpu(h->session_id) != s->wire_id ||
-	    seq >= SECMSG_MAX_MESSAGES_LIMIT) {
-		NL_SET_ERR_MSG(extack,
-			       "bad message header (version, reserved, session id or sequence)");
-		return count_fail(s, -EPROTO);
-	}
+	    seq >= SECMSG_MAX_MESSAGES_LIMIT)
+		return fail(s->sn, s, out, SECMSG_FAIL_BAD_HEADER, 0, extack);
 	k = secmsg_session_rx(s, be32_to_cpu(h->epoch), &err);
 	if (!k && err == -EKEYREJECTED)		/* a link responder follows */
 		k = secmsg_session_ahead(s, be32_to_cpu(h->epoch), h->alg,
 					 &err);
 	if (!k) {
-		if (err == -EKEYREJECTED)
-			NL_SET_ERR_MSG(extack, "message from an epoch not reached yet");
-		else
-			NL_SET_ERR_MSG(extack, "message from an expired epoch");
-		return count_fail(s, err);
+		why = err == -EKEYREJECTED ? SECMSG_FAIL_EPOCH_NOT_REACHED :
+		      err == -EKEYEXPIRED ?
+		      stale_reason(s, be32_to_cpu(h->epoch)) :
+		      err == -ENOTCONN ? SECMSG_FAIL_NOT_ACTIVE :
+		      SECMSG_FAIL_INTERNAL;
+		return fail(s->sn, s, out, why, err, extack);
 	}
 	a = k->desc;
-	if (h->alg != k->alg) {
-		NL_SET_ERR_MSG(extack, "message algorithm differs from its epoch's");
-		err = -EPROTO;
+	why = SECMSG_FAIL_BAD_HEADER;
+	if (h->alg != k->alg)
 		goto out;
-	}
 	text_len = len - SECMSG_HDR_LEN;
+	why = SECMSG_FAIL_BAD_LENGTH;
 	if (a->cbc) {
 		if (text_len < a->iv_len + SECMSG_CBC_BLOCK_LEN + a->tag_len ||
-		    (text_len - a->iv_len - a->tag_len) % SECMSG_CBC_BLOCK_LEN) {
-			NL_SET_ERR_MSG(extack, "bad message length");
-			err = -EINVAL;
+		    (text_len - a->iv_len - a->tag_len) % SECMSG_CBC_BLOCK_LEN)
 			goto out;
-		}
 		memcpy(r->iv, msg + SECMSG_HDR_LEN, a->iv_len);
 		assoc += a->iv_len;
 		text_len -= a->iv_len;
 	} else {
-		if (text_len < a->tag_len) {
-			NL_SET_ERR_MSG(extack, "message shorter than its tag");
-			err = -EINVAL;
+		if (text_len < a->tag_len)
 			goto out;
-		}
 		secmsg_key_nonce(k, seq, r->iv);
 	}
 	err = secmsg_replay_check(k->replay, seq);
-	if (err) {
-		if (err == -EALREADY)
-			NL_SET_ERR_MSG(extack, "replayed message");
-		else
-			NL_SET_ERR_MSG(extack, "message behind the replay window");
-		goto out;
-	}
+	if (err)
+		goto replayed;
 	tfm = secmsg_key_tfm(k);
 	written = text_len - a->tag_len;	/* even when it fails */
 	err = IS_ERR(tfm) ? PTR_ERR(tfm) :
 	      open_sg(r, tfm, msg, assoc, text_len, pt);
-	if (err == -EBADMSG)
-		NL_SET_ERR_MSG(extack, "message authentication failed");
-	if (err)
+	if (err) {
+		why = err == -EBADMSG ? SECMSG_FAIL_AUTH_FAILED :
+		      SECMSG_FAIL_INTERNAL;
 		goto out;
+	}
 	text_len -= a->tag_len;
 	if (a->cbc) {
 		err = secmsg_cbc_unpad(pt, text_len);
-		if (err < 0) {
-			NL_SET_ERR_MSG(extack, "bad padding");
+		why = SECMSG_FAIL_BAD_PADDING;
+		if (err < 0)
 			goto out;
-		}
 		text_len = err;
 	}
-	if (text_len > SECMSG_MAX_PLAINTEXT) {
-		NL_SET_ERR_MSG(extack, "message larger than SECMSG_MAX_PLAINTEXT");
-		err = -EMSGSIZE;
+	why = SECMSG_FAIL_TOO_LARGE;
+	if (text_len > SECMSG_MAX_PLAINTEXT)
 		goto out;
-	}
 	if (unlikely(READ_ONCE(k->ahead))) {
 		/* authenticated: the follower moves to its epoch */
 		k = secmsg_session_follow(s, k, &err);
 		if (!k) {
-			NL_SET_ERR_MSG(extack, "message from an expired epoch");
+			why = err == -EKEYEXPIRED ? SECMSG_FAIL_EPOCH_EXPIRED :
+			      SECMSG_FAIL_INTERNAL;
 			goto out;
 		}
 	}
 	err = secmsg_replay_update(k->replay, seq);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "replayed message");
-		goto out;
-	}
+	if (err)
+		goto replayed;
 	written = 0;	/* the plaintext stays */
 	out->epoch = k->epoch;
 	out->seq = seq;
@@ -349,12 +398,16 @@ static int open_msg(struct secmsg_req *r, struct secmsg_session *s,
 	secmsg_cnt_add(s, SECMSG_CNT_A_RX_BYTES, text_len);
 	secmsg_stat_inc(s->sn, SECMSG_STATS_A_OPENED);
 	session_used(s);
-	err = text_len;
+	secmsg_key_put(k);
+	return text_len;
+replayed:
+	why = err == -EALREADY ? SECMSG_FAIL_REPLAYED :
+	      SECMSG_FAIL_BEHIND_WINDOW;
 out:
 	secmsg_key_put(k);
 	if (written)
 		memzero_explicit(pt, written);
-	return err < 0 ? count_fail(s, err) : err;
+	return fail(s->sn, s, out, why, err, extack);
 }
 
 /*
@@ -374,13 +427,18 @@ static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
 }
 
 /* Room for the sealed output and for opening the input in place. */
-static struct nlattr *reserve(struct sk_buff *skb, int attrtype,
-			      unsigned int len, struct netlink_ext_ack *extack)
+static struct nlattr *reserve(struct secmsg_session *s, struct sk_buff *skb,
+			      int attrtype, unsigned int len,
+			      struct secmsg_msg_out *out, int *err,
+			      struct netlink_ext_ack *extack)
 {
 	struct nlattr *nla = nla_reserve(skb, attrtype, len);
 
-	if (!nla)
+	if (!nla) {
+		*err = fail(s->sn, s, out, SECMSG_FAIL_INTERNAL, -EMSGSIZE,
+			    extack);
 		NL_SET_ERR_MSG(extack, "reply too large");
+	}
 	return nla;
 }
 
@@ -396,16 +454,15 @@ static int do_seal(struct secmsg_req *r, struct secmsg_session *s,
 	err = secmsg_session_rotate_to_seal(s, r);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "key rotation by message count failed");
-		return err;
+		return fail(s->sn, s, out, SECMSG_FAIL_INTERNAL, err, extack);
 	}
-	k = tx_key(s, &err);
+	k = tx_key(s, out, &err, extack);
 	if (!k)
 		return err;
-	nla = reserve(skb, attrtype, in->len + SECMSG_MAX_OVERHEAD, extack);
-	if (!nla) {
-		err = -EMSGSIZE;
+	nla = reserve(s, skb, attrtype, in->len + SECMSG_MAX_OVERHEAD, out,
+		      &err, extack);
+	if (!nla)
 		goto out;
-	}
 	/* from the request's attribute straight into the reply's */
 	err = seal_buf(r, s, k, nla_data(nla), in->data, in->len, out);
 	if (err >= 0)
@@ -422,12 +479,12 @@ static int do_open(struct secmsg_req *r, struct secmsg_session *s,
 {
 	unsigned int written;
 	struct nlattr *nla;
-	int len;
+	int len, err;
 
 	/* room for the text: in->len is more than enough */
-	nla = reserve(skb, attrtype, in->len, extack);
+	nla = reserve(s, skb, attrtype, in->len, out, &err, extack);
 	if (!nla)
-		return -EMSGSIZE;
+		return err;
 	/* from the request's attribute straight into the reply's */
 	len = open_msg(r, s, in->data, in->len, nla_data(nla), out, extack);
 	if (len < 0)
@@ -439,6 +496,14 @@ static int do_open(struct secmsg_req *r, struct secmsg_session *s,
 	return len;
 }
 
+/* What RESEAL_ALSO copies get: len bytes kept, or why the open failed. */
+static void kept(struct secmsg_msg_out *out, int len,
+		 const struct secmsg_msg_out *opened)
+{
+	out->kept = len;
+	out->kept_reason = len < 0 ? opened->reason : 0;
+}
+
 /*
  * A RESEAL whose own destination failed still opens the message for its
  * RESEAL_ALSO copies: in the reply, wiped at once.
@@ -448,22 +513,20 @@ static void open_keep(struct secmsg_req *r, struct secmsg_session *from,
 		      int attrtype, struct secmsg_msg_out *out)
 {
 	unsigned char *mark = skb_tail_pointer(skb);
-	struct secmsg_msg_out ignored;
+	struct secmsg_msg_out opened = {};
 	unsigned int pt_off;
 	struct nlattr *nla;
 	int len;
 
-	nla = reserve(skb, attrtype, in->len, NULL);
-	if (!nla) {
-		out->kept = -EMSGSIZE;
-		return;
+	nla = reserve(from, skb, attrtype, in->len, &opened, &len, NULL);
+	if (nla) {
+		memcpy(nla_data(nla), in->data, in->len);
+		len = open_buf(r, from, nla_data(nla), in->len, &pt_off,
+			       &opened, NULL);
+		if (len >= 0)
+			memcpy(in->keep, (u8 *)nla_data(nla) + pt_off, len);
 	}
-	memcpy(nla_data(nla), in->data, in->len);
-	len = open_buf(r, from, nla_data(nla), in->len, &pt_off, &ignored,
-		       NULL);
-	if (len >= 0)
-		memcpy(in->keep, (u8 *)nla_data(nla) + pt_off, len);
-	out->kept = len;
+	kept(out, len, &opened);
 	skb_wipe_to(skb, mark);
 }
 
@@ -473,7 +536,7 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 		     int attrtype, struct secmsg_msg_out *out,
 		     struct netlink_ext_ack *extack)
 {
-	struct secmsg_msg_out ignored;
+	struct secmsg_msg_out opened = {};
 	struct crypto_aead *tfm;
 	unsigned int pt_off;
 	struct secmsg_key *k;
@@ -486,39 +549,41 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 	 * once opened, its sequence number is spent, and a seal failing
 	 * then would lose it.
 	 */
+	k = NULL;
 	err = secmsg_session_rotate_to_seal(to, r);
-	k = err ? NULL : tx_key(to, &err);
+	if (err)
+		err = fail(to->sn, to, out, SECMSG_FAIL_INTERNAL, err, extack);
+	else
+		k = tx_key(to, out, &err, extack);
 	if (k) {
 		tfm = secmsg_key_tfm(k);
 		err = IS_ERR(tfm) ? PTR_ERR(tfm) : secmsg_req_prepare(r, tfm);
 		if (err) {
 			secmsg_key_put(k);
 			k = NULL;
+			err = fail(to->sn, to, out, SECMSG_FAIL_INTERNAL, err,
+				   extack);
 		}
 	}
 	if (!k) {
-		if (err == -ENOTCONN)
-			NL_SET_ERR_MSG(extack, "destination session has no key");
-		else
-			NL_SET_ERR_MSG(extack, "cannot seal to the destination session");
 		if (in->keep)
 			open_keep(r, from, in, skb, attrtype, out);
 		return err;
 	}
-	nla = reserve(skb, attrtype, in->len + SECMSG_MAX_OVERHEAD, extack);
-	if (!nla) {
-		err = -EMSGSIZE;
+	nla = reserve(from, skb, attrtype, in->len + SECMSG_MAX_OVERHEAD, out,
+		      &err, extack);
+	if (!nla)
 		goto out;
-	}
 	buf = nla_data(nla);
 	memcpy(buf, in->data, in->len);
-	len = open_buf(r, from, buf, in->len, &pt_off, &ignored, extack);
+	len = open_buf(r, from, buf, in->len, &pt_off, &opened, extack);
 	if (in->keep) {
-		out->kept = len;
+		kept(out, len, &opened);
 		if (len >= 0)
 			memcpy(in->keep, buf + pt_off, len);
 	}
 	if (len < 0) {
+		out->reason = opened.reason;
 		err = len;
 		goto out;
 	}
@@ -535,20 +600,22 @@ out:
 	return err;
 }
 
+/* The active session id, or an ERR_PTR (and out->reason). */
 static struct secmsg_session *find(struct secmsg_net *sn, u64 id,
+				   struct secmsg_msg_out *out,
 				   struct netlink_ext_ack *extack)
 {
 	struct secmsg_session *s = secmsg_session_lookup(sn, id);
 
-	if (!s) {
-		secmsg_stat_inc(sn, SECMSG_STATS_A_NO_SESSION);
-		NL_SET_ERR_MSG(extack, "no such session");
-	} else if (smp_load_acquire(&s->state) != SECMSG_STATE_ACTIVE) {
-		NL_SET_ERR_MSG(extack, "session is not active");
+	if (!s)
+		return ERR_PTR(fail(sn, NULL, out, SECMSG_FAIL_NO_SESSION, 0,
+				    extack));
+	if (smp_load_acquire(&s->state) != SECMSG_STATE_ACTIVE) {
 		secmsg_session_put(s);
-		return ERR_PTR(-ENOTCONN);
+		return ERR_PTR(fail(sn, NULL, out, SECMSG_FAIL_NOT_ACTIVE, 0,
+				    extack));
 	}
-	return s ?: ERR_PTR(-ENOENT);
+	return s;
 }
 
 /*
@@ -575,15 +642,16 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 {
 	struct secmsg_session *s, *peer = NULL;
 	unsigned char *mark = skb_tail_pointer(skb);
+	struct secmsg_msg_out unopened = {};
 	int err;
 
-	out->kept = -ECANCELED;		/* not opened: the op's error says why */
+	/* not opened: the op's error says why */
+	kept(out, -ECANCELED, &unopened);
+	out->reason = 0;
 	if (in->op == SECMSG_MSG_SEAL ? in->len > SECMSG_MAX_PLAINTEXT :
-	    in->len > SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD) {
-		NL_SET_ERR_MSG(extack, "message larger than SECMSG_MAX_PLAINTEXT");
-		return -EMSGSIZE;
-	}
-	s = find(sn, in->id, extack);
+	    in->len > SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD)
+		return fail(sn, NULL, out, SECMSG_FAIL_TOO_LARGE, 0, extack);
+	s = find(sn, in->id, out, extack);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	switch (in->op) {
@@ -594,7 +662,7 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 		err = do_open(r, s, in, skb, attrtype, out, extack);
 		break;
 	case SECMSG_MSG_RESEAL:
-		peer = find(sn, in->peer_id, extack);
+		peer = find(sn, in->peer_id, out, extack);
 		if (IS_ERR(peer)) {
 			err = PTR_ERR(peer);
 			peer = NULL;
@@ -605,8 +673,7 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 		err = do_reseal(r, s, peer, in, skb, attrtype, out, extack);
 		break;
 	default:
-		NL_SET_ERR_MSG(extack, "unknown message operation");
-		err = -EINVAL;
+		err = fail(sn, s, out, SECMSG_FAIL_INTERNAL, -EINVAL, extack);
 	}
 	if (err < 0) {
 		skb_wipe_to(skb, mark);

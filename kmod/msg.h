@@ -34,6 +34,8 @@ struct secmsg_msg_in {
 struct secmsg_msg_out {
 	u32 epoch;
 	u64 seq;
+	u8 reason;		/* enum secmsg_fail, when the op failed */
+	u8 kept_reason;		/* the reason when kept < 0 */
 	/*
 	 * With in->keep: bytes kept, or why the message did not open, or
 	 * -ECANCELED when it was not opened (the op's own error says why).

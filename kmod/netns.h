@@ -46,6 +46,8 @@ struct secmsg_net {
 	bool dying;
 	/* cumulative totals, indexed by SECMSG_STATS_A_* */
 	atomic64_t stats[__SECMSG_STATS_A_MAX];
+	/* failed message operations, indexed by enum secmsg_fail */
+	atomic64_t fails[SECMSG_FAIL_MAX + 1];
 };
 
 extern unsigned int secmsg_net_id;

@@ -23,6 +23,18 @@ static struct sk_buff *reply_new(struct genl_info *info, size_t size,
 	return msg;
 }
 
+/* A failed SECMSG_CMD_MSG: its reason as the extack's cookie (a u32). */
+static void reason_cookie(struct netlink_ext_ack *extack, u8 reason)
+{
+	u32 why = reason;
+
+	BUILD_BUG_ON(sizeof(why) > NETLINK_MAX_COOKIE_LEN);
+	if (!extack || !reason)
+		return;
+	memcpy(extack->cookie, &why, sizeof(why));
+	extack->cookie_len = sizeof(why);
+}
+
 int secmsg_nl_msg_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_msg_out out = {};
@@ -54,8 +66,10 @@ int secmsg_nl_msg_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = secmsg_msg_do(secmsg_info_net(info), r, &in, msg, SECMSG_A_DATA,
 			    &out, info->extack);
-	if (err)
+	if (err) {
+		reason_cookie(info->extack, out.reason);
 		goto out;
+	}
 	if (nla_put_u32(msg, SECMSG_A_EPOCH, out.epoch) ||
 	    nla_put_u64_64bit(msg, SECMSG_A_SEQ, out.seq, SECMSG_A_PAD)) {
 		err = -EMSGSIZE;
@@ -125,6 +139,7 @@ struct batch_group {
 	unsigned int i;
 	u8 *keep;		/* SECMSG_MAX_PLAINTEXT bytes, or NULL */
 	int kept;
+	u8 why;			/* enum secmsg_fail when kept < 0 */
 };
 
 /*
@@ -193,16 +208,24 @@ static int group_op(struct secmsg_net *sn, struct secmsg_req *r,
 {
 	int err;
 
-	if (in->op == SECMSG_MSG_RESEAL_ALSO)
-		return g->kept < 0 ? g->kept :
-		       secmsg_msg_also(sn, r, in->peer_id, g->keep, g->kept,
-				       msg, SECMSG_RESULT_A_DATA, out);
+	if (in->op == SECMSG_MSG_RESEAL_ALSO) {
+		if (g->kept >= 0)
+			return secmsg_msg_also(sn, r, in->peer_id, g->keep,
+					       g->kept, msg,
+					       SECMSG_RESULT_A_DATA, out);
+		out->reason = g->why;
+		return g->kept;
+	}
 	group_end(g);
 	if (in->op == SECMSG_MSG_RESEAL && test_bit(g->i, g->heads))
 		in->keep = g->keep;
 	err = secmsg_msg_do(sn, r, in, msg, SECMSG_RESULT_A_DATA, out, NULL);
-	if (in->keep)
-		g->kept = out->kept == -ECANCELED && err ? err : out->kept;
+	if (in->keep) {
+		bool unopened = out->kept == -ECANCELED && err;
+
+		g->kept = unopened ? err : out->kept;
+		g->why = unopened ? out->reason : out->kept_reason;
+	}
 	return err;
 }
 
@@ -226,6 +249,8 @@ static int batch_one(struct secmsg_net *sn, struct secmsg_req *r,
 	status = -group_op(sn, r, &in, msg, &out, g);
 	g->i++;
 	if (nla_put_u32(msg, SECMSG_RESULT_A_STATUS, status) ||
+	    (status &&
+	     nla_put_u32(msg, SECMSG_RESULT_A_REASON, out.reason)) ||
 	    (!status &&
 	     (nla_put_u32(msg, SECMSG_RESULT_A_EPOCH, out.epoch) ||
 	      nla_put_u64_64bit(msg, SECMSG_RESULT_A_SEQ, out.seq,

@@ -416,6 +416,25 @@ static void count_sessions(struct secmsg_net *sn, u64 *v)
 			v[by_alg[alg]] = c.by_alg[alg];
 }
 
+/* SECMSG_STATS_A_FAILURE: a count per reason of enum secmsg_fail */
+static int put_failures(struct sk_buff *msg, struct secmsg_net *sn)
+{
+	struct nlattr *nest;
+	int why;
+
+	for (why = 1; why <= SECMSG_FAIL_MAX; why++) {
+		nest = nla_nest_start(msg, SECMSG_STATS_A_FAILURE);
+		if (!nest ||
+		    nla_put_u32(msg, SECMSG_FAILURE_A_REASON, why) ||
+		    put_u64(msg, SECMSG_FAILURE_A_COUNT,
+			    atomic64_read(&sn->fails[why]),
+			    SECMSG_FAILURE_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	return 0;
+}
+
 int secmsg_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_net *sn = secmsg_info_net(info);
@@ -426,7 +445,7 @@ int secmsg_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int i;
 
 	count_sessions(sn, v);
-	for (i = SECMSG_STATS_A_SEALED; i <= SECMSG_STATS_A_MAX; i++)
+	for (i = SECMSG_STATS_A_SEALED; i < SECMSG_STATS_A_FAILURE; i++)
 		v[i] = atomic64_read(&sn->stats[i]);
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -437,9 +456,11 @@ int secmsg_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	nest = hdr ? nla_nest_start(msg, SECMSG_A_STATS) : NULL;
 	if (!nest)
 		goto err;
-	for (i = SECMSG_STATS_A_SESSIONS; i <= SECMSG_STATS_A_MAX; i++)
+	for (i = SECMSG_STATS_A_SESSIONS; i < SECMSG_STATS_A_FAILURE; i++)
 		if (put_u64(msg, i, v[i], SECMSG_STATS_A_PAD))
 			goto err;
+	if (put_failures(msg, sn))
+		goto err;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);

@@ -216,14 +216,23 @@ static void again_stats(struct secmsg_nl *nl, const struct secmsg_stats *st)
 {
 	struct nl_msg *m = reply_new(SECMSG_CMD_STATS_GET);
 	struct secmsg_stats t;
-	struct nlattr *n;
+	struct nlattr *n, *f;
 	uint8_t dg[4096];
 	int i;
 
 	n = nla_nest_start(m, SECMSG_A_STATS);
 	FUZZ_CHECK(n);
 	for (i = SECMSG_STATS_A_PAD + 1; i <= SECMSG_STATS_A_MAX; i++)
-		PUT(nla_put_u64(m, i, st->v[i]));
+		if (i != SECMSG_STATS_A_FAILURE)
+			PUT(nla_put_u64(m, i, st->v[i]));
+	/* the counts by reason: a nest each */
+	for (i = 1; i <= SECMSG_FAIL_MAX; i++) {
+		f = nla_nest_start(m, SECMSG_STATS_A_FAILURE);
+		FUZZ_CHECK(f);
+		PUT(nla_put_u32(m, SECMSG_FAILURE_A_REASON, i));
+		PUT(nla_put_u64(m, SECMSG_FAILURE_A_COUNT, st->fail[i]));
+		nla_nest_end(m, f);
+	}
 	nla_nest_end(m, n);
 	reply_send(m, dg, sizeof(dg));
 	FUZZ_CHECK(!secmsg_stats_get(nl, &t));

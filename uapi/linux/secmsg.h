@@ -261,6 +261,61 @@ enum secmsg_identity_slot {
 };
 
 #define SECMSG_LINK_FOLLOW_MAX	4
+
+/**
+ * enum secmsg_fail - Why a message operation failed: SECMSG_RESULT_A_REASON of
+ *   a batch result, beside its errno (given with each reason); the extack
+ *   cookie (NLMSGERR_ATTR_COOKIE, a u32) of a failed SECMSG_CMD_MSG; and the
+ *   namespace's failure counts (SECMSG_STATS_A_FAILURE).
+ * @SECMSG_FAIL_NO_SESSION: ENOENT: the session (the op's, or a RESEAL's
+ *   destination) does not exist
+ * @SECMSG_FAIL_NOT_ACTIVE: ENOTCONN: the session carries no messages yet (its
+ *   handshake is not confirmed)
+ * @SECMSG_FAIL_AUTH_FAILED: EBADMSG: the message failed authentication
+ * @SECMSG_FAIL_REPLAYED: EALREADY: its sequence number was seen already
+ * @SECMSG_FAIL_BEHIND_WINDOW: ESTALE: its sequence number is behind the replay
+ *   window
+ * @SECMSG_FAIL_EPOCH_EXPIRED: EKEYEXPIRED: its epoch was superseded and its
+ *   grace time is over
+ * @SECMSG_FAIL_EPOCH_ROTATED_AWAY: EKEYEXPIRED: its epoch is older than the
+ *   last SECMSG_RX_PREV_EPOCHS superseded ones, whose keys are erased
+ * @SECMSG_FAIL_EPOCH_NOT_REACHED: EKEYREJECTED: its epoch is newer than the
+ *   session's
+ * @SECMSG_FAIL_BAD_HEADER: EPROTO: bad header: version, reserved bits, session
+ *   id, sequence number, or an algorithm other than its epoch's
+ * @SECMSG_FAIL_BAD_LENGTH: EINVAL: shorter than its header, IV and tag, or a
+ *   CBC text that is not whole blocks
+ * @SECMSG_FAIL_BAD_PADDING: EINVAL: twofish_cbc padding that is not PKCS#7
+ * @SECMSG_FAIL_TOO_LARGE: EMSGSIZE: a plaintext larger than
+ *   SECMSG_MAX_PLAINTEXT
+ * @SECMSG_FAIL_KEYS_EXHAUSTED: EKEYEXPIRED: the sending key's sequence numbers
+ *   ran out and the session could not rotate
+ * @SECMSG_FAIL_INTERNAL: anything else (out of memory, the crypto API, a reply
+ *   too large), with the errno as it came; out of memory (ENOMEM) is not
+ *   counted in SECMSG_STATS_A_FAILURE: the request retried succeeds as if it
+ *   had never failed
+ */
+enum secmsg_fail {
+	SECMSG_FAIL_NO_SESSION = 1,
+	SECMSG_FAIL_NOT_ACTIVE,
+	SECMSG_FAIL_AUTH_FAILED,
+	SECMSG_FAIL_REPLAYED,
+	SECMSG_FAIL_BEHIND_WINDOW,
+	SECMSG_FAIL_EPOCH_EXPIRED,
+	SECMSG_FAIL_EPOCH_ROTATED_AWAY,
+	SECMSG_FAIL_EPOCH_NOT_REACHED,
+	SECMSG_FAIL_BAD_HEADER,
+	SECMSG_FAIL_BAD_LENGTH,
+	SECMSG_FAIL_BAD_PADDING,
+	SECMSG_FAIL_TOO_LARGE,
+	SECMSG_FAIL_KEYS_EXHAUSTED,
+	SECMSG_FAIL_INTERNAL,
+
+	/* private: */
+	__SECMSG_FAIL_MAX,
+	SECMSG_FAIL_MAX = (__SECMSG_FAIL_MAX - 1)
+};
+
 #define SECMSG_HS_VERSION	1
 #define SECMSG_HS_INIT		1
 #define SECMSG_HS_RESPONSE	2
@@ -364,6 +419,7 @@ enum secmsg_result_attr {
 	SECMSG_RESULT_A_DATA,
 	SECMSG_RESULT_A_EPOCH,
 	SECMSG_RESULT_A_SEQ,
+	SECMSG_RESULT_A_REASON,
 
 	__SECMSG_RESULT_A_MAX,
 	SECMSG_RESULT_A_MAX = (__SECMSG_RESULT_A_MAX - 1)
@@ -391,9 +447,20 @@ enum secmsg_stats_attr {
 	SECMSG_STATS_A_EXPIRED,
 	SECMSG_STATS_A_CREATED,
 	SECMSG_STATS_A_DELETED,
+	SECMSG_STATS_A_FAILURE,
 
 	__SECMSG_STATS_A_MAX,
 	SECMSG_STATS_A_MAX = (__SECMSG_STATS_A_MAX - 1)
+};
+
+enum secmsg_failure_attr {
+	SECMSG_FAILURE_A_UNSPEC,
+	SECMSG_FAILURE_A_PAD,
+	SECMSG_FAILURE_A_REASON,
+	SECMSG_FAILURE_A_COUNT,
+
+	__SECMSG_FAILURE_A_MAX,
+	SECMSG_FAILURE_A_MAX = (__SECMSG_FAILURE_A_MAX - 1)
 };
 
 enum secmsg_cmd {

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Algorithm names of the uapi's enum secmsg_alg. */
+/*
+ * Names users see: the algorithms of enum secmsg_alg as they type them,
+ * the failure reasons of enum secmsg_fail as the spec names them.
+ */
 #include <string.h>
 
 #include "secmsg/nl.h"
+#include "spec-gen.h"
 
 static const char *const alg_names[SECMSG_ALG_MAX + 1] = {
 	[SECMSG_ALG_AES_256_GCM] = "aes_256_gcm",
@@ -27,4 +31,11 @@ const char *secmsg_alg_name(int alg)
 	if (alg < 1 || alg > SECMSG_ALG_MAX)
 		return NULL;
 	return alg_names[alg];
+}
+
+const char *secmsg_fail_name(int reason)
+{
+	if (reason < 1 || reason > SECMSG_FAIL_MAX)
+		return NULL;
+	return secmsg_fail_names[reason];
 }

@@ -400,11 +400,18 @@ static int msg_one(struct secmsg_nl *nl, int op, uint64_t id,
 	err = secmsg_nl_run_opts(nl, msg, msg_reply, &c, op_opts(op));
 	err = secmsg_nl_need(nl, err, c.got, "data");
 	if (err) {
+		uint32_t why;
+
 		if (view)
 			memset(res, 0, sizeof(*res));
 		else
 			secmsg_msg_result_free(res);
 		res->status = -err;
+		/* the kernel's reason, as the extack's cookie */
+		if (nl->cookie_len == sizeof(why)) {
+			memcpy(&why, nl->cookie, sizeof(why));
+			res->reason = (int)why;
+		}
 	}
 	return err;
 }

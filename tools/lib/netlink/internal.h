@@ -32,6 +32,9 @@ struct secmsg_nl {
 	int mcgrp;		/* "events" group id, or a negative errno */
 	bool subscribed;
 	char errmsg[SECMSG_NL_ERRMSG_LEN];	/* "" when none */
+	/* the extack cookie of the last error (NLMSGERR_ATTR_COOKIE) */
+	uint8_t cookie[20];
+	size_t cookie_len;
 	/* receive buffer of the command path, wiped after each datagram
 	 * unless the request said its answer holds no secret */
 	uint8_t *buf;
@@ -115,6 +118,12 @@ int secmsg_nl_recv_event(struct secmsg_nl *nl, const struct nlmsghdr **h);
  * with its extack text (if any) copied into msg.
  */
 int secmsg_nl_msg_error(const struct nlmsghdr *h, char *msg, size_t size);
+/*
+ * The extack cookie (NLMSGERR_ATTR_COOKIE) of such a message into cookie:
+ * its length, 0 when it has none or it is longer than size.
+ */
+size_t secmsg_nl_msg_cookie(const struct nlmsghdr *h, uint8_t *cookie,
+			    size_t size);
 
 /*
  * parse.c: all return 0, or -EIO with a reason in err.  The attribute

@@ -204,6 +204,34 @@ int secmsg_parse_session(const struct nlmsghdr *h,
 	return 0;
 }
 
+/* The SECMSG_STATS_A_FAILURE nests of stats: a count per reason. */
+static int parse_failures(struct nlattr *stats, struct secmsg_stats *st,
+			  char *err, size_t errsize)
+{
+	struct nlattr *tb[SECMSG_FAILURE_A_MAX + 1], *a;
+	uint32_t why;
+	int rem, ret;
+
+	nla_for_each_nested(a, stats, rem) {
+		if (nla_type(a) != SECMSG_STATS_A_FAILURE)
+			continue;
+		ret = parse_nested(tb, SECMSG_FAILURE_A_MAX, a,
+				   secmsg_failure_attr_spec, err, errsize);
+		if (ret)
+			return ret;
+		if (!tb[SECMSG_FAILURE_A_REASON] || !tb[SECMSG_FAILURE_A_COUNT])
+			return bad(err, errsize, "failure count without attr",
+				   tb[SECMSG_FAILURE_A_REASON] ?
+				   SECMSG_FAILURE_A_COUNT :
+				   SECMSG_FAILURE_A_REASON);
+		why = nla_get_u32(tb[SECMSG_FAILURE_A_REASON]);
+		/* reasons newer than this library are not kept */
+		if (why >= 1 && why <= SECMSG_FAIL_MAX)
+			st->fail[why] = nla_get_u64(tb[SECMSG_FAILURE_A_COUNT]);
+	}
+	return 0;
+}
+
 int secmsg_parse_stats(const struct nlmsghdr *h, struct secmsg_stats *st,
 		       char *err, size_t errsize)
 {
@@ -222,8 +250,9 @@ int secmsg_parse_stats(const struct nlmsghdr *h, struct secmsg_stats *st,
 	if (ret)
 		return ret;
 	for (i = 0; i <= SECMSG_STATS_A_MAX; i++)
-		st->v[i] = get_u64(sb[i]);
-	return 0;
+		if (secmsg_stats_attr_spec[i].kind == SECMSG_NLA_U64)
+			st->v[i] = get_u64(sb[i]);
+	return parse_failures(tb[SECMSG_A_STATS], st, err, errsize);
 }
 
 int secmsg_parse_event(const struct nlmsghdr *h, struct secmsg_event_info *ev,
@@ -310,8 +339,11 @@ static int parse_result(struct nlattr *nest, struct secmsg_msg_result *res,
 		return bad(err, errsize, "result status", (int)(status & 0xffff));
 	res->status = (int)status;
 	res->cookie = get_u64(tb[SECMSG_RESULT_A_COOKIE]);
-	if (status)
+	if (status) {
+		if (tb[SECMSG_RESULT_A_REASON])
+			res->reason = (int)nla_get_u32(tb[SECMSG_RESULT_A_REASON]);
 		return 0;
+	}
 	if (!tb[SECMSG_RESULT_A_DATA] || !tb[SECMSG_RESULT_A_EPOCH] ||
 	    !tb[SECMSG_RESULT_A_SEQ])
 		return bad(err, errsize, "successful result without attr",

@@ -75,6 +75,7 @@ int secmsg_nl_errno(int nle)
 void secmsg_nl_clear_err(struct secmsg_nl *nl)
 {
 	nl->errmsg[0] = '\0';
+	nl->cookie_len = 0;
 }
 
 void secmsg_nl_set_err(struct secmsg_nl *nl, const char *fmt, ...)
@@ -338,38 +339,70 @@ static int error_tlvs(const struct nlmsghdr *h, size_t off, char *msg,
 	return 0;
 }
 
-int secmsg_nl_msg_error(const struct nlmsghdr *h, char *msg, size_t size)
+/*
+ * An NLMSG_ERROR or NLMSG_DONE: its errno (0 or negative) in *err, where
+ * its TLVs begin in *off.  -EIO when it is too short.
+ */
+static int ack_head(const struct nlmsghdr *h, int *err, size_t *off)
 {
 	const struct nlmsgerr *e;
+
+	if (h->nlmsg_type == NLMSG_DONE) {
+		/* end of dump; newer kernels put the dump's errno in it */
+		*err = 0;
+		*off = h->nlmsg_len;
+		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(int)))
+			return 0;
+		memcpy(err, NLMSG_DATA(h), sizeof(int));
+		*off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(int));
+	} else {
+		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+			return -EIO;
+		e = NLMSG_DATA(h);
+		*err = e->error;
+		*off = NLMSG_HDRLEN + sizeof(*e);
+		/* the request is echoed unless capped (NETLINK_CAP_ACK) */
+		if (!(h->nlmsg_flags & NLM_F_CAPPED) &&
+		    e->msg.nlmsg_len >= NLMSG_HDRLEN)
+			*off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	}
+	if (*err > 0)
+		*err = -*err;
+	return *err < -4095 ? -EIO : 0;
+}
+
+int secmsg_nl_msg_error(const struct nlmsghdr *h, char *msg, size_t size)
+{
 	size_t off;
 	int err;
 
 	if (msg && size)
 		msg[0] = '\0';
-	if (h->nlmsg_type == NLMSG_DONE) {
-		/* end of dump; newer kernels put the dump's errno in it */
-		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(int)))
-			return 0;
-		memcpy(&err, NLMSG_DATA(h), sizeof(int));
-		off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(int));
-	} else {
-		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-			return -EIO;
-		e = NLMSG_DATA(h);
-		err = e->error;
-		off = NLMSG_HDRLEN + sizeof(*e);
-		/* the request is echoed unless capped (NETLINK_CAP_ACK) */
-		if (!(h->nlmsg_flags & NLM_F_CAPPED) &&
-		    e->msg.nlmsg_len >= NLMSG_HDRLEN)
-			off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
-	}
-	if (err > 0)
-		err = -err;
-	if (err < -4095)
+	if (ack_head(h, &err, &off))
 		return -EIO;
 	if (err)
 		error_tlvs(h, off, msg, size);
 	return err;
+}
+
+size_t secmsg_nl_msg_cookie(const struct nlmsghdr *h, uint8_t *cookie,
+			    size_t size)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off, n;
+	int err;
+
+	if (ack_head(h, &err, &off) || !(h->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    off >= h->nlmsg_len ||
+	    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)h + off),
+		      (int)(h->nlmsg_len - off), NULL) ||
+	    !tb[NLMSGERR_ATTR_COOKIE])
+		return 0;
+	n = (size_t)nla_len(tb[NLMSGERR_ATTR_COOKIE]);
+	if (n > size)
+		return 0;
+	memcpy(cookie, nla_data(tb[NLMSGERR_ATTR_COOKIE]), n);
+	return n;
 }
 
 struct answer {
@@ -394,6 +427,9 @@ static void answer_msg(struct secmsg_nl *nl, const struct nlmsghdr *h,
 		a->kerr = secmsg_nl_msg_error(h, text, sizeof(text));
 		if (a->kerr && text[0] && !a->cb_ret)
 			snprintf(nl->errmsg, sizeof(nl->errmsg), "%s", text);
+		if (a->kerr)
+			nl->cookie_len = secmsg_nl_msg_cookie(h, nl->cookie,
+							      sizeof(nl->cookie));
 		a->done = true;
 		return;
 	case NLMSG_OVERRUN:

@@ -134,6 +134,8 @@ const struct secmsg_nla_spec secmsg_result_attr_spec[SECMSG_RESULT_A_MAX + 1] = 
 		"epoch", SECMSG_NLA_U32, REP, 4, 4 },
 	[SECMSG_RESULT_A_SEQ] = {
 		"seq", SECMSG_NLA_U64, REP, 8, 8 },
+	[SECMSG_RESULT_A_REASON] = {
+		"reason", SECMSG_NLA_U32, REP, 4, 4 },
 };
 
 const struct secmsg_nla_spec secmsg_stats_attr_spec[SECMSG_STATS_A_MAX + 1] = {
@@ -175,6 +177,79 @@ const struct secmsg_nla_spec secmsg_stats_attr_spec[SECMSG_STATS_A_MAX + 1] = {
 		"created", SECMSG_NLA_U64, REP, 8, 8 },
 	[SECMSG_STATS_A_DELETED] = {
 		"deleted", SECMSG_NLA_U64, REP, 8, 8 },
+	[SECMSG_STATS_A_FAILURE] = {
+		"failure", SECMSG_NLA_NEST, REP, 0, 0 },
+};
+
+const struct secmsg_nla_spec secmsg_failure_attr_spec[SECMSG_FAILURE_A_MAX + 1] = {
+	[SECMSG_FAILURE_A_REASON] = {
+		"reason", SECMSG_NLA_U32, REP, 4, 4 },
+	[SECMSG_FAILURE_A_COUNT] = {
+		"count", SECMSG_NLA_U64, REP, 8, 8 },
+};
+
+const char *const secmsg_alg_names[3 + 1] = {
+	[SECMSG_ALG_UNSPEC] = "unspec",
+	[SECMSG_ALG_AES_256_GCM] = "aes-256-gcm",
+	[SECMSG_ALG_CHACHA20_POLY1305] = "chacha20-poly1305",
+	[SECMSG_ALG_TWOFISH_CBC] = "twofish-cbc",
+};
+
+const char *const secmsg_crypt_op_names[4 + 1] = {
+	[SECMSG_CRYPT_ENCRYPT] = "encrypt",
+	[SECMSG_CRYPT_DECRYPT] = "decrypt",
+	[SECMSG_CRYPT_X25519] = "x25519",
+	[SECMSG_CRYPT_HKDF] = "hkdf",
+};
+
+const char *const secmsg_msg_op_names[4 + 1] = {
+	[SECMSG_MSG_SEAL] = "seal",
+	[SECMSG_MSG_OPEN] = "open",
+	[SECMSG_MSG_RESEAL] = "reseal",
+	[SECMSG_MSG_RESEAL_ALSO] = "reseal-also",
+};
+
+const char *const secmsg_state_names[2 + 1] = {
+	[SECMSG_STATE_PENDING] = "pending",
+	[SECMSG_STATE_ACTIVE] = "active",
+};
+
+const char *const secmsg_event_names[4 + 1] = {
+	[SECMSG_EVENT_CREATED] = "created",
+	[SECMSG_EVENT_ROTATED] = "rotated",
+	[SECMSG_EVENT_EXPIRED] = "expired",
+	[SECMSG_EVENT_DELETED] = "deleted",
+};
+
+const char *const secmsg_del_reason_names[6 + 1] = {
+	[SECMSG_REASON_USER] = "user",
+	[SECMSG_REASON_TIMEOUT] = "timeout",
+	[SECMSG_REASON_IDLE] = "idle",
+	[SECMSG_REASON_OWNER_GONE] = "owner-gone",
+	[SECMSG_REASON_NETNS_EXIT] = "netns-exit",
+	[SECMSG_REASON_HANDSHAKE] = "handshake",
+};
+
+const char *const secmsg_identity_slot_names[1 + 1] = {
+	[SECMSG_IDENTITY_SLOT_SERVER] = "server",
+	[SECMSG_IDENTITY_SLOT_NODE] = "node",
+};
+
+const char *const secmsg_fail_names[14 + 1] = {
+	[SECMSG_FAIL_NO_SESSION] = "no-session",
+	[SECMSG_FAIL_NOT_ACTIVE] = "not-active",
+	[SECMSG_FAIL_AUTH_FAILED] = "auth-failed",
+	[SECMSG_FAIL_REPLAYED] = "replayed",
+	[SECMSG_FAIL_BEHIND_WINDOW] = "behind-window",
+	[SECMSG_FAIL_EPOCH_EXPIRED] = "epoch-expired",
+	[SECMSG_FAIL_EPOCH_ROTATED_AWAY] = "epoch-rotated-away",
+	[SECMSG_FAIL_EPOCH_NOT_REACHED] = "epoch-not-reached",
+	[SECMSG_FAIL_BAD_HEADER] = "bad-header",
+	[SECMSG_FAIL_BAD_LENGTH] = "bad-length",
+	[SECMSG_FAIL_BAD_PADDING] = "bad-padding",
+	[SECMSG_FAIL_TOO_LARGE] = "too-large",
+	[SECMSG_FAIL_KEYS_EXHAUSTED] = "keys-exhausted",
+	[SECMSG_FAIL_INTERNAL] = "internal",
 };
 
 _Static_assert(SECMSG_A_MAX < 64, "attribute bit masks");

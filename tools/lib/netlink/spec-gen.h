@@ -47,6 +47,18 @@ extern const struct secmsg_nla_spec secmsg_op_attr_spec[SECMSG_OP_A_MAX + 1];
 extern const struct secmsg_nla_spec secmsg_result_attr_spec[SECMSG_RESULT_A_MAX + 1];
 /* attribute set stats: enum secmsg_stats_attr */
 extern const struct secmsg_nla_spec secmsg_stats_attr_spec[SECMSG_STATS_A_MAX + 1];
+/* attribute set failure: enum secmsg_failure_attr */
+extern const struct secmsg_nla_spec secmsg_failure_attr_spec[SECMSG_FAILURE_A_MAX + 1];
+
+/* The spec's names of each enum's values, by value. */
+extern const char *const secmsg_alg_names[3 + 1];
+extern const char *const secmsg_crypt_op_names[4 + 1];
+extern const char *const secmsg_msg_op_names[4 + 1];
+extern const char *const secmsg_state_names[2 + 1];
+extern const char *const secmsg_event_names[4 + 1];
+extern const char *const secmsg_del_reason_names[6 + 1];
+extern const char *const secmsg_identity_slot_names[1 + 1];
+extern const char *const secmsg_fail_names[14 + 1];
 
 /* A command: its name, what it does, the attributes (bit n:
  * attribute n of its set) of its requests and of its replies. */

@@ -35,6 +35,9 @@ uint32_t secmsg_nl_portid(const struct secmsg_nl *nl);
 /* "aes_256_gcm" <-> SECMSG_ALG_AES_256_GCM; 0 / NULL when unknown. */
 int secmsg_alg_from_name(const char *name);
 const char *secmsg_alg_name(int alg);
+/* enum secmsg_fail -> its name in the spec ("auth-failed"); NULL when
+ * unknown. */
+const char *secmsg_fail_name(int reason);
 
 struct secmsg_policy {
 	/* has_* say which fields are set (in requests) or present (replies) */
@@ -117,9 +120,11 @@ int secmsg_crypt(struct secmsg_nl *nl, const struct secmsg_crypt_req *r,
 		 uint8_t *out, size_t *out_len);
 
 /* One message op (SECMSG_CMD_MSG).  peer_id only for RESEAL (sent when
- * nonzero).  On failure res has no data and res->status = -return. */
+ * nonzero).  On failure res has no data, res->status = -return and
+ * res->reason says why (0 when the kernel did not say). */
 struct secmsg_msg_result {
 	int status;		/* 0 or positive errno (batch results) */
+	int reason;		/* enum secmsg_fail when status != 0 */
 	uint64_t cookie;
 	uint32_t epoch;
 	uint64_t seq;
@@ -168,6 +173,7 @@ int secmsg_msg_batch_view(struct secmsg_nl *nl,
 
 struct secmsg_stats {
 	uint64_t v[SECMSG_STATS_A_MAX + 1];	/* indexed by SECMSG_STATS_A_* */
+	uint64_t fail[SECMSG_FAIL_MAX + 1];	/* by enum secmsg_fail */
 };
 int secmsg_stats_get(struct secmsg_nl *nl, struct secmsg_stats *out);
 
