@@ -99,6 +99,15 @@ TEST_F(batch, mixed_ops_cookies_statuses)
 	EXPECT_EQ(0, res[7].status);
 	EXPECT_EQ(EINVAL, res[8].status);
 	EXPECT_EQ(EMSGSIZE, res[9].status);
+	/* and why, as values */
+	EXPECT_EQ(SECMSG_FAIL_AUTH_FAILED, res[3].reason);
+	EXPECT_EQ(SECMSG_FAIL_NO_SESSION, res[4].reason);
+	EXPECT_EQ(SECMSG_FAIL_REPLAYED, res[5].reason);
+	EXPECT_EQ(SECMSG_FAIL_BAD_LENGTH, res[8].reason);
+	EXPECT_EQ(SECMSG_FAIL_TOO_LARGE, res[9].reason);
+	for (i = 0; i < N; i++)
+		if (!res[i].status)
+			EXPECT_EQ(0, res[i].reason);
 	/* the bytes of the successes */
 	ASSERT_EQ(5, client_open(&self->a, res[0].data, res[0].len, &h, out));
 	EXPECT_EQ(0, memcmp(out, "first", 5));

@@ -1110,11 +1110,13 @@ TEST_F(hs, confirmation)
 				      msg3));
 	EXPECT_EQ(-ENOTCONN, secmsg_msg(self->nl, SECMSG_MSG_SEAL, sid, 0, pt,
 					sizeof(pt), &res));
+	EXPECT_EQ(SECMSG_FAIL_NOT_ACTIVE, res.reason);
 	secmsg_dir_init(&k, SECMSG_DIR_C2S, c2s);
 	n = secmsg_msg_seal(&k, 2, sid, 0, pt, sizeof(pt), ct);
 	ASSERT_LT(0, n);
 	EXPECT_EQ(-ENOTCONN, secmsg_msg(self->nl, SECMSG_MSG_OPEN, sid, 0, ct,
 					n, &res));
+	EXPECT_EQ(SECMSG_FAIL_NOT_ACTIVE, res.reason);
 
 	/* malformed message 3: refused, the session stays pending */
 	memcpy(m3, msg3, sizeof(m3));

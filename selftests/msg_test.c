@@ -3,7 +3,9 @@
  * SECMSG_CMD_MSG: the test plays the client with libsecmsg (nettle).
  * SEAL in the kernel opens in userspace, userspace seals open in the
  * kernel, RESEAL A -> B opens with B's keys; every algorithm and size;
- * tampering of every header field and the body, replays, the window.
+ * tampering of every header field and the body, replays, the window;
+ * every failure's reason (enum secmsg_fail) as the extack cookie, in a
+ * batch result and in the namespace's count of that reason.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -544,6 +546,93 @@ TEST_F(msg, out_of_order_accepted)
 	ASSERT_EQ(0, get_counters(self->nl, c.id, &cnt));
 	EXPECT_EQ(ARRAY_SIZE(order) + 1, cnt.rx_messages);
 	EXPECT_EQ(2, cnt.replays);
+}
+
+/*
+ * op on id with m fails with errno err for reason why, alone (the reason
+ * as the extack's cookie) and in a batch (the result's reason); the
+ * namespace counts it twice under that reason.
+ */
+static void expect_reason(struct __test_metadata *_metadata,
+			  struct secmsg_nl *nl, const char *what, int op,
+			  uint64_t id, const uint8_t *m, size_t len, int err,
+			  int why)
+{
+	struct secmsg_batch_op b = { op, id, 0, 7, m, len };
+	struct secmsg_msg_result r = { 0 };
+	struct secmsg_stats s0, s1;
+
+	ASSERT_EQ(0, secmsg_stats_get(nl, &s0));
+	EXPECT_EQ(-err, secmsg_msg(nl, op, id, 0, m, len, &r));
+	TH_LOG("%s: %s, reason %s, \"%s\"", what, errname(r.status),
+	       secmsg_fail_name(r.reason) ?: "none", secmsg_nl_errmsg(nl));
+	EXPECT_EQ(why, r.reason);
+	ASSERT_EQ(0, secmsg_msg_batch(nl, &b, 1, &r));
+	EXPECT_EQ(err, r.status);
+	EXPECT_EQ(why, r.reason);
+	secmsg_msg_result_free(&r);
+	ASSERT_EQ(0, secmsg_stats_get(nl, &s1));
+	EXPECT_EQ(2, s1.fail[why] - s0.fail[why]);
+}
+
+TEST_F(msg, failure_reasons)
+{
+	struct secmsg_policy pol = { .has_rekey_grace = true,
+				     .rekey_grace = 0 };
+	struct client c, e;
+	uint64_t seq;
+	long n;
+	int i;
+
+	ASSERT_EQ(0, mk(self, &c, SECMSG_ALG_CHACHA20_POLY1305));
+	expect_reason(_metadata, self->nl, "no session", SECMSG_MSG_SEAL,
+		      rand_u64() | 1, self->pt, 8, ENOENT,
+		      SECMSG_FAIL_NO_SESSION);
+	expect_reason(_metadata, self->nl, "too large", SECMSG_MSG_SEAL,
+		      c.id, self->pt, SECMSG_MAX_PLAINTEXT + 1, EMSGSIZE,
+		      SECMSG_FAIL_TOO_LARGE);
+	n = client_seal(&c, "reasons", 7, self->buf);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(7, kopen(self->nl, c.id, self->buf, n, self->out, NULL));
+	expect_reason(_metadata, self->nl, "replayed", SECMSG_MSG_OPEN, c.id,
+		      self->buf, n, EALREADY, SECMSG_FAIL_REPLAYED);
+	self->buf[HDR_OFF_VERSION] = 2;
+	expect_reason(_metadata, self->nl, "version 2", SECMSG_MSG_OPEN,
+		      c.id, self->buf, n, EPROTO, SECMSG_FAIL_BAD_HEADER);
+	expect_reason(_metadata, self->nl, "10 bytes", SECMSG_MSG_OPEN, c.id,
+		      self->buf, 10, EINVAL, SECMSG_FAIL_BAD_LENGTH);
+	n = client_seal(&c, "forged", 6, self->buf);
+	self->buf[n - 1] ^= 1;
+	expect_reason(_metadata, self->nl, "tampered tag", SECMSG_MSG_OPEN,
+		      c.id, self->buf, n, EBADMSG, SECMSG_FAIL_AUTH_FAILED);
+	ASSERT_EQ(0, open_seq(self, &c, 3000));
+	n = client_seal_at(&c, 0, c.alg, 1, "old", 3, self->buf);
+	expect_reason(_metadata, self->nl, "behind the window",
+		      SECMSG_MSG_OPEN, c.id, self->buf, n, ESTALE,
+		      SECMSG_FAIL_BEHIND_WINDOW);
+
+	/* epochs: no grace, so a superseded epoch is expired at once */
+	ASSERT_EQ(0, client_new(self->nl, &e, SECMSG_ALG_AES_256_GCM, &pol, 0,
+				NULL));
+	self->ids[self->n_ids++] = e.id;
+	n = client_seal_at(&e, 1, e.alg, 0, "early", 5, self->buf);
+	expect_reason(_metadata, self->nl, "epoch 1 at epoch 0",
+		      SECMSG_MSG_OPEN, e.id, self->buf, n, EKEYREJECTED,
+		      SECMSG_FAIL_EPOCH_NOT_REACHED);
+	ASSERT_EQ(0, secmsg_session_rotate(self->nl, e.id, NULL));
+	seq = 5;
+	n = client_seal_at(&e, 0, e.alg, seq++, "late", 4, self->buf);
+	expect_reason(_metadata, self->nl, "epoch 0 at epoch 1",
+		      SECMSG_MSG_OPEN, e.id, self->buf, n, EKEYEXPIRED,
+		      SECMSG_FAIL_EPOCH_EXPIRED);
+	for (i = 0; i < SECMSG_RX_PREV_EPOCHS; i++)
+		ASSERT_EQ(0, secmsg_session_rotate(self->nl, e.id, NULL));
+	n = client_seal_at(&e, 0, e.alg, seq++, "gone", 4, self->buf);
+	expect_reason(_metadata, self->nl, "epoch 0 at epoch 5",
+		      SECMSG_MSG_OPEN, e.id, self->buf, n, EKEYEXPIRED,
+		      SECMSG_FAIL_EPOCH_ROTATED_AWAY);
+	client_wipe(&c);
+	client_wipe(&e);
 }
 
 TEST_HARNESS_MAIN

@@ -299,12 +299,14 @@ t "owned session deleted when secmsgctl exits (status $orc)" eval '[[ $orc == 0 
 # ---------------------------------------------------------------- stats
 echo "# ${SECONDS}s: stats"
 run stats
-t "stats text" eval 'rc_is 0 && [[ $out =~ (^|$NL)"sessions "+3$NL ]] && out_has "crypt-ops"'
+t "stats text" eval 'rc_is 0 && [[ $out =~ (^|$NL)"sessions "+3$NL ]] && out_has "crypt-ops" && out_has "fail-auth-failed"'
 run -j stats
 t "-j stats: sessions and per-algorithm counts" json \
 	"d['sessions'] == 3 and d['sessions_active'] == 3 and d['sessions_pending'] == 0 and d['sessions_aes_256_gcm'] == 0 and d['sessions_chacha20_poly1305'] == 2 and d['sessions_twofish_cbc'] == 1"
 t "-j stats: all members" json \
-	"len(d) == 19 and all(isinstance(v, int) for v in d.values())"
+	"len(d) == 19 + 14 and all(isinstance(v, int) for v in d.values())"
+t "-j stats: a count per failure reason, named by the reason" json \
+	"all(k in d for k in ('fail_no_session', 'fail_auth_failed', 'fail_replayed', 'fail_epoch_rotated_away', 'fail_internal'))"
 created0=$("$PY" -c 'import json,sys; d=json.load(sys.stdin); print(d["created"], d["deleted"], d["rotations"], d["crypt_ops"])' <<<"$out")
 read -r cr0 de0 ro0 co0 <<<"$created0"
 run st

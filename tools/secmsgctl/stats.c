@@ -42,6 +42,26 @@ static const struct {
 	{ SECMSG_STATS_A_DELETED, "deleted", "deleted" },
 };
 
+/* "fail-auth-failed": a failure reason's count, named by its reason */
+static void fail_name(int why, char sep, char *buf, size_t size)
+{
+	snprintf(buf, size, "fail-%s", secmsg_fail_name(why));
+	for (char *p = buf; *p; p++)
+		if (*p == '-')
+			*p = sep;
+}
+
+static void print_count(const char *name, uint64_t v)
+{
+	char b[UNITS_BUF];
+
+	if (opts.exact || v < 1000)
+		printf("%-28s %" PRIu64 "\n", name, v);
+	else
+		printf("%-28s %" PRIu64 " (%s)\n", name, v,
+		       fmt_count(v, b, sizeof(b)));
+}
+
 int do_stats(int argc, char **argv)
 {
 	struct secmsg_stats st = { 0 };
@@ -65,21 +85,24 @@ int do_stats(int argc, char **argv)
 		return err;
 	if (opts.json) {
 		cJSON *o = cJSON_CreateObject();
+		char name[64];
 
 		for (size_t i = 0; o && i < ARRAY_SIZE(stat_names); i++)
 			json_add_u64(o, stat_names[i].json,
 				     st.v[stat_names[i].attr]);
+		for (int why = 1; o && why <= SECMSG_FAIL_MAX; why++) {
+			fail_name(why, '_', name, sizeof(name));
+			json_add_u64(o, name, st.fail[why]);
+		}
 		return json_print(o);
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(stat_names); i++) {
-		uint64_t v = st.v[stat_names[i].attr];
-		char b[UNITS_BUF];
+	for (size_t i = 0; i < ARRAY_SIZE(stat_names); i++)
+		print_count(stat_names[i].name, st.v[stat_names[i].attr]);
+	for (int why = 1; why <= SECMSG_FAIL_MAX; why++) {
+		char name[64];
 
-		if (opts.exact || v < 1000)
-			printf("%-28s %" PRIu64 "\n", stat_names[i].name, v);
-		else
-			printf("%-28s %" PRIu64 " (%s)\n", stat_names[i].name,
-			       v, fmt_count(v, b, sizeof(b)));
+		fail_name(why, '-', name, sizeof(name));
+		print_count(name, st.fail[why]);
 	}
 	return 0;
 }

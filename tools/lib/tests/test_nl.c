@@ -448,6 +448,16 @@ static void parse_strict(void)
 	nlmsg_free(msg);
 }
 
+static void put_failure(struct nl_msg *msg, uint32_t why, uint64_t count)
+{
+	struct nlattr *n = nla_nest_start(msg, SECMSG_STATS_A_FAILURE |
+					  NLA_F_NESTED);
+
+	nla_put_u32(msg, SECMSG_FAILURE_A_REASON, why);
+	put_u64_64(msg, SECMSG_FAILURE_A_COUNT, count, SECMSG_FAILURE_A_PAD);
+	nla_nest_end(msg, n);
+}
+
 static void parse_others(void)
 {
 	struct secmsg_event_info ev;
@@ -482,6 +492,27 @@ static void parse_others(void)
 	   st.v[SECMSG_STATS_A_DELETED] == 11 &&
 	   st.v[SECMSG_STATS_A_SEALED] == 0, "stats parsed");
 	nlmsg_free(msg);
+
+	/* failure counts by reason; a reason newer than us is skipped */
+	msg = reply(SECMSG_CMD_STATS_GET);
+	n = nla_nest_start(msg, SECMSG_A_STATS | NLA_F_NESTED);
+	put_u64_64(msg, SECMSG_STATS_A_SESSIONS, 1, SECMSG_STATS_A_PAD);
+	put_failure(msg, SECMSG_FAIL_AUTH_FAILED, 5);
+	put_failure(msg, SECMSG_FAIL_REPLAYED, 6);
+	put_failure(msg, SECMSG_FAIL_MAX + 1, 7);
+	nla_nest_end(msg, n);
+	r = secmsg_parse_stats(nlmsg_hdr(msg), &st, err, sizeof(err));
+	ok(r == 0 && st.v[SECMSG_STATS_A_SESSIONS] == 1 &&
+	   st.fail[SECMSG_FAIL_AUTH_FAILED] == 5 &&
+	   st.fail[SECMSG_FAIL_REPLAYED] == 6 &&
+	   st.fail[SECMSG_FAIL_NO_SESSION] == 0 &&
+	   st.v[SECMSG_STATS_A_FAILURE] == 0, "stats: failures by reason");
+	nlmsg_free(msg);
+	ok(!strcmp(secmsg_fail_name(SECMSG_FAIL_AUTH_FAILED), "auth-failed") &&
+	   !strcmp(secmsg_fail_name(SECMSG_FAIL_EPOCH_ROTATED_AWAY),
+		   "epoch-rotated-away") &&
+	   !secmsg_fail_name(0) && !secmsg_fail_name(SECMSG_FAIL_MAX + 1),
+	   "reason names from the spec");
 
 	msg = reply(SECMSG_CMD_MSG);
 	nla_put(msg, SECMSG_A_DATA, 5, "hello");
@@ -532,6 +563,8 @@ static void put_result(struct nl_msg *msg, uint64_t cookie, uint32_t status,
 
 	put_u64_64(msg, SECMSG_RESULT_A_COOKIE, cookie, SECMSG_RESULT_A_PAD);
 	nla_put_u32(msg, SECMSG_RESULT_A_STATUS, status);
+	if (status)
+		nla_put_u32(msg, SECMSG_RESULT_A_REASON, SECMSG_FAIL_AUTH_FAILED);
 	if (!status) {
 		memset(data, (int)cookie, len);
 		nla_put(msg, SECMSG_RESULT_A_DATA, (int)len, data);
@@ -557,6 +590,7 @@ static void parse_batch(void)
 			bad++;
 	ok(r == 0 && !bad && res[0].status == 0 && res[0].len == 60000 &&
 	   res[0].data[59999] == 1 && res[1].status == EBADMSG &&
+	   res[1].reason == SECMSG_FAIL_AUTH_FAILED && res[0].reason == 0 &&
 	   !res[1].data && res[2].seq == 3 && res[2].len == 60000,
 	   "batch of 3 results (%u bytes), one failed", nlmsg_hdr(msg)->nlmsg_len);
 	for (i = 0; i < 3; i++)
@@ -650,6 +684,25 @@ static void error_messages(void)
 	r = secmsg_nl_msg_error(h, m, sizeof(m));
 	ok(r == -EINVAL && !strcmp(m, "missing attribute 5"),
 	   "missing-attribute extack: \"%s\"", m);
+	{
+		/* the reason of a failed SECMSG_CMD_MSG, as the cookie */
+		uint32_t why = SECMSG_FAIL_REPLAYED, got = 0;
+		struct nlattr *c;
+
+		h = errmsg_build(buf, -EALREADY, true, 0, "replayed message",
+				 0);
+		c = (struct nlattr *)(buf + NLMSG_ALIGN(h->nlmsg_len));
+		c->nla_type = NLMSGERR_ATTR_COOKIE;
+		c->nla_len = NLA_HDRLEN + sizeof(why);
+		memcpy((char *)c + NLA_HDRLEN, &why, sizeof(why));
+		h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + 8;
+		ok(secmsg_nl_msg_cookie(h, (uint8_t *)&got, sizeof(got)) == 4 &&
+		   got == why && secmsg_nl_msg_error(h, m, sizeof(m)) ==
+		   -EALREADY && !strcmp(m, "replayed message"),
+		   "error with a reason cookie");
+		ok(secmsg_nl_msg_cookie(h, (uint8_t *)&got, 2) == 0,
+		   "cookie longer than the room: none");
+	}
 	h = errmsg_build(buf, 0, true, 0, NULL, 0);
 	ok(secmsg_nl_msg_error(h, m, sizeof(m)) == 0 && !m[0], "ACK -> 0");
 	h = errmsg_build(buf, -EPERM, true, 0, NULL, 0);
