@@ -116,22 +116,13 @@ int kbatch_call(void (*fn)(uint64_t sid, int arg), uint64_t sid, int arg)
 	return 0;
 }
 
-static enum kb_status status_of(int err)
+/* A result's reason: 0 when re-sealed; never 0 for a failure. */
+static int reason_of(const struct secmsg_msg_result *r)
 {
-	switch (err) {
-	case 0: return KB_OK;
-	case ENOENT:
-	case ENOTCONN: return KB_NO_SESSION;
-	case EBADMSG: return KB_AUTH;
-	case EALREADY: return KB_REPLAYED;
-	case ESTALE: return KB_BEHIND_WINDOW;
-	case EKEYEXPIRED: return KB_EPOCH_EXPIRED;
-	case EKEYREJECTED: return KB_EPOCH_AHEAD;
-	case EPROTO: return KB_BAD_HEADER;
-	case EINVAL: return KB_MALFORMED;
-	case EMSGSIZE: return KB_TOO_LARGE;
-	default: return KB_FAILED;
-	}
+	if (!r->status)
+		return 0;
+	return r->reason > 0 && r->reason <= SECMSG_FAIL_MAX ?
+	       r->reason : SECMSG_FAIL_INTERNAL;
 }
 
 /*
@@ -185,10 +176,11 @@ static void run_batch(struct item *v, size_t n, size_t nops)
 		for (j = 0; j < v[i].n; j++) {
 			if (rc)
 				K.copies[j] = (struct kb_copy){
-					.status = KB_FAILED, .err = -rc };
+					.reason = SECMSG_FAIL_INTERNAL,
+					.err = -rc };
 			else
 				K.copies[j] = (struct kb_copy){
-					.status = status_of(r[j].status),
+					.reason = reason_of(&r[j]),
 					.err = r[j].status,
 					.data = r[j].status ? NULL : r[j].data,
 					.len = r[j].status ? 0 : r[j].len,

@@ -5,8 +5,7 @@
  *
  * Layer: kernel adapter.  Owns the queue, the SECMSG_CMD_MSG_BATCH ops
  * and their results: this is the only file that builds batch ops and
- * reads batch results, and the only one that turns a result's errno into
- * a status (enum kb_status).  Calls only kernel.c.
+ * reads batch results.  Calls only kernel.c.
  *
  * Who may call it: the router queues re-seals (kbatch_reseal()),
  * ksession.c queues the session commands that must keep their place
@@ -37,29 +36,16 @@
 #define KBATCH_MAX_COPIES	SECMSGD_MAX_LOGINS
 
 /*
- * What became of one copy.  Every errno the kernel answers a RESEAL with
- * maps to one of these here, and only here; the router maps them to
- * protocol codes with one table (relay.c).
+ * What became of one copy: reason 0, re-sealed (data, len), or the
+ * kernel's reason (enum secmsg_fail) why not, with its errno.  A batch
+ * that failed as a whole gives every copy SECMSG_FAIL_INTERNAL and the
+ * batch's errno.  The router maps reasons to protocol codes with one
+ * table (relay.c).
  */
-enum kb_status {
-	KB_OK,			/* re-sealed: data, len */
-	KB_NO_SESSION,		/* ENOENT, ENOTCONN: a session is gone */
-	KB_AUTH,		/* EBADMSG: authentication failed */
-	KB_REPLAYED,		/* EALREADY */
-	KB_BEHIND_WINDOW,	/* ESTALE: behind the replay window */
-	KB_EPOCH_EXPIRED,	/* EKEYEXPIRED */
-	KB_EPOCH_AHEAD,		/* EKEYREJECTED: epoch not reached */
-	KB_BAD_HEADER,		/* EPROTO */
-	KB_MALFORMED,		/* EINVAL */
-	KB_TOO_LARGE,		/* EMSGSIZE */
-	KB_FAILED,		/* anything else, or the batch failed: err */
-	KB__N
-};
-
 struct kb_copy {
-	enum kb_status status;
-	int err;			/* the positive errno behind status */
-	const uint8_t *data;		/* KB_OK: the re-sealed message */
+	int reason;			/* 0 or enum secmsg_fail */
+	int err;			/* the positive errno, with a reason */
+	const uint8_t *data;		/* reason 0: the re-sealed message */
 	size_t len;
 };
 

@@ -28,23 +28,29 @@ struct delivery {
 };
 
 /*
- * The kernel's answer for a copy -> the sender's failure code, in one
- * table (msg NULL: "the relay failed: " and the errno's text).  KB_OK and
- * KB_NO_SESSION to a login that has left are recipient_offline.
+ * The kernel's reason (enum secmsg_fail) why a copy was not re-sealed ->
+ * the sender's failure code, in one table (msg NULL: "the relay failed: "
+ * and the errno's text).  A copy re-sealed, no-session or not-active to a
+ * login that has left is recipient_offline; otherwise no-session and
+ * not-active are the sender's own session, gone.
  */
 static const struct {
 	const char *code, *msg;
-} kb_failure[KB__N] = {
-	[KB_NO_SESSION] = { "internal", NULL },	/* the sender's is gone */
-	[KB_AUTH] = { "bad_message", "the kernel refused the sealed message: authentication failed" },
-	[KB_REPLAYED] = { "bad_message", "the kernel refused the sealed message: replayed" },
-	[KB_BEHIND_WINDOW] = { "bad_message", "the kernel refused the sealed message: behind the replay window" },
-	[KB_EPOCH_EXPIRED] = { "bad_message", "the kernel refused the sealed message: expired epoch" },
-	[KB_EPOCH_AHEAD] = { "bad_message", "the kernel refused the sealed message: epoch not reached" },
-	[KB_BAD_HEADER] = { "bad_message", "the kernel refused the sealed message: bad header" },
-	[KB_MALFORMED] = { "bad_message", "the kernel refused the sealed message: malformed" },
-	[KB_TOO_LARGE] = { "message_too_large", "the message is too large" },
-	[KB_FAILED] = { "internal", NULL },
+} kb_failure[SECMSG_FAIL_MAX + 1] = {
+	[SECMSG_FAIL_NO_SESSION] = { "internal", NULL },
+	[SECMSG_FAIL_NOT_ACTIVE] = { "internal", NULL },
+	[SECMSG_FAIL_AUTH_FAILED] = { "bad_message", "the kernel refused the sealed message: authentication failed" },
+	[SECMSG_FAIL_REPLAYED] = { "bad_message", "the kernel refused the sealed message: replayed" },
+	[SECMSG_FAIL_BEHIND_WINDOW] = { "bad_message", "the kernel refused the sealed message: behind the replay window" },
+	[SECMSG_FAIL_EPOCH_EXPIRED] = { "bad_message", "the kernel refused the sealed message: expired epoch" },
+	[SECMSG_FAIL_EPOCH_ROTATED_AWAY] = { "bad_message", "the kernel refused the sealed message: epoch rotated away" },
+	[SECMSG_FAIL_EPOCH_NOT_REACHED] = { "bad_message", "the kernel refused the sealed message: epoch not reached" },
+	[SECMSG_FAIL_BAD_HEADER] = { "bad_message", "the kernel refused the sealed message: bad header" },
+	[SECMSG_FAIL_BAD_LENGTH] = { "bad_message", "the kernel refused the sealed message: malformed" },
+	[SECMSG_FAIL_BAD_PADDING] = { "bad_message", "the kernel refused the sealed message: bad padding" },
+	[SECMSG_FAIL_TOO_LARGE] = { "message_too_large", "the message is too large" },
+	[SECMSG_FAIL_KEYS_EXHAUSTED] = { "internal", "the relay failed: the session's keys are exhausted" },
+	[SECMSG_FAIL_INTERNAL] = { "internal", NULL },
 };
 
 /* The first reason a message (or a copy of it) cannot go wins. */
@@ -252,28 +258,30 @@ static void copy_result(struct delivery *d, unsigned int j,
 	struct login *r = rd->node ? NULL : login_by_cid(d->dest[j].cid);
 	bool left = !rd->node && (!r || r->state != LS_READY);
 
-	if (c->status == KB_OK && !left) {
+	if (!c->reason && !left) {
 		if (rd->node)
 			ship_copy(d, rd, c);
 		else
 			write_copy(d, r, c);
-	} else if (left && (c->status == KB_OK ||
-			    c->status == KB_NO_SESSION)) {
+	} else if (left && (!c->reason || c->reason == SECMSG_FAIL_NO_SESSION ||
+			    c->reason == SECMSG_FAIL_NOT_ACTIVE)) {
 		why(d, "recipient_offline", "%s", "the recipient went offline");
-	} else if (c->status == KB_NO_SESSION && (rd->node || d->remote)) {
+	} else if ((c->reason == SECMSG_FAIL_NO_SESSION ||
+		    c->reason == SECMSG_FAIL_NOT_ACTIVE) &&
+		   (rd->node || d->remote)) {
 		/* the link to (or from) the other node is gone */
 		why(d, "node_unreachable", "%s",
 		    "the link with the other node went away");
-	} else if (d->remote && c->status != KB_TOO_LARGE &&
-		   c->status != KB_FAILED) {
+	} else if (d->remote && c->reason != SECMSG_FAIL_TOO_LARGE &&
+		   c->reason != SECMSG_FAIL_INTERNAL) {
 		/* checked on its node already: the link refused it */
 		why(d, "node_unreachable", "%s",
 		    "the link with the sending node refused it");
-	} else if (kb_failure[c->status].msg) {
-		why(d, kb_failure[c->status].code, "%s",
-		    kb_failure[c->status].msg);
+	} else if (kb_failure[c->reason].msg) {
+		why(d, kb_failure[c->reason].code, "%s",
+		    kb_failure[c->reason].msg);
 	} else {
-		why(d, kb_failure[c->status].code, "the relay failed: %s",
+		why(d, kb_failure[c->reason].code, "the relay failed: %s",
 		    strerror(c->err));
 	}
 }

@@ -241,9 +241,9 @@ static bool deleted(uint64_t sid)
 	return false;
 }
 
-/* The flush: every queued message's copies get status st (KB_OK: the
- * "re-sealed" bytes are the sender's, the fake kernel echoes them). */
-static void flush(enum kb_status st)
+/* The flush: every queued message's copies get reason st (0: re-sealed,
+ * the "re-sealed" bytes are the sender's, the fake kernel echoes them). */
+static void flush(int st)
 {
 	struct kb_copy c[KBATCH_MAX_COPIES];
 	unsigned int i, j;
@@ -253,11 +253,12 @@ static void flush(enum kb_status st)
 
 		for (j = 0; j < q->n; j++)
 			c[j] = (struct kb_copy){
-				.status = st,
-				.err = st == KB_OK ? 0 : st == KB_FAILED ? EIO :
-				       ENOENT,
-				.data = st == KB_OK ? q->data : NULL,
-				.len = st == KB_OK ? q->len : 0,
+				.reason = st,
+				.err = !st ? 0 : st == SECMSG_FAIL_INTERNAL ?
+				       EIO : st == SECMSG_FAIL_REPLAYED ?
+				       EALREADY : ENOENT,
+				.data = !st ? q->data : NULL,
+				.len = !st ? q->len : 0,
 			};
 		router_kbatch_up.resealed(q->msg, c, q->n);
 		free(q->data);
@@ -611,7 +612,7 @@ int main(void)
 	ok(K.nq == 1 && K.q[0].n == 2 && K.q[0].from == sb &&
 	   K.q[0].to[0] == sa3 && K.q[0].to[1] == sa2,
 	   "one RESEAL from bob's session into both of alice's, newest first");
-	flush(KB_OK);
+	flush(0);
 	i = message_frame(a2);
 	j = message_frame(a3);
 	ok(i >= 0 && j >= 0 &&
@@ -637,7 +638,7 @@ int main(void)
 	ok(K.nq == 4 && K.q[0].n == 0 && K.q[1].n == 0 && K.q[2].n == 2 &&
 	   K.q[3].n == 0 && b->n == 0,
 	   "failures decided early are queued too (0 copies): nothing yet");
-	flush(KB_REPLAYED);
+	flush(SECMSG_FAIL_REPLAYED);
 	ok(b->n == 4 &&
 	   strstr(b->frames[0], "\"id\":2") &&
 	   strstr(b->frames[0], "recipient_unknown") &&
@@ -656,10 +657,23 @@ int main(void)
 	   m.failures[FC_bad_message] == 1, "failures counted by code");
 	forget_frames(b);
 	message(b, 6, "alice");
-	flush(KB_FAILED);
+	flush(SECMSG_FAIL_INTERNAL);
 	ok(strstr(last(b), "\"code\":\"internal\"") &&
 	   strstr(last(b), "the relay failed: "),
 	   "a failed batch: internal, with the errno's text");
+	forget_frames(b);
+	message(b, 7, "alice");
+	flush(SECMSG_FAIL_EPOCH_ROTATED_AWAY);
+	message(b, 8, "alice");
+	flush(SECMSG_FAIL_TOO_LARGE);
+	message(b, 9, "alice");
+	flush(SECMSG_FAIL_KEYS_EXHAUSTED);
+	ok(b->n == 3 && strstr(b->frames[0], "\"code\":\"bad_message\"") &&
+	   strstr(b->frames[0], "refused the sealed message: epoch rotated away") &&
+	   strstr(b->frames[1], "\"code\":\"message_too_large\"") &&
+	   strstr(b->frames[2], "\"code\":\"internal\"") &&
+	   strstr(b->frames[2], "keys are exhausted"),
+	   "the kernel's reason picks the code: rotated away, too large, keys exhausted");
 
 	/* ---- rate limits ---- */
 	forget_frames(b);
@@ -668,7 +682,7 @@ int main(void)
 	router_reconfigure();
 	for (i = 10; i < 14; i++)
 		message(b, (unsigned int)i, "alice");
-	flush(KB_OK);
+	flush(0);
 	ok(b->n == 2 && strstr(b->frames[0], "\"id\":12") &&
 	   strstr(b->frames[0], "rate_limited") &&
 	   strstr(b->frames[1], "\"id\":13"),
@@ -695,7 +709,7 @@ int main(void)
 	forget_frames(b);
 	a2->queued = a3->queued = cfg.max_queue + 1;
 	message(b, 20, "alice");
-	flush(KB_OK);
+	flush(0);
 	ok(strstr(last(b), "rate_limited") &&
 	   strstr(last(b), "alice is not reading fast enough"),
 	   "every login of the recipient has max_queue queued: rate_limited");
@@ -709,7 +723,7 @@ int main(void)
 	   count(b, "\"user\":\"alice\"", "\"online\":false") == 1 &&
 	   announced("- alice"),
 	   "alice's logins leave: sessions deleted, presence offline, announced");
-	flush(KB_OK);
+	flush(0);
 	ok(strstr(last(b), "\"id\":21") &&
 	   strstr(last(b), "the recipient went offline\""),
 	   "re-sealed for logins that left: recipient_offline");
@@ -754,7 +768,7 @@ int main(void)
 	message(c, 30, "zed");
 	ok(K.nq == 1 && K.q[0].n == 1 && K.q[0].to[0] == 0x7777,
 	   "a message to zed: one RESEAL into the link session to node 7");
-	flush(KB_OK);
+	flush(0);
 	ok(R.shipped && !strcmp(R.shipped_from, "carol") &&
 	   !strcmp(R.shipped_to, "zed") && R.shipped_session == 0x7777 &&
 	   R.shipped_len == 40 && !count(c, "\"type\":\"delivery\"", NULL),
@@ -764,7 +778,7 @@ int main(void)
 	   "node 7 wrote it: carol hears delivered");
 	R.shipped = NULL;
 	message(c, 31, "zed");
-	flush(KB_OK);
+	flush(0);
 	R.rt.up->done(R.shipped, "recipient_offline", "zed left node 7");
 	ok(count(c, "\"id\":31", "zed left node 7") == 1,
 	   "node 7 could not: carol hears its failure");
@@ -783,19 +797,19 @@ int main(void)
 	R.remote_logins = 1;
 	R.link = 0;
 	message(c, 32, "zed");
-	flush(KB_OK);
+	flush(0);
 	ok(count(c, "\"id\":32", "node_unreachable") == 1 &&
 	   m.failures[FC_node_unreachable] == 1,
 	   "zed's node has no link: failed node_unreachable, no RESEAL");
 	R.link = 0x7777;
 	R.ship_rc = -ENOTCONN;
 	message(c, 33, "zed");
-	flush(KB_OK);
+	flush(0);
 	R.ship_rc = 0;
 	ok(count(c, "\"id\":33", "node_unreachable") == 1,
 	   "the route cannot send the copy: node_unreachable");
 	message(c, 34, "zed");
-	flush(KB_NO_SESSION);
+	flush(SECMSG_FAIL_NO_SESSION);
 	ok(count(c, "\"id\":34", "node_unreachable") == 1 &&
 	   count(c, "\"id\":34", "the link with the other node") == 1,
 	   "the link session is gone at the RESEAL: node_unreachable");
@@ -813,7 +827,7 @@ int main(void)
 		   K.q[0].to[0] == sc && K.q[0].len == 40 &&
 		   !memcmp(K.q[0].data, sealed, 40),
 		   "inbound: one RESEAL from the link into carol's login");
-		flush(KB_OK);
+		flush(0);
 		i = message_frame(c);
 		ok(i >= 0 && strstr(c->frames[i], "\"from\":\"zed\"") &&
 		   !R.nresults, "carol gets zed's message; node 7 waits");
@@ -822,17 +836,17 @@ int main(void)
 		   "written: node 7 is told delivered (ref 5, its boot)");
 		o.ref = 6;
 		R.rt.up->inbound(&o, 0x7070, "zed", "nobody", sealed, 40);
-		flush(KB_OK);
+		flush(0);
 		ok(resulted("7/99/6 recipient_offline"),
 		   "inbound for a user not online here: recipient_offline");
 		o.ref = 7;
 		R.rt.up->inbound(&o, 0x7070, "zed", "carol", sealed, 40);
-		flush(KB_NO_SESSION);
+		flush(SECMSG_FAIL_NO_SESSION);
 		ok(resulted("7/99/7 node_unreachable"),
 		   "the link from node 7 is gone: node_unreachable");
 		o.ref = 8;
 		R.rt.up->inbound(&o, 0x7070, "zed", "carol", sealed, 40);
-		flush(KB_AUTH);
+		flush(SECMSG_FAIL_AUTH_FAILED);
 		ok(resulted("7/99/8 node_unreachable"),
 		   "the link refuses it (authentication): node_unreachable");
 		ok(!count(c, "\"type\":\"delivery\"", NULL),
