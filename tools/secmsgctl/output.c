@@ -218,15 +218,20 @@ static void show_secs(const char *name, bool has, uint32_t v)
 		       fmt_duration(v, db, sizeof(db)));
 }
 
-static void show_count(const char *name, uint64_t v)
+void print_count(int width, const char *name, uint64_t v)
 {
 	char b[UNITS_BUF];
 
 	if (opts.exact || v < 1000)
-		printf("%-16s %" PRIu64 "\n", name, v);
+		printf("%-*s %" PRIu64 "\n", width, name, v);
 	else
-		printf("%-16s %" PRIu64 " (%s)\n", name, v,
+		printf("%-*s %" PRIu64 " (%s)\n", width, name, v,
 		       fmt_count(v, b, sizeof(b)));
+}
+
+static void show_count(const char *name, uint64_t v)
+{
+	print_count(16, name, v);
 }
 
 static void show_bytes(const char *name, uint64_t v)

@@ -62,6 +62,8 @@ bool is_help(const char *word);
 const char *state_name(int state);
 const char *event_name(int event);
 const char *reason_name(int reason);
+/* name (left-aligned in width) and a count, with its units past 999 */
+void print_count(int width, const char *name, uint64_t v);
 void json_add_u64(cJSON *obj, const char *name, uint64_t v);
 void json_add_id(cJSON *obj, const char *name, uint64_t id);
 /* Print a whole document (pretty with -p), then delete it. */

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* secmsgctl stats: namespace totals */
-#include <inttypes.h>
 #include <stdio.h>
 
 #include "secmsgctl.h"
-#include "units.h"
 
 void usage_stats(FILE *f)
 {
@@ -51,17 +49,6 @@ static void fail_name(int why, char sep, char *buf, size_t size)
 			*p = sep;
 }
 
-static void print_count(const char *name, uint64_t v)
-{
-	char b[UNITS_BUF];
-
-	if (opts.exact || v < 1000)
-		printf("%-28s %" PRIu64 "\n", name, v);
-	else
-		printf("%-28s %" PRIu64 " (%s)\n", name, v,
-		       fmt_count(v, b, sizeof(b)));
-}
-
 int do_stats(int argc, char **argv)
 {
 	struct secmsg_stats st = { 0 };
@@ -97,12 +84,12 @@ int do_stats(int argc, char **argv)
 		return json_print(o);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(stat_names); i++)
-		print_count(stat_names[i].name, st.v[stat_names[i].attr]);
+		print_count(28, stat_names[i].name, st.v[stat_names[i].attr]);
 	for (int why = 1; why <= SECMSG_FAIL_MAX; why++) {
 		char name[64];
 
 		fail_name(why, '-', name, sizeof(name));
-		print_count(name, st.fail[why]);
+		print_count(28, name, st.fail[why]);
 	}
 	return 0;
 }
