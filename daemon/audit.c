@@ -145,3 +145,19 @@ void alog_end(struct alog *a)
 		now.tv_nsec / 1000000, a->warn ? "warn" : "info", a->buf);
 	fflush(stderr);
 }
+
+void alog_user(const char *event, const char *user, int rc,
+	       const char *kmsg)
+{
+	struct alog a;
+
+	alog_begin(&a, event);
+	alog_str(&a, "user", user);
+	if (rc) {
+		a.warn = true;
+		alog_str(&a, "error", strerror(-rc));
+		if (kmsg && *kmsg)
+			alog_str(&a, "kernel", kmsg);
+	}
+	alog_end(&a);
+}

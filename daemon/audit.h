@@ -38,6 +38,12 @@ void alog_session(struct alog *a, uint64_t id);
 const char *alog_text(struct alog *a);
 /* Write it (stderr with ts=, or syslog). */
 void alog_end(struct alog *a);
+/*
+ * A change to the users registry: event user=...; when rc is an error, a
+ * warning with error=strerror(-rc) and kernel=kmsg (if kmsg is not empty).
+ */
+void alog_user(const char *event, const char *user, int rc,
+	       const char *kmsg);
 
 /* Append key=value to a buffer, quoting value as logfmt needs. */
 size_t logfmt_append(char *buf, size_t len, size_t room, const char *key,

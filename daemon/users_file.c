@@ -26,17 +26,7 @@ static bool listed(const struct user_entry *v, size_t n, const char *user)
 
 static void log_user(const char *event, const char *user, int rc)
 {
-	struct alog a;
-
-	alog_begin(&a, event);
-	alog_str(&a, "user", user);
-	if (rc) {
-		a.warn = true;
-		alog_str(&a, "error", strerror(-rc));
-		if (*kern_errmsg())
-			alog_str(&a, "kernel", kern_errmsg());
-	}
-	alog_end(&a);
+	alog_user(event, user, rc, kern_errmsg());
 }
 
 int users_file_sync(const char *path, void (*revoke)(const char *user),

@@ -771,17 +771,8 @@ static void ku_revoke(void *arg, const char *user)
 static void ku_log(void *arg, const char *event, const char *user, int rc)
 {
 	struct rnats *rn = arg;
-	struct alog a;
 
-	alog_begin(&a, event);
-	alog_str(&a, "user", user);
-	if (rc) {
-		a.warn = true;
-		alog_str(&a, "error", strerror(-rc));
-		if (rn->k.errmsg && *rn->k.errmsg())
-			alog_str(&a, "kernel", rn->k.errmsg());
-	}
-	alog_end(&a);
+	alog_user(event, user, rc, rn->k.errmsg ? rn->k.errmsg() : NULL);
 }
 
 static int ku_get(void *arg, const char *user, uint8_t pub[32])
