@@ -16,6 +16,7 @@
  *   confirm    = HMAC(ck, "secmsg v1 confirm" || h)
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
@@ -335,14 +336,33 @@ static void ts_get(const uint8_t in[TS_LEN], struct secmsg_hs_timestamp *t)
 	t->nsec = get_be32(in + 8);
 }
 
+/*
+ * The timestamp of a new message 1: the clock, but always newer than the
+ * last one this process made, since the server refuses one that is not
+ * newer than the last it took from the user (a replay).  A clock of coarse
+ * resolution (one of jiffies, 4 ms steps, in a VM without a better
+ * clocksource) or one standing still would otherwise give two handshakes
+ * made in the same tick the same timestamp; then the next is one
+ * nanosecond after the last.  Nanoseconds since 1970 in 64 bits last
+ * until 2554.
+ */
 static int ts_now(struct secmsg_hs_timestamp *t)
 {
+	static _Atomic uint64_t last;
 	struct timespec now;
+	uint64_t ns, prev, next;
 
 	if (clock_gettime(CLOCK_REALTIME, &now))
 		return -errno;
-	t->sec = (uint64_t)now.tv_sec;
-	t->nsec = (uint32_t)now.tv_nsec;
+	if (now.tv_sec < 0)
+		return -ERANGE;
+	ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+	prev = atomic_load(&last);
+	do {
+		next = ns > prev ? ns : prev + 1;
+	} while (!atomic_compare_exchange_weak(&last, &prev, next));
+	t->sec = next / 1000000000u;
+	t->nsec = (uint32_t)(next % 1000000000u);
 	return 0;
 }
 

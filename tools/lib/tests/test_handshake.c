@@ -588,6 +588,44 @@ static void test_replay(void)
 	secmsg_hs_pending_wipe(&p);
 }
 
+/*
+ * Message 1s made back to back, faster than a coarse clock moves (the
+ * debug kernel's VM has a clock of 4 ms steps): each newer than the last,
+ * so the server takes every one.
+ */
+static void test_back_to_back(void)
+{
+	struct secmsg_hs_replay replay = { 0 };
+	struct secmsg_hs_timestamp last = { 0 };
+	uint8_t msg1[SECMSG_HS_INIT_MAX];
+	struct secmsg_hs_pending p;
+	struct secmsg_hs_state st;
+	struct peer client, server;
+	int i, taken = 0, newer = 0;
+	size_t len;
+
+	peer_new(&client);
+	peer_new(&server);
+	for (i = 0; i < 500; i++) {
+		len = sizeof(msg1);
+		if (secmsg_hs_init(&st, "alice", 1, client.priv, server.pub,
+				   msg1, &len))
+			break;
+		secmsg_hs_wipe(&st);
+		if (secmsg_hs_respond(server.priv, NULL, client.pub, &replay,
+				      (uint64_t)i + 1, NULL, msg1, len, &p))
+			break;
+		taken++;
+		newer += p.ts.sec > last.sec ||
+			 (p.ts.sec == last.sec && p.ts.nsec > last.nsec);
+		last = p.ts;
+		secmsg_hs_pending_wipe(&p);
+	}
+	ok(taken == 500 && newer == 500,
+	   "500 message 1s back to back: each newer, all taken (%d, %d)",
+	   taken, newer);
+}
+
 static void test_confirm_mixups(void)
 {
 	struct peer client, server;
@@ -741,6 +779,7 @@ int main(void)
 	test_wrong_keys();
 	test_flips();
 	test_replay();
+	test_back_to_back();
 	test_confirm_mixups();
 	test_bad_points();
 	test_args();

@@ -84,7 +84,9 @@ bool secmsg_user_id_valid(const char *user_id);
  * algorithm; client_priv: c; server_pub: the pinned S.  msg1: room for
  * *msg1_len bytes on entry (SECMSG_HS_INIT_MAX is always enough), the
  * length written on return.  The ephemeral comes from getrandom(2) and
- * the timestamp from CLOCK_REALTIME.  On failure st is wiped.
+ * the timestamp from CLOCK_REALTIME, made newer than the last one this
+ * process made (by a nanosecond when the clock has not moved), as the
+ * server refuses a timestamp that is not newer.  On failure st is wiped.
  */
 int secmsg_hs_init(struct secmsg_hs_state *st, const char *user_id, int alg,
 		   const uint8_t client_priv[SECMSG_X25519_LEN],
