@@ -41,6 +41,9 @@ void secmsg_initiator_free(struct secmsg_initiator *hs)
 
 /* Keys and secrets (some go to scatterlists): one heap block, wiped. */
 struct init_work {
+	/* LINK_FINISH: h and ck as message 1 left them, for a retry */
+	u8 h[SECMSG_HASH_LEN];
+	u8 ck[SECMSG_HASH_LEN];
 	u8 peer_pub[SECMSG_X25519_LEN];
 	u8 eph_pub[SECMSG_X25519_LEN];
 	u8 ts[SECMSG_HS_TIMESTAMP_LEN];
@@ -187,18 +190,19 @@ static int read_msg2(struct secmsg_initiator *hs, struct init_work *w,
 	      secmsg_noise_mix_hash(hs->n, w->eph_pub, SECMSG_X25519_LEN);
 	if (err)
 		return err;
+	/* (no extack for ENOMEM: the errno says it) */
 	err = secmsg_noise_mix_dh(hs->n, hs->eph, w->eph_pub) ?:	/* ee */
 	      secmsg_noise_mix_dh(hs->n, hs->id->tfm, w->eph_pub);	/* se */
-	if (err) {
+	if (err == -EINVAL)
 		NL_SET_ERR_MSG(extack, "low-order or non-canonical public key");
+	if (err)
 		return err;
-	}
 	err = secmsg_noise_decrypt(hs->n, m2 + M2_TAG, SECMSG_AEAD_TAG_LEN,
 				   none);
-	if (err) {
+	if (err == -EBADMSG)
 		NL_SET_ERR_MSG(extack, "handshake authentication failed (message 2 not from the pinned node key)");
+	if (err)
 		return err;
-	}
 	return secmsg_noise_split(hs->n, w->secret[SECMSG_DIR_C2S],
 				  w->secret[SECMSG_DIR_S2C], w->confirm);
 }
@@ -233,8 +237,15 @@ int secmsg_initiator_finish(struct secmsg_session *s, const u8 *msg2,
 	err = -ENOMEM;
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
-		goto out;
+		goto again;
+	memcpy(w->h, hs->n->h, sizeof(w->h));
+	memcpy(w->ck, hs->n->ck, sizeof(w->ck));
 	err = read_msg2(hs, w, msg2, extack);
+	if (err == -ENOMEM) {
+		memcpy(hs->n->h, w->h, sizeof(w->h));
+		memcpy(hs->n->ck, w->ck, sizeof(w->ck));
+		goto again;
+	}
 	/* the ephemeral key, h and ck go now, whatever the outcome */
 	secmsg_initiator_free(hs);
 	hs = NULL;
@@ -257,6 +268,15 @@ out:
 	if (err)
 		secmsg_session_delete(s, SECMSG_REASON_HANDSHAKE);
 	secmsg_initiator_free(hs);
+	kfree_sensitive(w);
+	return err;
+again:
+	/*
+	 * Out of memory is no verdict on message 2: the handshake goes back
+	 * to the session as message 1 left it, and LINK_FINISH may come
+	 * again (only the call that took it puts it back).
+	 */
+	WRITE_ONCE(s->hs, hs);
 	kfree_sensitive(w);
 	return err;
 }

@@ -120,7 +120,7 @@ int secmsg_link_init(struct secmsg_nl *nl, const char *node, int alg,
  * session is active on success, msg3 (room for *msg3_len bytes,
  * SECMSG_HS_CONFIRM_LEN) gets message 3 for the peer and out (may be NULL)
  * the session.  A handshake finishes once: on failure the kernel has
- * deleted the session.
+ * deleted the session, but for -ENOMEM (the same call may come again).
  */
 int secmsg_link_finish(struct secmsg_nl *nl, uint64_t session_id,
 		       const uint8_t *msg2, size_t len, uint8_t *msg3,
