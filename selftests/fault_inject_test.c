@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Systematic fault injection into secmsg.ko, as syzkaller does it: every
- * netlink command (dumps included), both handshake steps, session creation
- * with every policy, rotation (by command, by algorithm change, by
- * message count), the batch paths and module load and unload are run with
+ * netlink command (dumps included), both handshake steps of the responder
+ * and both of a link's initiator (LINK_INIT, LINK_FINISH, against a peer
+ * node the test plays), session creation with every policy, rotation (by
+ * command, by algorithm change, by message count), the batch paths and
+ * module load and unload are run with
  * /proc/thread-self/fail-nth = 1, 2, 3 ... (failslab and fail_page_alloc
  * set up to fail any allocation of this task, sleeping ones included)
  * until the operation completes without reaching the injected failure.
@@ -12,9 +14,9 @@
  *   - the error is clean: ENOMEM, or ENOBUFS from the netlink socket
  *     (a batch op's status too), extack messages are collected;
  *   - nothing is half made: the namespace's stats, every session (state,
- *     epoch, algorithm, flags, policy, counters), the users (keys and
- *     handshake stamps) and the identity are exactly as before, and no
- *     event was sent;
+ *     epoch, algorithm, flags, policy, counters), the users and peer nodes
+ *     (keys and handshake stamps) and the identity are exactly as before,
+ *     and no event was sent;
  *   - the same request, retried, succeeds as if the failed one had never
  *     happened: the same message 1 is not a replay, the same sealed
  *     message is not a replay, a SEAL gets the next sequence number;
@@ -314,6 +316,9 @@ static int snapshot(struct snap *sn)
 		err = secmsg_session_dump(nl, snap_sess_cb, sn);
 	if (!err)
 		err = secmsg_user_dump(nl, snap_user_cb, sn);
+	if (!err)	/* and the peer nodes */
+		err = secmsg_user_dump_slot(nl, SECMSG_IDENTITY_SLOT_NODE,
+					    snap_user_cb, sn);
 	if (!err) {
 		err = secmsg_identity_get(nl, sn->identity);
 		sn->has_identity = !err;
@@ -432,8 +437,9 @@ struct op {
 	uint8_t key[KLEN], pub[KLEN];
 	char user_id[SECMSG_USER_ID_MAX + 1];
 	struct secmsg_hs_state hs;
+	struct secmsg_hs_pending peer;	/* a link: the peer node's side */
 	uint8_t msg1[SECMSG_HS_INIT_MAX], msg2[128], msg3[SECMSG_HS_CONFIRM_LEN];
-	size_t msg1_len, msg2_len;
+	size_t msg1_len, msg2_len, msg3_len;
 	uint64_t count, want_count;
 	uint64_t rx_before;
 	/* results */
@@ -475,6 +481,12 @@ static struct {
 	char id[SECMSG_USER_ID_MAX + 1];
 	uint8_t priv[KLEN], pub[KLEN];
 } hs_user;
+/* This node (node identity) and the peer node it links to (node registry),
+ * whose side of the handshake the test plays with libsecmsg. */
+static struct {
+	char name[SECMSG_USER_ID_MAX + 1];
+	uint8_t priv[KLEN], pub[KLEN];
+} node, peer;
 static struct client_k sess[N_ALGS];	/* one per algorithm, for messages */
 static struct client_k rot;		/* rotated by the rotation ops */
 static struct client_k bycount;		/* max_messages 1: rotates per SEAL */
@@ -1364,20 +1376,31 @@ static int hs_run(struct op *o)
 				&o->msg2_len);
 }
 
-/* The pending session of the handshake user: check it, delete it. */
-static int hs_pending_gone(struct op *o, uint64_t id)
+/*
+ * The pending session of user (session id, or the last one dumped when 0),
+ * with the op's algorithm and policy and flags plus the kernel's own:
+ * check it, delete it.
+ */
+static int pending_gone(struct op *o, const char *user, uint32_t flags,
+			uint64_t id)
 {
 	struct secmsg_session_info s;
-	int err = session_by_user(hs_user.id, &s);
+	int err = session_by_user(user, &s);
 
 	if (err)
 		return FAIL(o, "no pending session: %s", errname(err));
 	if ((id && s.id != id) || s.state != SECMSG_STATE_PENDING ||
-	    s.alg != o->alg || s.flags != policies[o->variant].flags ||
+	    s.alg != o->alg ||
+	    s.flags != (policies[o->variant].flags | flags) ||
 	    !policy_holds(&s.policy, &policies[o->variant].pol))
 		return FAIL(o, "the pending session is not as asked");
 	err = secmsg_session_del(nl, s.id);
 	return err ? FAIL(o, "delete: %s", errname(err)) : 0;
+}
+
+static int hs_pending_gone(struct op *o, uint64_t id)
+{
+	return pending_gone(o, hs_user.id, 0, id);
 }
 
 static int hs_done(struct op *o, bool lost)
@@ -1439,6 +1462,86 @@ static int conf_done(struct op *o, bool lost)
 }
 
 static const struct op_ops conf_ops = { conf_fresh, conf_run, conf_done };
+
+/* --- LINK_INIT and LINK_FINISH ----------------------------------------- */
+
+#define F_LINK_INIT	(SECMSG_SESSION_F_LINK | SECMSG_SESSION_F_INITIATOR)
+
+static int linit_run(struct op *o)
+{
+	o->msg1_len = sizeof(o->msg1);
+	o->id = 0;
+	return secmsg_link_init(nl, peer.name, o->alg,
+				&policies[o->variant].pol,
+				policies[o->variant].flags, &o->id, o->msg1,
+				&o->msg1_len);
+}
+
+/* Message 1 answered by the peer: it authenticates this node. */
+static int peer_answers(struct op *o)
+{
+	int err = secmsg_hs_respond(peer.priv, peer.pub, node.pub, NULL,
+				    rand_u64() | 1, NULL, o->msg1,
+				    o->msg1_len, &o->peer);
+
+	if (err)
+		return FAIL(o, "the peer refuses message 1: %s", errname(err));
+	if (strcmp(o->peer.user_id, node.name) || o->peer.alg != o->alg)
+		return FAIL(o, "message 1 names %s, algorithm %d",
+			    o->peer.user_id, o->peer.alg);
+	return 0;
+}
+
+static int linit_done(struct op *o, bool lost)
+{
+	int err = lost ? 0 : peer_answers(o);
+
+	secmsg_hs_pending_wipe(&o->peer);
+	return err ?: pending_gone(o, peer.name, F_LINK_INIT,
+				   lost ? 0 : o->id);
+}
+
+static const struct op_ops linit_ops = { NULL, linit_run, linit_done };
+
+/* LINK_FINISH: a pending link (made without injection) and the peer's
+ * message 2, kept until the link is up. */
+static int lfin_fresh(struct op *o)
+{
+	int err = linit_run(o);
+
+	if (err)
+		return FAIL(o, "LINK_INIT: %s (%s)", errname(err),
+			    secmsg_nl_errmsg(nl) ?: "");
+	return peer_answers(o);
+}
+
+static int lfin_run(struct op *o)
+{
+	o->msg3_len = sizeof(o->msg3);
+	return secmsg_link_finish(nl, o->id, o->peer.msg2,
+				  sizeof(o->peer.msg2), o->msg3, &o->msg3_len,
+				  NULL);
+}
+
+/* The link is up, message 3 (unless lost) confirms the peer's keys. */
+static int lfin_done(struct op *o, bool lost)
+{
+	struct secmsg_session_info s;
+	int err = secmsg_session_get(nl, o->id, &s);
+
+	if (err || s.state != SECMSG_STATE_ACTIVE || s.flags != F_LINK_INIT)
+		return FAIL(o, "the link session is not active (%s)",
+			    errname(err));
+	if (!lost && (o->msg3_len != sizeof(o->msg3) ||
+		      secmsg_hs_confirm_check(&o->peer, o->msg3,
+					      o->msg3_len)))
+		return FAIL(o, "message 3 does not confirm the peer's keys");
+	secmsg_hs_pending_wipe(&o->peer);
+	err = secmsg_session_del(nl, o->id);
+	return err ? FAIL(o, "delete: %s", errname(err)) : lfin_fresh(o);
+}
+
+static const struct op_ops lfin_ops = { lfin_fresh, lfin_run, lfin_done };
 
 /* ------------------------------------------------------------------------ */
 /* the loop */
@@ -1807,6 +1910,16 @@ static int fixture(void)
 		 (unsigned long long)rand_u64());
 	secmsg_x25519_generate(hs_user.priv, hs_user.pub);
 	err = err ?: secmsg_user_add(nl, hs_user.id, hs_user.pub);
+	snprintf(node.name, sizeof(node.name), "fi-node-%016llx",
+		 (unsigned long long)rand_u64());
+	snprintf(peer.name, sizeof(peer.name), "fi-peer-%016llx",
+		 (unsigned long long)rand_u64());
+	secmsg_x25519_generate(node.priv, NULL);
+	secmsg_x25519_generate(peer.priv, peer.pub);
+	err = err ?: secmsg_identity_set_slot(nl, SECMSG_IDENTITY_SLOT_NODE,
+					      node.name, node.priv, node.pub);
+	err = err ?: secmsg_user_add_slot(nl, SECMSG_IDENTITY_SLOT_NODE,
+					  peer.name, peer.pub);
 	for (i = 0; !err && i < N_ALGS; i++)
 		err = client_new(nl, &sess[i].c, test_algs[i], NULL, 0, NULL);
 	err = err ?: client_new(nl, &rot.c, SECMSG_ALG_AES_256_GCM, NULL, 0,
@@ -1942,6 +2055,15 @@ int main(int argc, char **argv)
 	o->alg = SECMSG_ALG_TWOFISH_CBC;
 	o->variant = 6;
 	o = op_new(ops, &n_ops, &conf_ops, "HANDSHAKE_CONFIRM");
+	o->alg = SECMSG_ALG_AES_256_GCM;
+	o = op_new(ops, &n_ops, &linit_ops, "LINK_INIT %s",
+		   secmsg_alg_name(SECMSG_ALG_CHACHA20_POLY1305));
+	o->alg = SECMSG_ALG_CHACHA20_POLY1305;
+	o = op_new(ops, &n_ops, &linit_ops, "LINK_INIT %s, %s",
+		   secmsg_alg_name(SECMSG_ALG_TWOFISH_CBC), policies[6].name);
+	o->alg = SECMSG_ALG_TWOFISH_CBC;
+	o->variant = 6;
+	o = op_new(ops, &n_ops, &lfin_ops, "LINK_FINISH");
 	o->alg = SECMSG_ALG_AES_256_GCM;
 	/* identity changes last: the handshakes need the fixture's */
 	o = op_new(ops, &n_ops, &idset_ops, "IDENTITY_SET");
