@@ -28,6 +28,7 @@
 #define BEAT_NS		(1000 * MS)	/* a heartbeat every second */
 #define SOON_NS		(100 * MS)	/* a change: a heartbeat this soon */
 #define GONE_NS		(3000 * MS)	/* silent this long: gone */
+#define STALL_NS	(1000 * MS)	/* a tick this late: the loop stalled */
 #define LINK_STEP_MS	5000		/* per handshake step */
 
 /* A copy shipped to a peer, waiting for its result. */
@@ -72,6 +73,7 @@ struct rnats {
 	uint64_t next_ref;
 	struct table local;		/* user -> struct dir_user: logins here */
 	uint64_t seq, last_beat, beat_warned;
+	uint64_t last_tick;		/* when the timer last ran */
 	bool dirty;
 	int tfd;
 	struct cw_buf buf;		/* presence, replace */
@@ -809,6 +811,19 @@ static void tick(void *arg)
 	/* heartbeats that are queued count before anyone is declared gone */
 	bus_dispatch(rn->bus);
 	now = now_ns();
+	/*
+	 * The heartbeats come from this loop: held up for GONE_NS, the
+	 * node is taken for gone by its peers.  Say so well before.
+	 */
+	if (rn->last_tick && now - rn->last_tick >= STALL_NS) {
+		struct alog a;
+
+		alog_begin(&a, "loop_stall");
+		a.warn = true;
+		alog_u64(&a, "ms", (now - rn->last_tick) / MS);
+		alog_end(&a);
+	}
+	rn->last_tick = now;
 	dir_expire(&rn->dir, now, GONE_NS, gone, rn);
 	links_tick(rn->links, now);
 	expire(rn, now);

@@ -17,6 +17,7 @@
 #include "cluster/bus.h"
 #include "cluster/cmds.h"
 #include "cluster/route_nats.h"
+#include "audit.h"
 #include "fake_klink.h"
 
 /* ---- each node's fake kernel users ---- */
@@ -244,6 +245,20 @@ static bool pump(int ms, bool (*cond)(void))
 static struct route_dest dest[4];
 static unsigned int ndest;
 
+/* the last loop_stall audit line */
+static char stall[256];
+
+static void stall_hook(const char *line)
+{
+	if (!strncmp(line, "event=loop_stall ", 17))
+		snprintf(stall, sizeof(stall), "%s", line);
+}
+
+static bool stalled(void)
+{
+	return stall[0];
+}
+
 static bool b_sees_alice(void)
 {
 	return B.rt->ops->logins(B.rt, "alice") == 2 &&
@@ -316,7 +331,9 @@ int main(void)
 	struct delivery *d3 = (struct delivery *)(uintptr_t)13;
 	uint8_t pub[32];
 	char *text, list[64];
+	const char *p;
 	long long t0, t1;
+	int bnfds;
 	FILE *f;
 	int rc;
 
@@ -453,6 +470,7 @@ int main(void)
 	A.rt->ops->ship(A.rt, &dest[0], "alice", "bob",
 			(const uint8_t *)"Y", 1, d3);
 	A.rt->ops->flush(A.rt);
+	bnfds = B.nfds;
 	B.nfds = 0;		/* b no longer runs */
 	t0 = natsrv_ms();
 	pump(15000, a_done);
@@ -466,6 +484,13 @@ int main(void)
 	   !A.rt->ops->dests(A.rt, "bob", dest, 4),
 	   "b silent: gone within 3 s + a tick (%lld ms after the timeout)",
 	   natsrv_ms() - t0);
+	/* b's loop runs again: it says how late its timer was */
+	audit_set_hook(stall_hook);
+	B.nfds = bnfds;
+	ok(pump(2000, stalled) && (p = strstr(stall, " ms=")) &&
+	   atoi(p + 4) >= 2500,
+	   "b's loop back after its stall: a loop_stall line (%s)", stall);
+	audit_set_hook(NULL);
 	/* b runs again: the same process, as after a partition */
 	A.presence[0] = '\0';
 	cur = &B;
