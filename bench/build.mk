@@ -65,6 +65,13 @@ $(RELAY_LOADGEN): bench/relay/loadgen.c $(LIBSECMSG_HDRS) $(LIBSECMSG)
 bench-relay: all
 	@tools/vm-run --timeout 3600 -- bench/relay/run $(RELAY_BENCH_ARGS)
 
+# make bench-cluster: only the cross-node relay row of make bench
+# (bench/relay/cross-node, docs/cluster.md), with its profile.
+.PHONY: bench-cluster
+bench-cluster: all
+	@tools/vm-run --timeout 3600 -- bench/relay/cross-node \
+		$(or $(CLUSTER_BENCH_ARGS),-P)
+
 # bench/relay/crelay: the relay benchmark's C peer (keys and crypto in
 # userspace, through libsecmsg's protocol library; frames, users and
 # identity files through secmsgd's own pure code), and its interoperability

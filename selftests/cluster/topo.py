@@ -72,6 +72,14 @@ class Nats:
         self.proc = None
         routes = ", ".join("nats-route://10.77.0.2%d:6222" % k
                            for k in range(1, topo.nnats + 1))
+        # a lone server with a cluster block waits for a JetStream meta
+        # leader that never comes: it is no cluster
+        cluster = """cluster {
+  name: secmsg
+  listen: %s:6222
+  routes: [ %s ]
+}
+""" % (self.ip, routes) if topo.nnats > 1 else ""
         os.makedirs(self.dir, exist_ok=True)
         with open(self.conf, "w") as f:
             f.write("""server_name: s%d
@@ -79,12 +87,7 @@ listen: %s:4222
 http: %s:8222
 max_payload: 1MB
 jetstream { store_dir: "%s", max_memory_store: 64MB, max_file_store: 256MB }
-cluster {
-  name: secmsg
-  listen: %s:6222
-  routes: [ %s ]
-}
-""" % (j, self.ip, self.ip, self.dir, self.ip, routes))
+%s""" % (j, self.ip, self.ip, self.dir, cluster))
 
     def start(self):
         self.proc = subprocess.Popen(
