@@ -12,7 +12,8 @@ everywhere within the stated bound, measured, messages to them
 accounted, they log in again at another node); a NATS server killed
 (nodes reconnect, every message accounted); a partition between a node
 and NATS and its return (offline within the bound, presence converges);
-300 clients over 3 nodes (sent = delivered + failed, none unaccounted).
+300 clients over 3 nodes (sent = delivered + failed, none unaccounted;
+every client open long enough answered the server's ping).
 Bounds are measured from timestamps, and printed."""
 import asyncio
 import os
@@ -51,6 +52,22 @@ class C(sc.Client):
         super().__init__(*a, **kw)
         self.pres = []          # (monotonic time, user, online)
         self.task = None
+        self.read_error = None  # what ended the reader, if not a close
+        self.pings = 0          # the server's pings answered
+        self.ping_at = []       # when, in s after the connection opened
+        self.t_open = None
+
+    async def open(self, *a, **kw):
+        ws = await super().open(*a, **kw)
+        pong = ws.pong
+        self.t_open = time.monotonic()
+
+        async def counted(data=b""):
+            self.pings += 1
+            self.ping_at.append(time.monotonic() - self.t_open)
+            return await pong(data)
+        ws.pong = counted
+        return ws
 
     def handle(self, f):
         if f.get("type") == "presence":
@@ -63,19 +80,26 @@ class C(sc.Client):
         return self
 
     async def _read(self):
+        # recv() without wait_for(): no task and timer per frame, which
+        # count when 300 clients' frames go through one Python process
         try:
             while True:
-                self.handle(await self.recv_raw(timeout=3600))
-        except Exception:       # closed, or cancelled
-            pass
+                self.handle(sc.json.loads(await self.ws.recv()))
+        except sc.websockets.ConnectionClosed as e:
+            self.closed = (e.code, e.reason)
+        except Exception as e:  # a frame it could not handle
+            self.read_error = repr(e)
 
     async def stop(self):
-        if self.task:
-            self.task.cancel()
+        # the reader runs until the close handshake is done: a reader
+        # cancelled first leaves frames unread, and the close waits for
+        # its close_timeout
         try:
-            await self.close()
+            await asyncio.wait_for(self.close(), 15)
         except Exception:
             pass
+        if self.task:
+            self.task.cancel()
 
     def presence_at(self, user, online, after):
         for t, u, on in self.pres:
@@ -162,7 +186,7 @@ class Cluster:
 
     EVENTS = ("node_up", "node_gone", "link_up", "link_down",
               "nats_connected", "nats_disconnected", "nats_reconnected",
-              "nats_error", "heartbeat")
+              "nats_error", "heartbeat", "loop_stall")
 
     def events(self):
         """The cluster events of every node's log, for a failure's
@@ -299,7 +323,10 @@ async def kill_node(cl, users, a):
     got = await until(lambda: mid in a.deliveries and e2.received, 30)
     tap.ok(got and a.deliveries[mid]["status"] == "delivered" and
            e2.received[-1] == ("alice", b"welcome back"),
-           "eve logs in again at n2 and gets alice's message")
+           "eve logs in again at n2 and gets alice's message",
+           "delivery %s, eve received %d, online again at n1: %s" % (
+               a.deliveries.get(mid), len(e2.received),
+               a.presence_at("eve", True, t0)), cl.events())
     await e2.stop()
     # n3 back for what follows
     cl.n3.start()
@@ -425,6 +452,12 @@ async def load(cl):
                 try:
                     return await c.start(register=True)
                 except Exception:
+                    # not left open unread: a login of the user
+                    if c.ws is not None:
+                        try:
+                            await asyncio.wait_for(c.ws.close(), 10)
+                        except Exception:
+                            pass
                     c.ws = None
                     await asyncio.sleep(1)
             raise RuntimeError("%s cannot log in" % c.user)
@@ -446,12 +479,42 @@ async def load(cl):
                 closed.append((c.user, repr(e)))
                 break
             sent += 1
+    byname = {c.user: c for c in cs}
     tap.ok(not closed, "every load client's connection stayed open "
            "(%d closed)" % len(closed),
-           *["%s: %s\n%s" % (u, e, "\n".join(
-               "%s: %s" % (nd.name, l) for nd in nodes
-               for l in nd.log().splitlines() if "user=%s " % u in l + " "))
-             for u, e in closed[:3]])
+           *["%s: %s (pings answered %d, reader %s)\n%s" % (
+               u, e, byname[u].pings, byname[u].read_error or "closed",
+               "\n".join("%s: %s" % (nd.name, l) for nd in nodes
+                         for l in nd.log().splitlines()
+                         if "user=%s " % u in l + " "))
+             for u, e in closed[:3]],
+           *["%s: %s" % (nd.name, l) for nd in nodes
+             for l in nd.log().splitlines()
+             if " event=loop_stall " in l][-20:])
+    now = time.monotonic()
+    hist = {}
+    for c in cs:
+        k = (int(now - c.t_open) // 60, c.pings)
+        hist[k] = hist.get(k, 0) + 1
+    tap.diag("load clients by (minutes open, pings answered): %s" %
+             sorted(hist.items()))
+    # the server pings a connection silent for 60 s and hangs up 120 s
+    # after an unanswered ping: a client open 90 s has answered one
+    old = [c for c in cs if now - c.t_open >= 90]
+    unpinged = [(c.user, round(now - c.t_open), [round(x) for x in c.ping_at])
+                for c in old if not c.pings]
+    tap.ok(not unpinged, "every load client open 90 s or more answered "
+           "the server's ping (%d such clients)" % len(old),
+           *["%s: open %d s, pings at %s" % u for u in unpinged[:10]])
+    stalls = {}
+    for nd in nodes:
+        ms = [int(m) for m in re.findall(r" event=loop_stall ms=(\d+)",
+                                          nd.log())]
+        stalls[nd.name] = (len(ms), max(ms, default=0))
+    tap.diag("loop stalls of 1 s or more (count, longest ms): %s" % stalls)
+    errs = [(c.user, c.read_error) for c in cs if c.read_error]
+    tap.ok(not errs, "every load client read every frame it got",
+           *["%s: %s" % e for e in errs[:5]])
     got = await until(lambda: sum(len(c.deliveries) for c in cs) >= sent,
                       180, 0.2)
     delivered = sum(1 for c in cs for d in c.deliveries.values()
@@ -471,8 +534,7 @@ async def load(cl):
            "(%.1f s; failures %s)" % (sent, delivered, failed, dt, codes))
     tap.ok(received == delivered,
            "each delivered message was received once (%d)" % received)
-    for c in cs:
-        await c.stop()
+    await asyncio.gather(*(c.stop() for c in cs))
 
 
 def scan_nodes(cl, needles):
