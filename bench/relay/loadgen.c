@@ -554,6 +554,12 @@ int main(int argc, char **argv)
 	loop_until(now_ns() + 600ULL * 1000000000ULL, all_ready);
 	if (!all_ready())
 		die("%s", "not every client logged in");
+	/*
+	 * Two nodes (-Q): each learns the other's users from its heartbeats,
+	 * sent once a second; a message before that fails recipient_offline
+	 */
+	if (port2)
+		loop_until(now_ns() + 2000ULL * 1000000ULL, NULL);
 	measuring = true;
 	/* bench/relay/run -P starts its profiler on this line */
 	fprintf(stderr, "loadgen: measuring\n");
