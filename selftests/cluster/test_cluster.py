@@ -12,8 +12,9 @@ everywhere within the stated bound, measured, messages to them
 accounted, they log in again at another node); a NATS server killed
 (nodes reconnect, every message accounted); a partition between a node
 and NATS and its return (offline within the bound, presence converges);
-300 clients over 3 nodes (sent = delivered + failed, none unaccounted;
-every client open long enough answered the server's ping).
+120 clients over 3 nodes, 300 with SECMSG_CLUSTER_CLIENTS=300 (sent =
+delivered + failed, none unaccounted; every client open long enough
+answered the server's ping).
 Bounds are measured from timestamps, and printed."""
 import asyncio
 import os
@@ -36,7 +37,12 @@ from capture import Capture  # noqa: E402
 # gets SLACK on top.
 BOUND = 4.0
 SLACK = 1.0
-LOAD_CLIENTS = int(os.environ.get("SECMSG_CLUSTER_CLIENTS", "300"))
+# The issue's load is 300 clients (SECMSG_CLUSTER_CLIENTS=300): under TCG
+# on the shared 2-core machine their logins alone take 3 to 4 minutes
+# (every login is a presence frame to every client logged in before: the
+# Python process reads 45,000 of them), so make check runs 120, and
+# docs/cluster.md has the 300-client runs.
+LOAD_CLIENTS = int(os.environ.get("SECMSG_CLUSTER_CLIENTS", "120"))
 
 h.require_vm()
 if not tp.nats_server():
