@@ -140,6 +140,8 @@ static void rotate_failed(struct genl_info *info, int err, bool alg)
 {
 	if (err == -EOPNOTSUPP)
 		GENL_SET_ERR_MSG(info, "a link responder follows its initiator's rotations (rotate the initiator)");
+	else if (err == -ENOTCONN)
+		GENL_SET_ERR_MSG(info, "the session's handshake is not confirmed yet (it rotates once active)");
 	else if (alg)
 		GENL_SET_ERR_MSG(info, "algorithm change failed");
 	else

@@ -608,8 +608,13 @@ static int rotation_prepare(struct secmsg_session *s, u32 alg, bool tx,
 
 	lockdep_assert_held(&s->rekey_lock);
 	rot->tx = NULL;
-	if (!s->keyed)
-		return -ENOTCONN;	/* pending: no keys yet */
+	/*
+	 * Pending: an initiator has no keys yet, a responder's are not
+	 * confirmed (no message was sealed under them, and the client has
+	 * not shown it holds them).  A session rotates once it is active.
+	 */
+	if (smp_load_acquire(&s->state) != SECMSG_STATE_ACTIVE)
+		return -ENOTCONN;
 	rot->alg = alg ?: s->alg;
 	memcpy(rot->next, s->secret, sizeof(rot->next));
 	err = secmsg_key_ratchet(SECMSG_DIR_C2S, rot->next[SECMSG_DIR_C2S]) ?:

@@ -1117,6 +1117,16 @@ TEST_F(hs, confirmation)
 	EXPECT_EQ(-ENOTCONN, secmsg_msg(self->nl, SECMSG_MSG_OPEN, sid, 0, ct,
 					n, &res));
 	EXPECT_EQ(SECMSG_FAIL_NOT_ACTIVE, res.reason);
+	/* and no rotation, nor an algorithm change: epoch 0 stays */
+	EXPECT_EQ(-ENOTCONN, secmsg_session_rotate(self->nl, sid, &info));
+	EXPECT_STREQ("the session's handshake is not confirmed yet (it rotates once active)",
+		     secmsg_nl_errmsg(self->nl));
+	EXPECT_EQ(-ENOTCONN, secmsg_session_set(self->nl, sid, 3, NULL,
+						&info));
+	ASSERT_EQ(0, secmsg_session_get(self->nl, sid, &info));
+	EXPECT_EQ(0, info.epoch);
+	EXPECT_EQ(2, info.alg);
+	EXPECT_EQ(0, info.counters.rotations);
 
 	/* malformed message 3: refused, the session stays pending */
 	memcpy(m3, msg3, sizeof(m3));
@@ -1144,6 +1154,8 @@ TEST_F(hs, confirmation)
 	secmsg_msg_result_free(&res);
 	EXPECT_EQ(-EALREADY, secmsg_handshake_confirm(self->nl, sid, msg3,
 						      sizeof(msg3), NULL));
+	ASSERT_EQ(0, secmsg_session_rotate(self->nl, sid, &info));
+	EXPECT_EQ(1, info.epoch);
 	secmsg_dir_wipe(&k);
 
 	/* a wrong confirmation deletes the pending session */
