@@ -9,8 +9,8 @@
 #include "kernel.h"
 
 _Static_assert(KBATCH_MAX_COPIES >= 1 &&
-	       KBATCH_MAX_COPIES <= SECMSG_BATCH_MAX_OPS,
-	       "one message's copies must fit in one batch");
+	       KBATCH_MAX_COPIES <= SECMSG_RESEAL_MAX_DESTS,
+	       "one RESEAL goes to every copy");
 _Static_assert(KBATCH_MAX_COPIES * (SECMSG_MAX_PLAINTEXT +
 				    SECMSG_MAX_OVERHEAD) <=
 	       SECMSG_BATCH_MAX_BYTES,
@@ -45,7 +45,7 @@ static struct {
 	bool flushing;
 	/* one batch: ops and their results */
 	struct secmsg_batch_op ops[SECMSG_BATCH_MAX_OPS];
-	struct secmsg_msg_result res[SECMSG_BATCH_MAX_OPS];
+	struct secmsg_msg_result res[SECMSG_BATCH_MAX_OPS * KBATCH_MAX_COPIES];
 	struct kb_copy copies[KBATCH_MAX_COPIES];
 } K;
 
@@ -127,25 +127,32 @@ static int reason_of(const struct secmsg_msg_result *r)
 
 /*
  * How many of the n items at v go in one batch (at least one), and
- * their ops in *nops.  A message's copies are a RESEAL, then a
- * RESEAL_ALSO per further copy, and the kernel counts each copy's bytes.
+ * their ops in *nops.  A message's copies are one RESEAL (to peer_id for
+ * one copy, in place; to a destination per copy for more: opened once),
+ * and the kernel counts each copy's bytes.
  */
 static size_t batch_span(const struct item *v, size_t n, size_t *nops)
 {
 	size_t i, ops = 0, bytes = 0;
 
 	for (i = 0; i < n && !v[i].fn; i++) {
-		if (i && (ops + v[i].n > SECMSG_BATCH_MAX_OPS ||
+		size_t op = v[i].n ? 1 : 0;
+
+		if (i && (ops + op > SECMSG_BATCH_MAX_OPS ||
 			  bytes + v[i].n * v[i].len > SECMSG_BATCH_MAX_BYTES))
 			break;
-		ops += v[i].n;
+		ops += op;
 		bytes += v[i].n * v[i].len;
 	}
 	*nops = ops;
 	return i;
 }
 
-/* Send the re-seals v[0..n-1] as one batch and report every copy. */
+/*
+ * Send the re-seals v[0..n-1] as one batch and report every copy: the
+ * results are one per copy, in order (one per destination of a RESEAL
+ * to several sessions).
+ */
 static void run_batch(struct item *v, size_t n, size_t nops)
 {
 	size_t i, k = 0;
@@ -153,17 +160,18 @@ static void run_batch(struct item *v, size_t n, size_t nops)
 	int rc = 0;
 
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < v[i].n; j++, k++) {
-			K.ops[k] = (struct secmsg_batch_op){
-				.op = j ? SECMSG_MSG_RESEAL_ALSO :
-					  SECMSG_MSG_RESEAL,
-				.id = v[i].from,
-				.peer_id = v[i].to[j],
-				.cookie = i,
-				.data = v[i].data,
-				.len = v[i].len,
-			};
-		}
+		if (!v[i].n)
+			continue;
+		K.ops[k++] = (struct secmsg_batch_op){
+			.op = SECMSG_MSG_RESEAL,
+			.id = v[i].from,
+			.peer_id = v[i].n == 1 ? v[i].to[0] : 0,
+			.dests = v[i].n > 1 ? v[i].to : NULL,
+			.ndests = v[i].n > 1 ? v[i].n : 0,
+			.cookie = i,
+			.data = v[i].data,
+			.len = v[i].len,
+		};
 	}
 	if (nops) {
 		rc = kern_batch(K.ops, nops, K.res);

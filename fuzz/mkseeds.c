@@ -512,13 +512,19 @@ static void netlink(void)
 		die("msg");
 	one_reply("msg", C_MSG, msg);
 
-	/* a batch: two results, then a failed one */
+	/*
+	 * a batch: a SEAL's result, then a RESEAL's to two sessions, a
+	 * result per destination: one copy, one failed
+	 */
 	msg = genl(SECMSG_CMD_MSG_BATCH, 0);
 	for (i = 0; i < 3; i++) {
 		n = nla_nest_start(msg, SECMSG_A_RESULT);
-		if (!n || nla_put_u64(msg, SECMSG_RESULT_A_COOKIE, 7 + i) ||
+		if (!n || nla_put_u64(msg, SECMSG_RESULT_A_COOKIE, 7 + !!i) ||
+		    (i && nla_put_u64(msg, SECMSG_RESULT_A_SESSION_ID, 1 + i)) ||
 		    nla_put_u32(msg, SECMSG_RESULT_A_STATUS,
 				i == 2 ? EBADMSG : 0) ||
+		    (i == 2 && nla_put_u32(msg, SECMSG_RESULT_A_REASON,
+					   SECMSG_FAIL_AUTH_FAILED)) ||
 		    (i < 2 && (nla_put(msg, SECMSG_RESULT_A_DATA, (int)len, m) ||
 			       nla_put_u32(msg, SECMSG_RESULT_A_EPOCH, 0) ||
 			       nla_put_u64(msg, SECMSG_RESULT_A_SEQ, i))))

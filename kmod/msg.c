@@ -496,40 +496,6 @@ static int do_open(struct secmsg_req *r, struct secmsg_session *s,
 	return len;
 }
 
-/* What RESEAL_ALSO copies get: len bytes kept, or why the open failed. */
-static void kept(struct secmsg_msg_out *out, int len,
-		 const struct secmsg_msg_out *opened)
-{
-	out->kept = len;
-	out->kept_reason = len < 0 ? opened->reason : 0;
-}
-
-/*
- * A RESEAL whose own destination failed still opens the message for its
- * RESEAL_ALSO copies: in the reply, wiped at once.
- */
-static void open_keep(struct secmsg_req *r, struct secmsg_session *from,
-		      const struct secmsg_msg_in *in, struct sk_buff *skb,
-		      int attrtype, struct secmsg_msg_out *out)
-{
-	unsigned char *mark = skb_tail_pointer(skb);
-	struct secmsg_msg_out opened = {};
-	unsigned int pt_off;
-	struct nlattr *nla;
-	int len;
-
-	nla = reserve(from, skb, attrtype, in->len, &opened, &len, NULL);
-	if (nla) {
-		memcpy(nla_data(nla), in->data, in->len);
-		len = open_buf(r, from, nla_data(nla), in->len, &pt_off,
-			       &opened, NULL);
-		if (len >= 0)
-			memcpy(in->keep, (u8 *)nla_data(nla) + pt_off, len);
-	}
-	kept(out, len, &opened);
-	skb_wipe_to(skb, mark);
-}
-
 static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 		     struct secmsg_session *to,
 		     const struct secmsg_msg_in *in, struct sk_buff *skb,
@@ -565,11 +531,8 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 				   extack);
 		}
 	}
-	if (!k) {
-		if (in->keep)
-			open_keep(r, from, in, skb, attrtype, out);
+	if (!k)
 		return err;
-	}
 	nla = reserve(from, skb, attrtype, in->len + SECMSG_MAX_OVERHEAD, out,
 		      &err, extack);
 	if (!nla)
@@ -577,11 +540,6 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 	buf = nla_data(nla);
 	memcpy(buf, in->data, in->len);
 	len = open_buf(r, from, buf, in->len, &pt_off, &opened, extack);
-	if (in->keep) {
-		kept(out, len, &opened);
-		if (len >= 0)
-			memcpy(in->keep, buf + pt_off, len);
-	}
 	if (len < 0) {
 		out->reason = opened.reason;
 		err = len;
@@ -642,11 +600,8 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 {
 	struct secmsg_session *s, *peer = NULL;
 	unsigned char *mark = skb_tail_pointer(skb);
-	struct secmsg_msg_out unopened = {};
 	int err;
 
-	/* not opened: the op's error says why */
-	kept(out, -ECANCELED, &unopened);
 	out->reason = 0;
 	if (in->op == SECMSG_MSG_SEAL ? in->len > SECMSG_MAX_PLAINTEXT :
 	    in->len > SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD)
@@ -666,8 +621,6 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 		if (IS_ERR(peer)) {
 			err = PTR_ERR(peer);
 			peer = NULL;
-			if (in->keep)
-				open_keep(r, s, in, skb, attrtype, out);
 			break;
 		}
 		err = do_reseal(r, s, peer, in, skb, attrtype, out, extack);
@@ -677,8 +630,6 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 	}
 	if (err < 0) {
 		skb_wipe_to(skb, mark);
-		if (in->keep && out->kept >= 0)
-			count_msg(s, true);	/* opened for the copies */
 	} else {
 		count_msg(s, in->op != SECMSG_MSG_SEAL);
 		if (peer)
@@ -690,16 +641,124 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 	return err;
 }
 
-int secmsg_msg_also(struct secmsg_net *sn, struct secmsg_req *r, u64 peer_id,
-		    const u8 *pt, unsigned int len, struct sk_buff *skb,
-		    int attrtype, struct secmsg_msg_out *out)
+/*
+ * A RESEAL to several sessions opens its message once, in the reply skb's
+ * tailroom: the last bytes of the skb's buffer, which the results written
+ * below them never reach (the caller sized the reply for both and checks
+ * secmsg_msg_scratch_free() before each destination).  Never part of the
+ * reply; wiped by secmsg_msg_close().
+ */
+static u8 *scratch(struct sk_buff *skb, unsigned int len)
+{
+	unsigned long end = (unsigned long)skb_end_pointer(skb);
+
+	if (skb_tailroom(skb) < SECMSG_SCRATCH_ROOM(len))
+		return NULL;
+	return (u8 *)ALIGN_DOWN(end - len, sizeof(u64));
+}
+
+/*
+ * Make what a seal to session id needs before the message is opened: once
+ * opened, its sequence number is spent, and a seal failing then for memory
+ * would lose that copy.  First pass: its outbound key and transform, room
+ * in r for its request (nothing a caller can see).  Second pass: the
+ * rotation its message count calls for (secmsg_session_rotate_to_seal():
+ * all or nothing), last because it changes the session (of two
+ * destinations due at once, the first may have rotated when the second
+ * fails: a rotation that was owed, which its next SEAL would make).  Only
+ * -ENOMEM is an error here; a session gone, not active or without keys is its seal's
+ * failure to report.
+ */
+static int seal_prepare(struct secmsg_net *sn, struct secmsg_req *r, u64 id,
+			bool rotation)
+{
+	struct secmsg_session *s = secmsg_session_lookup(sn, id);
+	struct crypto_aead *tfm;
+	struct secmsg_key *k;
+	int err = 0;
+
+	if (!s)
+		return 0;
+	if (READ_ONCE(s->state) != SECMSG_STATE_ACTIVE)
+		goto out;
+	if (rotation) {
+		err = secmsg_session_rotate_to_seal(s, r);
+		goto out;
+	}
+	k = secmsg_session_tx(s, &err);
+	if (k) {
+		tfm = secmsg_key_tfm(k);
+		err = IS_ERR(tfm) ? PTR_ERR(tfm) : secmsg_req_prepare(r, tfm);
+		secmsg_key_put(k);
+	}
+out:
+	secmsg_session_put(s);
+	return err == -ENOMEM ? err : 0;
+}
+
+int secmsg_msg_open_once(struct secmsg_net *sn, struct secmsg_req *r,
+			 const struct secmsg_msg_in *in, const u64 *dests,
+			 unsigned int ndests, struct sk_buff *skb,
+			 struct secmsg_opened *o, struct secmsg_msg_out *out)
+{
+	struct secmsg_session *s;
+	unsigned int i;
+	int len, err;
+
+	memset(o, 0, sizeof(*o));
+	out->reason = 0;
+	if (in->len > SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD)
+		return fail(sn, NULL, out, SECMSG_FAIL_TOO_LARGE, 0, NULL);
+	o->buf = scratch(skb, in->len);
+	if (!o->buf)
+		return -EMSGSIZE;	/* the reply was sized wrong */
+	o->buf_len = in->len;
+	s = find(sn, in->id, out, NULL);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	for (i = 0; i < 2 * ndests; i++) {
+		err = seal_prepare(sn, r, dests[i % ndests], i >= ndests);
+		if (err) {
+			secmsg_session_put(s);
+			return fail(sn, NULL, out, SECMSG_FAIL_INTERNAL, err,
+				    NULL);
+		}
+	}
+	/* out of place: from the request's attribute into the scratch */
+	len = open_msg(r, s, in->data, in->len, o->buf, out, NULL);
+	if (len >= 0) {
+		o->pt = o->buf;
+		o->len = len;
+		count_msg(s, true);
+	}
+	secmsg_session_put(s);
+	return len < 0 ? len : 0;
+}
+
+bool secmsg_msg_scratch_free(const struct sk_buff *skb,
+			     const struct secmsg_opened *o, unsigned int room)
+{
+	return !o->buf || skb_tail_pointer(skb) + room <= o->buf;
+}
+
+int secmsg_msg_seal_copy(struct secmsg_net *sn, struct secmsg_req *r,
+			 u64 id, const struct secmsg_opened *o,
+			 struct sk_buff *skb, int attrtype,
+			 struct secmsg_msg_out *out)
 {
 	const struct secmsg_msg_in in = {
-		.op = SECMSG_MSG_SEAL, .id = peer_id, .data = pt, .len = len,
+		.op = SECMSG_MSG_SEAL, .id = id, .data = o->pt, .len = o->len,
 	};
 	int err = secmsg_msg_do(sn, r, &in, skb, attrtype, out, NULL);
 
 	if (!err)
 		secmsg_stat_inc(sn, SECMSG_STATS_A_RESEALED);
 	return err;
+}
+
+void secmsg_msg_close(struct secmsg_opened *o)
+{
+	if (o->buf)
+		memzero_explicit(o->buf, o->buf_len);
+	memset(o, 0, sizeof(*o));
 }

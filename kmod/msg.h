@@ -6,7 +6,10 @@
  * destination scatterlists, no copy of the input first); RESEAL copies
  * its input into the reply attribute and works there in place.  No
  * buffer is allocated per message, and a RESEAL's plaintext exists only
- * inside the attribute between the open and the seal that overwrites it.
+ * inside the attribute between the open and the seal that overwrites it
+ * (for a RESEAL to several sessions: opened out of place into the reply
+ * skb's tailroom, sealed out of place from there to each destination,
+ * wiped after the last seal).
  */
 #ifndef _SECMSG_MSG_H
 #define _SECMSG_MSG_H
@@ -20,28 +23,31 @@
 struct secmsg_msg_in {
 	u8 op;			/* enum secmsg_msg_op */
 	u64 id;
-	u64 peer_id;		/* RESEAL */
+	u64 peer_id;		/* RESEAL to one session */
 	const u8 *data;
 	unsigned int len;
-	/*
-	 * RESEAL followed by RESEAL_ALSO ops: the plaintext is copied here
-	 * (SECMSG_MAX_PLAINTEXT bytes of room), even when the RESEAL's own
-	 * destination fails.
-	 */
-	u8 *keep;
 };
 
 struct secmsg_msg_out {
 	u32 epoch;
 	u64 seq;
 	u8 reason;		/* enum secmsg_fail, when the op failed */
-	u8 kept_reason;		/* the reason when kept < 0 */
-	/*
-	 * With in->keep: bytes kept, or why the message did not open, or
-	 * -ECANCELED when it was not opened (the op's own error says why).
-	 */
-	int kept;
 };
+
+/*
+ * A RESEAL to several sessions: the message opened once, its plaintext
+ * (pt, len) in the reply skb's tailroom (buf, buf_len) until
+ * secmsg_msg_close() wipes it.
+ */
+struct secmsg_opened {
+	u8 *buf;
+	unsigned int buf_len;
+	const u8 *pt;
+	unsigned int len;
+};
+
+/* Tailroom a RESEAL to several sessions needs besides its results. */
+#define SECMSG_SCRATCH_ROOM(in_len)	((in_len) + sizeof(u64))
 
 /* Reply room an op needs for its output attribute. */
 static inline unsigned int secmsg_msg_room(unsigned int in_len)
@@ -53,9 +59,25 @@ int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 		  const struct secmsg_msg_in *in, struct sk_buff *skb,
 		  int attrtype, struct secmsg_msg_out *out,
 		  struct netlink_ext_ack *extack);
-/* RESEAL_ALSO: seal len kept bytes of plaintext to session peer_id. */
-int secmsg_msg_also(struct secmsg_net *sn, struct secmsg_req *r, u64 peer_id,
-		    const u8 *pt, unsigned int len, struct sk_buff *skb,
-		    int attrtype, struct secmsg_msg_out *out);
+/*
+ * RESEAL to several sessions, one straight line: secmsg_msg_open_once()
+ * makes what each of the ndests destinations' seals needs, then opens the
+ * message of session in->id (0 or the errno of out->reason);
+ * then, for each destination, secmsg_msg_scratch_free() says whether its
+ * result (room bytes) fits below the plaintext, and secmsg_msg_seal_copy()
+ * seals the plaintext to session id as attribute attrtype of skb; last,
+ * secmsg_msg_close() wipes the plaintext.
+ */
+int secmsg_msg_open_once(struct secmsg_net *sn, struct secmsg_req *r,
+			 const struct secmsg_msg_in *in, const u64 *dests,
+			 unsigned int ndests, struct sk_buff *skb,
+			 struct secmsg_opened *o, struct secmsg_msg_out *out);
+bool secmsg_msg_scratch_free(const struct sk_buff *skb,
+			     const struct secmsg_opened *o, unsigned int room);
+int secmsg_msg_seal_copy(struct secmsg_net *sn, struct secmsg_req *r,
+			 u64 id, const struct secmsg_opened *o,
+			 struct sk_buff *skb, int attrtype,
+			 struct secmsg_msg_out *out);
+void secmsg_msg_close(struct secmsg_opened *o);
 
 #endif

@@ -11,12 +11,17 @@
 #include <uapi/linux/secmsg.h>
 
 /* Common nested types */
-const struct nla_policy secmsg_op_nl_policy[SECMSG_OP_A_COOKIE + 1] = {
-	[SECMSG_OP_A_MSG_OP] = NLA_POLICY_RANGE(NLA_U8, 1, 4),
+const struct nla_policy secmsg_dest_nl_policy[SECMSG_DEST_A_SESSION_ID + 1] = {
+	[SECMSG_DEST_A_SESSION_ID] = { .type = NLA_U64, },
+};
+
+const struct nla_policy secmsg_op_nl_policy[SECMSG_OP_A_DEST + 1] = {
+	[SECMSG_OP_A_MSG_OP] = NLA_POLICY_RANGE(NLA_U8, 1, 3),
 	[SECMSG_OP_A_SESSION_ID] = { .type = NLA_U64, },
 	[SECMSG_OP_A_PEER_SESSION_ID] = { .type = NLA_U64, },
 	[SECMSG_OP_A_DATA] = { .type = NLA_BINARY, },
 	[SECMSG_OP_A_COOKIE] = { .type = NLA_U64, },
+	[SECMSG_OP_A_DEST] = NLA_POLICY_NESTED(secmsg_dest_nl_policy),
 };
 
 const struct nla_policy secmsg_policy_nl_policy[SECMSG_POLICY_A_REKEY_GRACE + 1] = {

@@ -12,7 +12,8 @@
 #include <uapi/linux/secmsg.h>
 
 /* Common nested types */
-extern const struct nla_policy secmsg_op_nl_policy[SECMSG_OP_A_COOKIE + 1];
+extern const struct nla_policy secmsg_dest_nl_policy[SECMSG_DEST_A_SESSION_ID + 1];
+extern const struct nla_policy secmsg_op_nl_policy[SECMSG_OP_A_DEST + 1];
 extern const struct nla_policy secmsg_policy_nl_policy[SECMSG_POLICY_A_REKEY_GRACE + 1];
 
 extern const struct nla_policy secmsg_crypt_nl_policy[SECMSG_A_LENGTH + 1];

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* SECMSG_CMD_MSG and SECMSG_CMD_MSG_BATCH. */
-#include <linux/bitmap.h>
 #include <net/genetlink.h>
 
 #include "msg.h"
@@ -84,77 +83,102 @@ out:
 	return err;
 }
 
-/* Parse one SECMSG_A_OP nest (already validated by the policy). */
-static int parse_op(struct nlattr *nest, struct secmsg_msg_in *in,
-		    u64 *cookie, struct netlink_ext_ack *extack)
+/* One op of a batch, parsed. */
+struct batch_op {
+	struct secmsg_msg_in in;
+	u64 cookie;
+	u64 dests[SECMSG_RESEAL_MAX_DESTS];	/* SECMSG_OP_A_DEST */
+	unsigned int ndests;
+};
+
+/* The SECMSG_OP_A_DEST nests of a RESEAL. */
+static int parse_dests(struct nlattr *nest, struct batch_op *op,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SECMSG_DEST_A_MAX + 1];
+	struct nlattr *a;
+	int rem, err;
+
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != SECMSG_OP_A_DEST)
+			continue;
+		if (op->in.op != SECMSG_MSG_RESEAL ||
+		    op->in.peer_id) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "DEST is for a RESEAL without PEER_SESSION_ID");
+			return -EINVAL;
+		}
+		if (op->ndests == SECMSG_RESEAL_MAX_DESTS) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "more than SECMSG_RESEAL_MAX_DESTS destinations");
+			return -E2BIG;
+		}
+		err = nla_parse_nested(tb, SECMSG_DEST_A_MAX, a,
+				       secmsg_dest_nl_policy, extack);
+		if (err)
+			return err;
+		if (SECMSG_NEST_ATTR_MISSING(extack, a, tb,
+					     SECMSG_DEST_A_SESSION_ID))
+			return -EINVAL;
+		op->dests[op->ndests++] =
+			nla_get_u64(tb[SECMSG_DEST_A_SESSION_ID]);
+	}
+	return 0;
+}
+
+/* Parse one SECMSG_A_OP nest (validated by the policy). */
+static int parse_op(struct nlattr *nest, struct batch_op *op,
+		    struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[SECMSG_OP_A_MAX + 1];
+	struct secmsg_msg_in *in = &op->in;
 	int err;
 
 	err = nla_parse_nested(tb, SECMSG_OP_A_MAX, nest, secmsg_op_nl_policy,
 			       extack);
 	if (err)
 		return err;
-	memset(in, 0, sizeof(*in));
-	*cookie = tb[SECMSG_OP_A_COOKIE] ?
-		  nla_get_u64(tb[SECMSG_OP_A_COOKIE]) : 0;
-	if (tb[SECMSG_OP_A_MSG_OP] &&
-	    nla_get_u8(tb[SECMSG_OP_A_MSG_OP]) == SECMSG_MSG_RESEAL_ALSO) {
-		in->op = SECMSG_MSG_RESEAL_ALSO;
-		if (!tb[SECMSG_OP_A_PEER_SESSION_ID] ||
-		    tb[SECMSG_OP_A_SESSION_ID] || tb[SECMSG_OP_A_DATA]) {
-			NL_SET_ERR_MSG_ATTR(extack, nest,
-					    "RESEAL_ALSO takes PEER_SESSION_ID only");
-			return -EINVAL;
-		}
-		in->peer_id = nla_get_u64(tb[SECMSG_OP_A_PEER_SESSION_ID]);
-		return 0;
-	}
+	memset(op, 0, sizeof(*op));
 	if (SECMSG_NEST_ATTR_MISSING(extack, nest, tb, SECMSG_OP_A_MSG_OP) ||
 	    SECMSG_NEST_ATTR_MISSING(extack, nest, tb,
 				     SECMSG_OP_A_SESSION_ID) ||
 	    SECMSG_NEST_ATTR_MISSING(extack, nest, tb, SECMSG_OP_A_DATA))
 		return -EINVAL;
+	op->cookie = tb[SECMSG_OP_A_COOKIE] ?
+		     nla_get_u64(tb[SECMSG_OP_A_COOKIE]) : 0;
 	in->op = nla_get_u8(tb[SECMSG_OP_A_MSG_OP]);
 	in->id = nla_get_u64(tb[SECMSG_OP_A_SESSION_ID]);
 	in->data = nla_data(tb[SECMSG_OP_A_DATA]);
 	in->len = nla_len(tb[SECMSG_OP_A_DATA]);
-	if (in->op == SECMSG_MSG_RESEAL) {
-		if (SECMSG_NEST_ATTR_MISSING(extack, nest, tb,
-					     SECMSG_OP_A_PEER_SESSION_ID))
-			return -EINVAL;
+	if (in->op == SECMSG_MSG_RESEAL && tb[SECMSG_OP_A_PEER_SESSION_ID])
 		in->peer_id = nla_get_u64(tb[SECMSG_OP_A_PEER_SESSION_ID]);
+	if (tb[SECMSG_OP_A_DEST]) {
+		err = parse_dests(nest, op, extack);
+		if (err)
+			return err;
 	}
+	/* a RESEAL goes to PEER_SESSION_ID or to its DESTs */
+	if (in->op == SECMSG_MSG_RESEAL && !op->ndests &&
+	    SECMSG_NEST_ATTR_MISSING(extack, nest, tb,
+				     SECMSG_OP_A_PEER_SESSION_ID))
+		return -EINVAL;
 	return 0;
 }
 
 /*
- * A RESEAL and its RESEAL_ALSO copies: the plaintext kept for the copies
- * (kept bytes of keep, or why it could not be opened).  heads: the index
- * of every RESEAL that RESEAL_ALSO ops follow (only those keep a copy);
- * i: the index of the op being done.
+ * Reply room of a result besides its data: the nest, cookie, destination
+ * session id, status, reason or epoch and seq, with the pad each 64-bit
+ * attribute takes where unaligned access is slow.
  */
-struct batch_group {
-	DECLARE_BITMAP(heads, SECMSG_BATCH_MAX_OPS);
-	unsigned int i;
-	u8 *keep;		/* SECMSG_MAX_PLAINTEXT bytes, or NULL */
-	int kept;
-	u8 why;			/* enum secmsg_fail when kept < 0 */
-};
+#define RESULT_ROOM	80
 
-/*
- * Validate the whole batch before doing anything; return the reply size
- * and mark the RESEALs that have RESEAL_ALSO copies.
- */
-static int batch_size(struct genl_info *info, size_t *size,
-		      struct batch_group *g)
+/* Validate the whole batch before doing anything; return the reply size. */
+static int batch_size(struct genl_info *info, size_t *size)
 {
-	unsigned int n = 0, head_len = 0;
-	struct secmsg_msg_in in;
+	unsigned int n = 0, copies, room;
+	struct batch_op op;
 	size_t bytes = 0;
-	u8 prev = 0;
 	struct nlattr *a;
-	u64 cookie;
 	int rem, err;
 
 	*size = 0;
@@ -166,95 +190,116 @@ static int batch_size(struct genl_info *info, size_t *size,
 					    "more than SECMSG_BATCH_MAX_OPS ops");
 			return -E2BIG;
 		}
-		err = parse_op(a, &in, &cookie, info->extack);
+		err = parse_op(a, &op, info->extack);
 		if (err)
 			return err;
-		if (in.op == SECMSG_MSG_RESEAL_ALSO) {
-			if (prev != SECMSG_MSG_RESEAL &&
-			    prev != SECMSG_MSG_RESEAL_ALSO) {
-				NL_SET_ERR_MSG_ATTR(info->extack, a,
-						    "RESEAL_ALSO must follow a RESEAL");
-				return -EINVAL;
-			}
-			in.len = head_len;	/* its reply is as large */
-			__set_bit(n - 2, g->heads);	/* the op before */
-		} else if (in.op == SECMSG_MSG_RESEAL) {
-			head_len = in.len;
-		}
-		prev = in.op;
-		bytes += in.len;
+		copies = op.ndests ?: 1;
+		bytes += (size_t)op.in.len * copies;
 		if (bytes > SECMSG_BATCH_MAX_BYTES) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a,
 					    "more than SECMSG_BATCH_MAX_BYTES of data");
 			return -E2BIG;
 		}
-		*size += secmsg_msg_room(in.len) + 64;
+		room = secmsg_msg_room(op.in.len) + RESULT_ROOM;
+		if (op.ndests)	/* each destination's, the plaintext */
+			*size += op.ndests * room +
+				 SECMSG_SCRATCH_ROOM(op.in.len);
+		else
+			*size += room;
 	}
 	if (!n && SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_OP))
 		return -EINVAL;
 	return 0;
 }
 
-static void group_end(struct batch_group *g)
+/* A result's status, and its reason or its epoch and sequence number. */
+static int put_status(struct sk_buff *msg, int status,
+		      const struct secmsg_msg_out *out)
 {
-	if (g->keep && g->kept > 0)
-		memzero_explicit(g->keep, g->kept);
-	g->kept = -ECANCELED;
+	if (nla_put_u32(msg, SECMSG_RESULT_A_STATUS, status))
+		return -EMSGSIZE;
+	if (status)
+		return nla_put_u32(msg, SECMSG_RESULT_A_REASON, out->reason);
+	if (nla_put_u32(msg, SECMSG_RESULT_A_EPOCH, out->epoch) ||
+	    nla_put_u64_64bit(msg, SECMSG_RESULT_A_SEQ, out->seq,
+			      SECMSG_RESULT_A_PAD))
+		return -EMSGSIZE;
+	return 0;
 }
 
-static int group_op(struct secmsg_net *sn, struct secmsg_req *r,
-		    struct secmsg_msg_in *in, struct sk_buff *msg,
-		    struct secmsg_msg_out *out, struct batch_group *g)
+/* Start a SECMSG_A_RESULT with the op's cookie. */
+static struct nlattr *result_start(struct sk_buff *msg, u64 cookie)
 {
-	int err;
+	struct nlattr *nest = nla_nest_start(msg, SECMSG_A_RESULT);
 
-	if (in->op == SECMSG_MSG_RESEAL_ALSO) {
-		if (g->kept >= 0)
-			return secmsg_msg_also(sn, r, in->peer_id, g->keep,
-					       g->kept, msg,
-					       SECMSG_RESULT_A_DATA, out);
-		out->reason = g->why;
-		return g->kept;
-	}
-	group_end(g);
-	if (in->op == SECMSG_MSG_RESEAL && test_bit(g->i, g->heads))
-		in->keep = g->keep;
-	err = secmsg_msg_do(sn, r, in, msg, SECMSG_RESULT_A_DATA, out, NULL);
-	if (in->keep) {
-		bool unopened = out->kept == -ECANCELED && err;
+	if (!nest ||
+	    nla_put_u64_64bit(msg, SECMSG_RESULT_A_COOKIE, cookie,
+			      SECMSG_RESULT_A_PAD))
+		return NULL;
+	return nest;
+}
 
-		g->kept = unopened ? err : out->kept;
-		g->why = unopened ? out->reason : out->kept_reason;
+/*
+ * A RESEAL to several sessions: opened once, then sealed to each
+ * destination, one SECMSG_A_RESULT each, with the destination's
+ * SECMSG_RESULT_A_SESSION_ID (and the open's failure when it did not
+ * open).  A result of its own per copy, not nests in one: four copies of
+ * the largest message are more than a nest's 16-bit length holds.
+ */
+static int reseal_dests(struct secmsg_net *sn, struct secmsg_req *r,
+			const struct batch_op *op, struct sk_buff *msg)
+{
+	unsigned int room = secmsg_msg_room(op->in.len) + RESULT_ROOM;
+	struct secmsg_msg_out out = {}, d;
+	struct secmsg_opened o;
+	struct nlattr *nest;
+	unsigned int i;
+	int opened, status, err = -EMSGSIZE;
+
+	opened = secmsg_msg_open_once(sn, r, &op->in, op->dests, op->ndests,
+				      msg, &o, &out);
+	if (opened == -EMSGSIZE && !out.reason)
+		goto out;		/* no room for the plaintext */
+	for (i = 0; i < op->ndests; i++) {
+		if (!secmsg_msg_scratch_free(msg, &o, room))
+			goto out;
+		nest = result_start(msg, op->cookie);
+		if (!nest ||
+		    nla_put_u64_64bit(msg, SECMSG_RESULT_A_SESSION_ID,
+				      op->dests[i], SECMSG_RESULT_A_PAD))
+			goto out;
+		d = out;
+		status = opened ?:
+			 secmsg_msg_seal_copy(sn, r, op->dests[i], &o, msg,
+					      SECMSG_RESULT_A_DATA, &d);
+		if (put_status(msg, -status, &d))
+			goto out;
+		nla_nest_end(msg, nest);
 	}
+	err = 0;
+out:
+	secmsg_msg_close(&o);
 	return err;
 }
 
 static int batch_one(struct secmsg_net *sn, struct secmsg_req *r,
-		     struct nlattr *a, struct sk_buff *msg,
-		     struct batch_group *g)
+		     struct nlattr *a, struct sk_buff *msg)
 {
 	struct secmsg_msg_out out = {};
-	struct secmsg_msg_in in;
+	struct batch_op op;
 	struct nlattr *nest;
-	u64 cookie;
 	int status;
 
-	if (parse_op(a, &in, &cookie, NULL))
+	if (parse_op(a, &op, NULL))
 		return -EINVAL;		/* validated in batch_size() */
-	nest = nla_nest_start(msg, SECMSG_A_RESULT);
-	if (!nest ||
-	    nla_put_u64_64bit(msg, SECMSG_RESULT_A_COOKIE, cookie,
-			      SECMSG_RESULT_A_PAD))
+	if (op.ndests)
+		return reseal_dests(sn, r, &op, msg);
+	nest = result_start(msg, op.cookie);
+	if (!nest)
 		return -EMSGSIZE;
-	status = -group_op(sn, r, &in, msg, &out, g);
-	g->i++;
-	if (nla_put_u32(msg, SECMSG_RESULT_A_STATUS, status) ||
-	    (status &&
-	     nla_put_u32(msg, SECMSG_RESULT_A_REASON, out.reason)) ||
-	    (!status &&
-	     (nla_put_u32(msg, SECMSG_RESULT_A_EPOCH, out.epoch) ||
-	      nla_put_u64_64bit(msg, SECMSG_RESULT_A_SEQ, out.seq,
-				SECMSG_RESULT_A_PAD))))
+	status = -secmsg_msg_do(sn, r, &op.in, msg, SECMSG_RESULT_A_DATA, &out,
+				NULL);
+	if (put_status(msg, status, &out))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -263,31 +308,26 @@ static int batch_one(struct secmsg_net *sn, struct secmsg_req *r,
 int secmsg_nl_msg_batch_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct secmsg_net *sn = secmsg_info_net(info);
-	struct batch_group g = { .kept = -ECANCELED };
 	struct secmsg_req *r = NULL;
 	struct sk_buff *msg = NULL;
 	struct nlattr *a;
 	size_t size;
-	bool also;
 	void *hdr;
 	int rem, err;
 
-	err = batch_size(info, &size, &g);
+	err = batch_size(info, &size);
 	if (err)
 		return err;
-	also = !bitmap_empty(g.heads, SECMSG_BATCH_MAX_OPS);
 	r = secmsg_req_alloc();
 	msg = reply_new(info, size, &hdr);
-	if (also)
-		g.keep = kvmalloc(SECMSG_MAX_PLAINTEXT, GFP_KERNEL);
-	if (!r || !msg || (also && !g.keep)) {
+	if (!r || !msg) {
 		err = -ENOMEM;
 		goto out;
 	}
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(a) != SECMSG_A_OP)
 			continue;
-		err = batch_one(sn, r, a, msg, &g);
+		err = batch_one(sn, r, a, msg);
 		if (err) {
 			GENL_SET_ERR_MSG(info, "batch reply overflow");
 			goto out;
@@ -299,7 +339,5 @@ int secmsg_nl_msg_batch_doit(struct sk_buff *skb, struct genl_info *info)
 out:
 	nlmsg_free(msg);
 	secmsg_req_free(r);
-	if (g.keep)
-		kvfree_sensitive(g.keep, SECMSG_MAX_PLAINTEXT);
 	return err;
 }

@@ -3,8 +3,9 @@
  * SECMSG_CMD_MSG_BATCH: mixed ops with cookies and per-op statuses, the
  * op-count and byte limits (rejected whole, with an extack message),
  * results as views (secmsg_msg_batch_view, secmsg_msg_view),
- * RESEAL_ALSO fan-out (one open, a copy per session, each with its own
- * status, replays refused for every copy) and its rules.
+ * RESEAL to several sessions (one open, a copy per destination, each with
+ * its own status and reason, replays refused for every copy) and its
+ * rules.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -346,54 +347,61 @@ TEST_F(batch, malformed)
 	rawnl_reply_free(&rep);
 }
 
-/* A RESEAL of a's message m to `to`, then RESEAL_ALSO to each of also[]. */
-static int fanout(FIXTURE_DATA(batch) *self, const uint8_t *m, size_t len,
-		  uint64_t to, const uint64_t *also, int n_also,
-		  struct secmsg_msg_result *res)
+/* Sessions c (chacha20_poly1305) and d (aes_256_gcm) besides a and b. */
+static int two_more(FIXTURE_DATA(batch) *self, struct client *c,
+		    struct client *d)
 {
-	struct secmsg_batch_op ops[8];
-	int i;
+	int err = client_new(self->nl, c, SECMSG_ALG_CHACHA20_POLY1305, NULL,
+			     0, NULL);
 
-	memset(ops, 0, sizeof(ops));
-	ops[0] = (struct secmsg_batch_op){ SECMSG_MSG_RESEAL, self->a.id, to,
-					   1, m, len };
-	for (i = 0; i < n_also && i < 7; i++)
-		ops[i + 1] = (struct secmsg_batch_op){
-			SECMSG_MSG_RESEAL_ALSO, 0, also[i], i + 2, NULL, 0 };
-	return secmsg_msg_batch(self->nl, ops, n_also + 1, res);
+	return err ?: client_new(self->nl, d, SECMSG_ALG_AES_256_GCM, NULL,
+				 0, NULL);
 }
 
-TEST_F(batch, reseal_also_fanout)
+/* A RESEAL of a's message m to each of dests[n] (cookie 1). */
+static int fanout(FIXTURE_DATA(batch) *self, const uint8_t *m, size_t len,
+		  const uint64_t *dests, size_t n,
+		  struct secmsg_msg_result *res)
+{
+	struct secmsg_batch_op op = {
+		SECMSG_MSG_RESEAL, self->a.id, 0, 1, m, len, dests, n,
+	};
+
+	return secmsg_msg_batch(self->nl, &op, 1, res);
+}
+
+TEST_F(batch, reseal_fanout)
 {
 	struct client c, d;
 	struct secmsg_msg_result res[4];
 	struct secmsg_counters ca, cc;
 	struct secmsg_stats s0, s1;
 	struct secmsg_hdr h;
-	uint64_t also[3];
+	uint64_t dests[4];
 	uint8_t m[128], out[128];
 	long n;
 	int i;
 
-	ASSERT_EQ(0, client_new(self->nl, &c, SECMSG_ALG_CHACHA20_POLY1305,
-				NULL, 0, NULL));
-	ASSERT_EQ(0, client_new(self->nl, &d, SECMSG_ALG_AES_256_GCM, NULL,
-				0, NULL));
-	also[0] = c.id;
-	also[1] = rand_u64() | 1;	/* no such session */
-	also[2] = d.id;
+	ASSERT_EQ(0, two_more(self, &c, &d));
+	dests[0] = self->b.id;
+	dests[1] = c.id;
+	dests[2] = rand_u64() | 1;	/* no such session */
+	dests[3] = d.id;
+	ASSERT_EQ(4, secmsg_msg_batch_results(&(struct secmsg_batch_op){
+		SECMSG_MSG_RESEAL, 0, 0, 0, NULL, 0, dests, 4 }, 1));
 	ASSERT_EQ(0, secmsg_stats_get(self->nl, &s0));
 	n = client_seal(&self->a, "fan me out", 10, m);
-	ASSERT_EQ(0, fanout(self, m, n, self->b.id, also, 3, res));
+	ASSERT_EQ(0, fanout(self, m, n, dests, 4, res));
 	for (i = 0; i < 4; i++) {
 		TH_LOG("copy %d: cookie %llu status %s", i,
 		       (unsigned long long)res[i].cookie,
 		       errname(res[i].status));
-		EXPECT_EQ(i + 1, res[i].cookie);
+		EXPECT_EQ(1, res[i].cookie);
 	}
 	EXPECT_EQ(0, res[0].status);
 	EXPECT_EQ(0, res[1].status);
 	EXPECT_EQ(ENOENT, res[2].status);
+	EXPECT_EQ(SECMSG_FAIL_NO_SESSION, res[2].reason);
 	EXPECT_EQ(0, res[3].status);
 	EXPECT_EQ(0, res[2].len);
 	/* each copy under its own session's keys, the same text */
@@ -404,6 +412,7 @@ TEST_F(batch, reseal_also_fanout)
 	EXPECT_EQ(0, memcmp(out, "fan me out", 10));
 	EXPECT_EQ(SECMSG_ALG_CHACHA20_POLY1305, h.alg);
 	EXPECT_EQ(c.id, h.session_id);
+	EXPECT_EQ(h.seq, res[1].seq);
 	ASSERT_EQ(10, client_open(&d, res[3].data, res[3].len, &h, out));
 	EXPECT_EQ(0, memcmp(out, "fan me out", 10));
 	for (i = 0; i < 4; i++)
@@ -419,21 +428,35 @@ TEST_F(batch, reseal_also_fanout)
 	EXPECT_EQ(1, s1.v[SECMSG_STATS_A_OPENED] -
 		     s0.v[SECMSG_STATS_A_OPENED]);
 
-	/* the same message again: refused for every copy */
-	ASSERT_EQ(0, fanout(self, m, n, self->b.id, also, 3, res));
+	/* the same message again: refused for every copy, with the reason */
+	ASSERT_EQ(0, fanout(self, m, n, dests, 4, res));
 	for (i = 0; i < 4; i++) {
 		EXPECT_EQ(EALREADY, res[i].status);
+		EXPECT_EQ(SECMSG_FAIL_REPLAYED, res[i].reason);
 		EXPECT_EQ(0, res[i].len);
 		secmsg_msg_result_free(&res[i]);
 	}
 	/* a tampered one: refused for every copy */
 	n = client_seal(&self->a, "forged", 6, m);
 	m[n - 1] ^= 1;
-	ASSERT_EQ(0, fanout(self, m, n, self->b.id, also, 1, res));
-	EXPECT_EQ(EBADMSG, res[0].status);
-	EXPECT_EQ(EBADMSG, res[1].status);
-	for (i = 0; i < 2; i++)
+	ASSERT_EQ(0, fanout(self, m, n, dests, 2, res));
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(EBADMSG, res[i].status);
+		EXPECT_EQ(SECMSG_FAIL_AUTH_FAILED, res[i].reason);
 		secmsg_msg_result_free(&res[i]);
+	}
+	/* from a session that does not exist: every copy says so */
+	dests[0] = c.id;
+	{
+		struct secmsg_batch_op op = {
+			SECMSG_MSG_RESEAL, rand_u64() | 1, 0, 7, m, n, dests, 1,
+		};
+
+		ASSERT_EQ(0, secmsg_msg_batch(self->nl, &op, 1, res));
+		EXPECT_EQ(ENOENT, res[0].status);
+		EXPECT_EQ(SECMSG_FAIL_NO_SESSION, res[0].reason);
+		EXPECT_EQ(7, res[0].cookie);
+	}
 	ASSERT_EQ(0, get_counters(self->nl, c.id, &cc));
 	EXPECT_EQ(1, cc.tx_messages);
 	del_quiet(self->nl, c.id);
@@ -442,17 +465,17 @@ TEST_F(batch, reseal_also_fanout)
 	client_wipe(&d);
 }
 
-TEST_F(batch, reseal_also_when_the_first_copy_fails)
+TEST_F(batch, reseal_fanout_when_the_first_destination_fails)
 {
 	struct secmsg_msg_result res[2];
 	struct secmsg_hdr h;
-	uint64_t also = self->b.id;
+	uint64_t dests[2] = { rand_u64() | 1, self->b.id };
 	uint8_t m[128], out[128];
 	long n;
 
-	/* the RESEAL's own destination is gone; the copy still goes */
+	/* the first destination is gone; the second copy still goes */
 	n = client_seal(&self->a, "still", 5, m);
-	ASSERT_EQ(0, fanout(self, m, n, rand_u64() | 1, &also, 1, res));
+	ASSERT_EQ(0, fanout(self, m, n, dests, 2, res));
 	EXPECT_EQ(ENOENT, res[0].status);
 	EXPECT_EQ(0, res[0].len);
 	ASSERT_EQ(0, res[1].status);
@@ -461,98 +484,153 @@ TEST_F(batch, reseal_also_when_the_first_copy_fails)
 	secmsg_msg_result_free(&res[0]);
 	secmsg_msg_result_free(&res[1]);
 	/* and the message was spent */
-	ASSERT_EQ(0, fanout(self, m, n, self->b.id, &also, 1, res));
+	dests[0] = self->b.id;
+	ASSERT_EQ(0, fanout(self, m, n, dests, 2, res));
 	EXPECT_EQ(EALREADY, res[0].status);
 	EXPECT_EQ(EALREADY, res[1].status);
 }
 
-/* A raw batch of ops: kind[i], with session a, data and peer b as each needs. */
-static int raw_ops(FIXTURE_DATA(batch) *self, const int *kind, int n,
-		   bool also_data, struct rawnl_reply *rep)
+/*
+ * A raw batch of one op of kind kind (session a, data "abc"), with
+ * PEER_SESSION_ID b when peer, ndests DEST nests of session b (the one
+ * at index nodest without its SESSION_ID).
+ */
+static int raw_op(FIXTURE_DATA(batch) *self, int kind, bool peer,
+		  int ndests, int nodest, struct rawnl_reply *rep)
 {
-	struct nl_msg *m = rawnl_msg(&self->raw, SECMSG_CMD_MSG_BATCH, 0,
-				     256 * n);
+	struct nl_msg *m = rawnl_msg(&self->raw, SECMSG_CMD_MSG_BATCH, 0, 512);
+	struct nlattr *op = nla_nest_start(m, SECMSG_A_OP), *dest;
 	int i;
 
-	for (i = 0; i < n; i++) {
-		struct nlattr *op = nla_nest_start(m, SECMSG_A_OP);
-
-		nla_put_u8(m, SECMSG_OP_A_MSG_OP, kind[i]);
-		if (kind[i] != SECMSG_MSG_RESEAL_ALSO || also_data) {
-			nla_put_u64(m, SECMSG_OP_A_SESSION_ID, self->a.id);
-			nla_put(m, SECMSG_OP_A_DATA, 3, "abc");
-		}
-		if (kind[i] != SECMSG_MSG_SEAL)
-			nla_put_u64(m, SECMSG_OP_A_PEER_SESSION_ID,
-				    self->b.id);
-		nla_nest_end(m, op);
+	nla_put_u8(m, SECMSG_OP_A_MSG_OP, kind);
+	nla_put_u64(m, SECMSG_OP_A_SESSION_ID, self->a.id);
+	nla_put(m, SECMSG_OP_A_DATA, 3, "abc");
+	if (peer)
+		nla_put_u64(m, SECMSG_OP_A_PEER_SESSION_ID, self->b.id);
+	for (i = 0; i < ndests; i++) {
+		dest = nla_nest_start(m, SECMSG_OP_A_DEST);
+		if (i != nodest)
+			nla_put_u64(m, SECMSG_DEST_A_SESSION_ID, self->b.id);
+		/* (nla_nest_end() would drop the nest left empty) */
+		nla_nest_end_keep_empty(m, dest);
 	}
+	nla_nest_end(m, op);
 	return rawnl_xact(&self->raw, m, rep);
 }
 
-TEST_F(batch, reseal_also_rules)
+TEST_F(batch, reseal_fanout_rules)
 {
-	static const int first[] = { SECMSG_MSG_RESEAL_ALSO };
-	static const int after_seal[] = { SECMSG_MSG_SEAL,
-					  SECMSG_MSG_RESEAL_ALSO };
-	static const int with_data[] = { SECMSG_MSG_RESEAL,
-					 SECMSG_MSG_RESEAL_ALSO };
 	struct secmsg_msg_result res[5];
 	struct secmsg_counters c0, c1;
 	struct rawnl_reply rep;
-	uint64_t also[4];
-	size_t per = SECMSG_BATCH_MAX_BYTES / 5;
+	struct secmsg_hdr h;
+	uint64_t dests[4];
+	struct client c, d;
+	size_t pt = SECMSG_MAX_PLAINTEXT, room;
 	long n;
 	int err, i;
 
 	ASSERT_EQ(0, get_counters(self->nl, self->a.id, &c0));
-	err = raw_ops(self, first, 1, false, &rep);
-	TH_LOG("RESEAL_ALSO first: %s \"%s\"", errname(err), rep.extack);
+	err = raw_op(self, SECMSG_MSG_SEAL, false, 1, -1, &rep);
+	TH_LOG("SEAL with a DEST: %s \"%s\"", errname(err), rep.extack);
 	EXPECT_EQ(-EINVAL, err);
-	EXPECT_TRUE(rep.has_extack && strstr(rep.extack, "follow"));
+	EXPECT_TRUE(rep.has_extack && strstr(rep.extack, "DEST"));
 	rawnl_reply_free(&rep);
-	err = raw_ops(self, after_seal, 2, false, &rep);
-	TH_LOG("RESEAL_ALSO after SEAL: %s \"%s\"", errname(err),
+	err = raw_op(self, SECMSG_MSG_RESEAL, true, 1, -1, &rep);
+	TH_LOG("RESEAL with PEER_SESSION_ID and a DEST: %s \"%s\"",
+	       errname(err), rep.extack);
+	EXPECT_EQ(-EINVAL, err);
+	EXPECT_TRUE(rep.has_extack && strstr(rep.extack, "PEER_SESSION_ID"));
+	rawnl_reply_free(&rep);
+	err = raw_op(self, SECMSG_MSG_RESEAL, false, 0, -1, &rep);
+	TH_LOG("RESEAL to nobody: %s \"%s\"", errname(err), rep.extack);
+	EXPECT_EQ(-EINVAL, err);
+	EXPECT_TRUE(rep.has_extack &&
+		    strstr(rep.extack, "missing SECMSG_OP_A_PEER_SESSION_ID"));
+	EXPECT_EQ(SECMSG_OP_A_PEER_SESSION_ID, rep.miss_type);
+	rawnl_reply_free(&rep);
+	err = raw_op(self, SECMSG_MSG_RESEAL, false, 2, 1, &rep);
+	TH_LOG("a DEST without SESSION_ID: %s \"%s\"", errname(err),
 	       rep.extack);
 	EXPECT_EQ(-EINVAL, err);
-	EXPECT_TRUE(rep.has_extack && strstr(rep.extack, "follow"));
+	EXPECT_TRUE(rep.has_extack &&
+		    strstr(rep.extack, "missing SECMSG_DEST_A_SESSION_ID"));
+	EXPECT_EQ(SECMSG_DEST_A_SESSION_ID, rep.miss_type);
 	rawnl_reply_free(&rep);
-	err = raw_ops(self, with_data, 2, true, &rep);
-	TH_LOG("RESEAL_ALSO with DATA: %s \"%s\"", errname(err), rep.extack);
-	EXPECT_EQ(-EINVAL, err);
-	EXPECT_TRUE(rep.has_extack && rep.extack[0]);
+	err = raw_op(self, SECMSG_MSG_RESEAL, false,
+		     SECMSG_RESEAL_MAX_DESTS + 1, -1, &rep);
+	TH_LOG("%d DESTs: %s \"%s\"", SECMSG_RESEAL_MAX_DESTS + 1,
+	       errname(err), rep.extack);
+	EXPECT_EQ(-E2BIG, err);
+	EXPECT_TRUE(rep.has_extack &&
+		    strstr(rep.extack, "SECMSG_RESEAL_MAX_DESTS"));
 	rawnl_reply_free(&rep);
-	/* not a single-message op */
-	err = secmsg_msg(self->nl, SECMSG_MSG_RESEAL_ALSO, self->a.id,
-			 self->b.id, (const uint8_t *)"abc", 3, &res[0]);
-	TH_LOG("SECMSG_CMD_MSG with RESEAL_ALSO: %s \"%s\"", errname(err),
-	       secmsg_nl_errmsg(self->nl));
-	EXPECT_GT(0, err);
-	EXPECT_NE(0, secmsg_nl_errmsg(self->nl)[0]);
+	/* the fourth op kind (the former RESEAL_ALSO) is no more */
+	err = raw_op(self, SECMSG_MSG_RESEAL + 1, true, 0, -1, &rep);
+	TH_LOG("op kind %d: %s \"%s\"", SECMSG_MSG_RESEAL + 1, errname(err),
+	       rep.extack);
+	EXPECT_TRUE(err == -EINVAL || err == -ERANGE);
+	rawnl_reply_free(&rep);
 	/* nothing of those was done */
 	ASSERT_EQ(0, get_counters(self->nl, self->a.id, &c1));
 	EXPECT_EQ(c0.rx_messages, c1.rx_messages);
 
-	/* each copy counts as much as the message: 5 x per fits ... */
-	for (i = 0; i < 4; i++)
-		also[i] = self->b.id;
-	fill_pattern(self->big, per, 3);
-	n = client_seal(&self->a, self->big, per - SECMSG_HDR_LEN - 16,
-			self->big + per + 64);
-	ASSERT_EQ(per, n);
-	ASSERT_EQ(0, fanout(self, self->big + per + 64, n, self->b.id, also,
-			    4, res));
-	for (i = 0; i < 5; i++) {
-		EXPECT_EQ(0, res[i].status);
-		secmsg_msg_result_free(&res[i]);
+	/*
+	 * The largest message to SECMSG_RESEAL_MAX_DESTS sessions of each
+	 * algorithm: each copy counts as much as the message, so the batch
+	 * has room for room more bytes ...
+	 */
+	ASSERT_EQ(4, SECMSG_RESEAL_MAX_DESTS);
+	ASSERT_EQ(0, two_more(self, &c, &d));
+	dests[0] = self->b.id;
+	dests[1] = c.id;
+	dests[2] = d.id;
+	dests[3] = self->b.id;
+	fill_pattern(self->big, pt, 3);
+	n = client_seal(&self->a, self->big, pt, self->big + pt + 64);
+	ASSERT_EQ(pt + SECMSG_HDR_LEN + 16, n);
+	room = SECMSG_BATCH_MAX_BYTES - 4 * n;
+	{
+		struct secmsg_batch_op ops[2] = {
+			{ SECMSG_MSG_RESEAL, self->a.id, 0, 1,
+			  self->big + pt + 64, n, dests, 4 },
+			{ SECMSG_MSG_SEAL, self->a.id, 0, 2,
+			  self->big, room },
+		};
+		uint8_t *o = malloc(pt);
+
+		ASSERT_NE(NULL, o);
+		ASSERT_EQ(5, secmsg_msg_batch_results(ops, 2));
+		ASSERT_EQ(0, secmsg_msg_batch(self->nl, ops, 2, res));
+		for (i = 0; i < 5; i++)
+			EXPECT_EQ(0, res[i].status);
+		/* every copy holds the whole text */
+		EXPECT_EQ((long)pt, client_open(&self->b, res[0].data,
+						res[0].len, &h, o));
+		EXPECT_EQ(0, memcmp(o, self->big, pt));
+		EXPECT_EQ((long)pt, client_open(&c, res[1].data, res[1].len,
+						&h, o));
+		EXPECT_EQ(0, memcmp(o, self->big, pt));
+		EXPECT_EQ((long)pt, client_open(&d, res[2].data, res[2].len,
+						&h, o));
+		EXPECT_EQ(0, memcmp(o, self->big, pt));
+		EXPECT_EQ((long)pt, client_open(&self->b, res[3].data,
+						res[3].len, &h, o));
+		EXPECT_EQ(0, memcmp(o, self->big, pt));
+		EXPECT_EQ(2, res[4].cookie);
+		for (i = 0; i < 5; i++)
+			secmsg_msg_result_free(&res[i]);
+		/* ... and not one byte more */
+		ops[1].len = room + 1;
+		EXPECT_EQ(-E2BIG, secmsg_msg_batch(self->nl, ops, 2, res));
+		EXPECT_NE(NULL, strstr(secmsg_nl_errmsg(self->nl),
+				       "SECMSG_BATCH_MAX_BYTES"));
+		free(o);
 	}
-	/* ... one byte more does not */
-	n = client_seal(&self->a, self->big, per + 1 - SECMSG_HDR_LEN - 16,
-			self->big + per + 64);
-	EXPECT_EQ(-E2BIG, fanout(self, self->big + per + 64, n, self->b.id,
-				 also, 4, res));
-	EXPECT_NE(NULL, strstr(secmsg_nl_errmsg(self->nl),
-			       "SECMSG_BATCH_MAX_BYTES"));
+	del_quiet(self->nl, c.id);
+	del_quiet(self->nl, d.id);
+	client_wipe(&c);
+	client_wipe(&d);
 }
 
 TEST_HARNESS_MAIN

@@ -430,6 +430,7 @@ struct op {
 	uint8_t pt[256];
 	size_t pt_len;
 	struct secmsg_msg_result res[8];
+	uint64_t dests[2];		/* a batch RESEAL's destinations */
 	struct secmsg_session_info info;
 	struct client nc;		/* a session being created */
 	struct secmsg_policy pol;
@@ -1011,7 +1012,9 @@ static const struct op_ops reseal_new_ops = { c2s_fresh, reseal_run,
 
 /*
  * Batches.  variant 0: SEAL to each session; 1: OPEN of a message of each;
- * 2: RESEAL a -> b with a RESEAL_ALSO copy to c.  The op's result counts
+ * 2: RESEAL a -> b and c (two destinations); 3: the same, c rotating by
+ * count before every seal (its rotation is made before the open, so a
+ * copy is never lost once the message opened).  The op's result counts
  * as a failure when any op in it failed; ops that succeeded are checked
  * and their inputs renewed, the others retried as they were.
  */
@@ -1025,7 +1028,7 @@ static struct batch_in bin[N_ALGS];
 
 static int batch_fill(struct op *o, int i)
 {
-	struct client_k *k = o->variant == 2 ? o->a : &sess[i];
+	struct client_k *k = o->variant >= 2 ? o->a : &sess[i];
 	struct secmsg_session_info s;
 	int err;
 
@@ -1047,7 +1050,7 @@ static int batch_fresh(struct op *o)
 {
 	int i;
 
-	for (i = 0; i < (o->variant == 2 ? 1 : N_ALGS); i++)
+	for (i = 0; i < (o->variant >= 2 ? 1 : N_ALGS); i++)
 		if (batch_fill(o, i))
 			return -1;
 	return 0;
@@ -1059,15 +1062,17 @@ static size_t batch_build(struct op *o, struct secmsg_batch_op *ops)
 	int i;
 
 	memset(ops, 0, 3 * sizeof(*ops));
-	if (o->variant == 2) {
+	if (o->variant >= 2) {
+		/* results: one per destination, b then c */
+		o->dests[0] = o->b->c.id;
+		o->dests[1] = o->c->c.id;
 		ops[0].op = SECMSG_MSG_RESEAL;
 		ops[0].id = o->a->c.id;
-		ops[0].peer_id = o->b->c.id;
+		ops[0].dests = o->dests;
+		ops[0].ndests = 2;
 		ops[0].data = bin[0].msg;
 		ops[0].len = bin[0].msg_len;
-		ops[1].op = SECMSG_MSG_RESEAL_ALSO;
-		ops[1].peer_id = o->c->c.id;
-		return 2;
+		return 1;
 	}
 	for (i = 0; i < N_ALGS; i++, n++) {
 		ops[n].op = o->variant ? SECMSG_MSG_OPEN : SECMSG_MSG_SEAL;
@@ -1085,10 +1090,14 @@ static int batch_prep(struct op *o)
 	struct secmsg_session_info s;
 	int err;
 
-	if (o->variant != 2)
+	if (o->variant < 2)
 		return 0;
-	/* fresh epochs: both copies make their transforms */
-	if (rotate_dest(o, o->b) || rotate_dest(o, o->c))
+	/*
+	 * fresh epochs: both copies make their transforms (variant 3: c
+	 * rotates by count, before the open)
+	 */
+	if (rotate_dest(o, o->b) ||
+	    (o->variant == 2 && rotate_dest(o, o->c)))
 		return -1;
 	err = secmsg_session_get(nl, o->a->c.id, &s);
 	if (err)
@@ -1111,7 +1120,7 @@ static int batch_check(struct op *o)
 {
 	int i, failed = 0;
 
-	if (o->variant == 2) {
+	if (o->variant >= 2) {
 		struct secmsg_session_info s;
 		int err = secmsg_session_get(nl, o->a->c.id, &s);
 		bool opened;
@@ -1140,6 +1149,9 @@ static int batch_check(struct op *o)
 			return -1;
 		if (!opened && failed != 2)
 			return FAIL(o, "not opened, yet not every copy failed");
+		/* every allocation is made before the open */
+		if (opened && failed)
+			return FAIL(o, "opened, yet %d copies lost", failed);
 		return failed;
 	}
 	for (i = 0; i < N_ALGS; i++) {
@@ -1180,10 +1192,10 @@ static int batch_done(struct op *o, bool lost)
 	if (!lost)
 		return batch_check(o) ? -1 : 0;
 	/* every op was done; the outputs are lost */
-	for (i = 0; i < (o->variant == 2 ? 2 : N_ALGS); i++) {
+	for (i = 0; i < (o->variant >= 2 ? 2 : N_ALGS); i++) {
 		if (o->variant == 0 && lost_seal(o, &sess[i]))
 			return -1;
-		if (o->variant == 2 && lost_seal(o, i ? o->c : o->b))
+		if (o->variant >= 2 && lost_seal(o, i ? o->c : o->b))
 			return -1;
 	}
 	return batch_fresh(o);
@@ -2075,11 +2087,17 @@ int main(int argc, char **argv)
 	o = op_new(ops, &n_ops, &batch_ops, "MSG_BATCH OPEN x3");
 	o->variant = 1;
 	o = op_new(ops, &n_ops, &batch_ops,
-		   "MSG_BATCH RESEAL + RESEAL_ALSO, new epochs");
+		   "MSG_BATCH RESEAL to 2 sessions, new epochs");
 	o->variant = 2;
 	o->a = &sess[0];
 	o->b = &sess[1];
 	o->c = &sess[2];
+	o = op_new(ops, &n_ops, &batch_ops,
+		   "MSG_BATCH RESEAL to 2 sessions, one rotating by count");
+	o->variant = 3;
+	o->a = &sess[0];
+	o->b = &sess[1];
+	o->c = &bycount;
 	op_new(ops, &n_ops, &stats_ops, "STATS_GET");
 	op_new(ops, &n_ops, &idget_ops, "IDENTITY_GET");
 	op_new(ops, &n_ops, &uadd_ops, "USER_ADD");

@@ -263,10 +263,11 @@ static int run(struct secmsg_nl *nl, int cmd)
 		.secret_c2s = key, .secret_s2c = key,
 	};
 	struct secmsg_policy pol = { .has_timeout = true, .timeout = 60 };
-	struct secmsg_batch_op ops[3] = {
+	static const uint64_t dests[2] = { 2, 3 };
+	/* three results: the SEAL's, one per destination of the RESEAL */
+	struct secmsg_batch_op ops[2] = {
 		{ SECMSG_MSG_SEAL, 1, 0, 7, data, 5 },
-		{ SECMSG_MSG_RESEAL, 1, 2, 8, data, sizeof(data) },
-		{ SECMSG_MSG_RESEAL_ALSO, 0, 3, 9, NULL, 0 },
+		{ SECMSG_MSG_RESEAL, 1, 0, 8, data, sizeof(data), dests, 2 },
 	};
 	struct secmsg_crypt_req cr = {
 		.op = SECMSG_CRYPT_ENCRYPT, .alg = SECMSG_ALG_AES_256_GCM,
@@ -323,7 +324,7 @@ static int run(struct secmsg_nl *nl, int cmd)
 		}
 		break;
 	case C_BATCH:
-		err = secmsg_msg_batch(nl, ops, 3, res);
+		err = secmsg_msg_batch(nl, ops, 2, res);
 		if (!err) {
 			for (i = 0; i < 3; i++) {
 				FUZZ_CHECK(res[i].status >= 0 &&

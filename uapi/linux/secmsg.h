@@ -75,7 +75,8 @@
  * sealed message at most SECMSG_MAX_OVERHEAD more (header, IV, a full pad
  * block and the HMAC tag); user ids are 1..SECMSG_USER_ID_MAX bytes of
  * [A-Za-z0-9._@-], not starting with '.' or '-'; a batch carries at most
- * SECMSG_BATCH_MAX_OPS ops and SECMSG_BATCH_MAX_BYTES bytes of data.
+ * SECMSG_BATCH_MAX_OPS ops and SECMSG_BATCH_MAX_BYTES bytes of data; a
+ * batch RESEAL goes to at most SECMSG_RESEAL_MAX_DESTS sessions.
  *
  * Handshake messages (SECMSG_HS_*) are described in docs/protocol.md.
  * ---------------------------------------------------------------------
@@ -102,6 +103,7 @@
 #define SECMSG_REPLAY_WINDOW	2048
 #define SECMSG_BATCH_MAX_OPS	256
 #define SECMSG_BATCH_MAX_BYTES	262144
+#define SECMSG_RESEAL_MAX_DESTS	4
 
 /**
  * enum secmsg_alg - cipher algorithms
@@ -158,21 +160,14 @@ enum secmsg_crypt_op {
  * @SECMSG_MSG_OPEN: verify and open a client-to-server message
  * @SECMSG_MSG_RESEAL: open a client-to-server message of the session and seal
  *   its plaintext server-to-client under the peer session; the plaintext never
- *   leaves the kernel
- * @SECMSG_MSG_RESEAL_ALSO: batches only (SECMSG_OP_A_MSG_OP), right after a
- *   RESEAL or another RESEAL_ALSO: seal the plaintext that RESEAL opened to
- *   one more session, SECMSG_OP_A_PEER_SESSION_ID, as for a user logged in
- *   several times. The message is opened, and its sequence number spent, once;
- *   each copy is sealed on its own. Takes no SESSION_ID or DATA. Its result
- *   has its own status, unless the message could not be opened: then the
- *   reason (EALREADY, EBADMSG, ENOENT for the sender's session...). Each
- *   counts against SECMSG_BATCH_MAX_BYTES as much as its RESEAL's data.
+ *   leaves the kernel. In a batch, to one session
+ *   (SECMSG_OP_A_PEER_SESSION_ID) or to several (SECMSG_OP_A_DEST, as for a
+ *   user logged in more than once): opened once, sealed once per destination
  */
 enum secmsg_msg_op {
 	SECMSG_MSG_SEAL = 1,
 	SECMSG_MSG_OPEN,
 	SECMSG_MSG_RESEAL,
-	SECMSG_MSG_RESEAL_ALSO,
 };
 
 /**
@@ -406,9 +401,19 @@ enum secmsg_op_attr {
 	SECMSG_OP_A_PEER_SESSION_ID,
 	SECMSG_OP_A_DATA,
 	SECMSG_OP_A_COOKIE,
+	SECMSG_OP_A_DEST,
 
 	__SECMSG_OP_A_MAX,
 	SECMSG_OP_A_MAX = (__SECMSG_OP_A_MAX - 1)
+};
+
+enum secmsg_dest_attr {
+	SECMSG_DEST_A_UNSPEC,
+	SECMSG_DEST_A_PAD,
+	SECMSG_DEST_A_SESSION_ID,
+
+	__SECMSG_DEST_A_MAX,
+	SECMSG_DEST_A_MAX = (__SECMSG_DEST_A_MAX - 1)
 };
 
 enum secmsg_result_attr {
@@ -420,6 +425,7 @@ enum secmsg_result_attr {
 	SECMSG_RESULT_A_EPOCH,
 	SECMSG_RESULT_A_SEQ,
 	SECMSG_RESULT_A_REASON,
+	SECMSG_RESULT_A_SESSION_ID,
 
 	__SECMSG_RESULT_A_MAX,
 	SECMSG_RESULT_A_MAX = (__SECMSG_RESULT_A_MAX - 1)

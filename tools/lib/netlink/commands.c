@@ -344,7 +344,6 @@ static unsigned int op_opts(int op)
 	case SECMSG_MSG_OPEN:
 		return SECMSG_NL_PUBLIC_REQ;
 	case SECMSG_MSG_RESEAL:
-	case SECMSG_MSG_RESEAL_ALSO:
 		return SECMSG_NL_PUBLIC_REQ | SECMSG_NL_PUBLIC_REPLY;
 	default:
 		return 0;
@@ -434,32 +433,44 @@ static size_t op_size(const struct secmsg_batch_op *o)
 {
 	size_t n;
 
-	if (o->len > NLA_MAX_PAYLOAD || (o->len && !o->data))
+	/* more than SECMSG_RESEAL_MAX_DESTS destinations: the kernel says */
+	if (o->len > NLA_MAX_PAYLOAD || (o->len && !o->data) ||
+	    o->ndests > 0xffff || (o->ndests && !o->dests))
 		return 0;
-	n = NLA_HDRLEN + attr_size(1) + 3 * attr_size(8) + attr_size(o->len);
+	n = NLA_HDRLEN + attr_size(1) + 3 * attr_size(8) + attr_size(o->len) +
+	    o->ndests * (NLA_HDRLEN + attr_size(8));
 	return n > 0xffff ? 0 : n;
 }
 
-/* RESEAL_ALSO carries only its destination (and a cookie). */
+/* A RESEAL to several sessions: one SECMSG_OP_A_DEST per destination. */
 static int put_op(struct nl_msg *msg, const struct secmsg_batch_op *o)
 {
 	struct nlattr *nest = nla_nest_start(msg, SECMSG_A_OP | NLA_F_NESTED);
-	bool also = o->op == SECMSG_MSG_RESEAL_ALSO;
+	struct nlattr *dest;
+	size_t j;
 
 	if (!nest ||
 	    nla_put_u8(msg, SECMSG_OP_A_MSG_OP, (uint8_t)o->op) ||
-	    (!also && nla_put_u64(msg, SECMSG_OP_A_SESSION_ID, o->id)) ||
+	    nla_put_u64(msg, SECMSG_OP_A_SESSION_ID, o->id) ||
 	    (o->peer_id &&
 	     nla_put_u64(msg, SECMSG_OP_A_PEER_SESSION_ID, o->peer_id)) ||
-	    (!also && nla_put(msg, SECMSG_OP_A_DATA, (int)o->len,
-			      o->len ? o->data : (const void *)"")) ||
+	    nla_put(msg, SECMSG_OP_A_DATA, (int)o->len,
+		    o->len ? o->data : (const void *)"") ||
 	    (o->cookie && nla_put_u64(msg, SECMSG_OP_A_COOKIE, o->cookie)))
 		return -EMSGSIZE;
+	for (j = 0; j < o->ndests; j++) {
+		dest = nla_nest_start(msg, SECMSG_OP_A_DEST | NLA_F_NESTED);
+		if (!dest ||
+		    nla_put_u64(msg, SECMSG_DEST_A_SESSION_ID, o->dests[j]))
+			return -EMSGSIZE;
+		nla_nest_end(msg, dest);
+	}
 	nla_nest_end(msg, nest);
 	return 0;
 }
 
 struct batch_ctx {
+	const struct secmsg_batch_op *ops;
 	struct secmsg_msg_result *res;
 	size_t n;
 	bool view;
@@ -472,7 +483,7 @@ static int batch_reply(struct secmsg_nl *nl, const struct nlmsghdr *h,
 	struct batch_ctx *c = arg;
 	int err;
 
-	err = secmsg_parse_batch(h, c->res, c->n, c->view, nl->errmsg,
+	err = secmsg_parse_batch(h, c->ops, c->n, c->res, c->view, nl->errmsg,
 				 sizeof(nl->errmsg));
 	c->got = !err;
 	nl->keep_now = c->view && !err;
@@ -482,21 +493,24 @@ static int batch_reply(struct secmsg_nl *nl, const struct nlmsghdr *h,
 static int batch(struct secmsg_nl *nl, const struct secmsg_batch_op *ops,
 		 size_t n, struct secmsg_msg_result *res, bool view)
 {
-	struct batch_ctx c = { .res = res, .n = n, .view = view };
+	struct batch_ctx c = { .ops = ops, .res = res, .n = n, .view = view };
 	unsigned int opts = SECMSG_NL_PUBLIC_REQ | SECMSG_NL_PUBLIC_REPLY;
 	struct nl_msg *msg;
-	size_t i, size = 0, one;
+	size_t i, size = 0, one, nres;
 	int err;
 
 	if (!nl || (n && (!ops || !res)))
 		return -EINVAL;
 	secmsg_nl_clear_err(nl);
-	if (n)
-		memset(res, 0, n * sizeof(*res));
+	nres = secmsg_msg_batch_results(ops, n);
+	if (nres)
+		memset(res, 0, nres * sizeof(*res));
 	for (i = 0; i < n; i++) {
 		one = op_size(&ops[i]);
 		if (!one)
-			return ops[i].len && !ops[i].data ? -EINVAL : -EMSGSIZE;
+			return (ops[i].len && !ops[i].data) ||
+			       (ops[i].ndests && !ops[i].dests) ? -EINVAL :
+			       -EMSGSIZE;
 		size += one;
 		if (size > SECMSG_NL_MAX_REQ)
 			return -EMSGSIZE;
@@ -516,9 +530,9 @@ static int batch(struct secmsg_nl *nl, const struct secmsg_batch_op *ops,
 	err = secmsg_nl_need(nl, err, c.got, "results");
 	if (err && c.got) {
 		if (view)
-			memset(res, 0, n * sizeof(*res));
+			memset(res, 0, nres * sizeof(*res));
 		else
-			for (i = 0; i < n; i++)
+			for (i = 0; i < nres; i++)
 				secmsg_msg_result_free(&res[i]);
 	}
 	return err;

@@ -148,10 +148,15 @@ int secmsg_parse_event(const struct nlmsghdr *h, struct secmsg_event_info *ev,
  */
 int secmsg_parse_msg(const struct nlmsghdr *h, struct secmsg_msg_result *res,
 		     bool view, char *err, size_t errsize);
-/* SECMSG_CMD_MSG_BATCH reply: exactly n results, in order; view as above. */
+/*
+ * SECMSG_CMD_MSG_BATCH reply to the n ops: exactly one result per op and
+ * per destination of a RESEAL to several (secmsg_msg_batch_results()), in
+ * order; view as above.
+ */
 int secmsg_parse_batch(const struct nlmsghdr *h,
-		       struct secmsg_msg_result *res, size_t n, bool view,
-		       char *err, size_t errsize);
+		       const struct secmsg_batch_op *ops, size_t n,
+		       struct secmsg_msg_result *res, bool view, char *err,
+		       size_t errsize);
 /* SECMSG_CMD_CRYPT reply: pointers into h. */
 int secmsg_parse_crypt(const struct nlmsghdr *h, const uint8_t **nonce,
 		       size_t *nonce_len, const uint8_t **data,

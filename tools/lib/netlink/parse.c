@@ -320,17 +320,27 @@ int secmsg_parse_msg(const struct nlmsghdr *h, struct secmsg_msg_result *res,
 	return dup_data(tb[SECMSG_A_DATA], view, &res->data, &res->len);
 }
 
-static int parse_result(struct nlattr *nest, struct secmsg_msg_result *res,
-			bool view, char *err, size_t errsize)
+/*
+ * One result: a status, and its reason or the message produced (a copy,
+ * or with view a pointer into the reply).  A result of a RESEAL to several
+ * sessions names its destination, which must be dest.
+ */
+static int parse_result(struct nlattr *nest, bool has_dest, uint64_t dest,
+			struct secmsg_msg_result *res, bool view, char *err,
+			size_t errsize)
 {
 	struct nlattr *tb[SECMSG_RESULT_A_MAX + 1];
 	uint32_t status;
 	int ret;
 
-	ret = parse_nested(tb, SECMSG_RESULT_A_MAX, nest, secmsg_result_attr_spec, err,
-			   errsize);
+	ret = parse_nested(tb, SECMSG_RESULT_A_MAX, nest,
+			   secmsg_result_attr_spec, err, errsize);
 	if (ret)
 		return ret;
+	if (has_dest && (!tb[SECMSG_RESULT_A_SESSION_ID] ||
+			 nla_get_u64(tb[SECMSG_RESULT_A_SESSION_ID]) != dest))
+		return bad(err, errsize, "result for another destination, attr",
+			   SECMSG_RESULT_A_SESSION_ID);
 	if (!tb[SECMSG_RESULT_A_STATUS])
 		return bad(err, errsize, "result without attr",
 			   SECMSG_RESULT_A_STATUS);
@@ -364,17 +374,31 @@ static void free_results(struct secmsg_msg_result *res, size_t n)
 		secmsg_msg_result_free(&res[i]);
 }
 
-int secmsg_parse_batch(const struct nlmsghdr *h,
-		       struct secmsg_msg_result *res, size_t n, bool view,
-		       char *err, size_t errsize)
+size_t secmsg_msg_batch_results(const struct secmsg_batch_op *ops, size_t n)
 {
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += ops[i].ndests ? ops[i].ndests : 1;
+	return k;
+}
+
+/*
+ * One SECMSG_A_RESULT per op in order, except a RESEAL to several
+ * sessions: one per destination, in the order of op->dests.
+ */
+int secmsg_parse_batch(const struct nlmsghdr *h,
+		       const struct secmsg_batch_op *ops, size_t n,
+		       struct secmsg_msg_result *res, bool view, char *err,
+		       size_t errsize)
+{
+	size_t i = 0, j = 0, k = 0, nres = secmsg_msg_batch_results(ops, n);
 	struct nlattr *a;
-	size_t i = 0;
 	int rem, ret;
 
 	if (h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
 		return bad(err, errsize, "message length", (int)h->nlmsg_len);
-	memset(res, 0, n * sizeof(*res));
+	memset(res, 0, nres * sizeof(*res));
 	nla_for_each_attr(a, (struct nlattr *)((char *)NLMSG_DATA(h) +
 					       GENL_HDRLEN),
 			  (int)(h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)), rem) {
@@ -385,9 +409,15 @@ int secmsg_parse_batch(const struct nlmsghdr *h,
 				  (int)n);
 			goto fail;
 		}
-		ret = parse_result(a, &res[i], view, err, errsize);
+		ret = parse_result(a, ops[i].ndests,
+				   ops[i].ndests ? ops[i].dests[j] : 0,
+				   &res[k], view, err, errsize);
 		if (ret)
 			goto fail;
+		k++;
+		if (ops[i].ndests && ++j < ops[i].ndests)
+			continue;	/* more destinations of this op */
+		j = 0;
 		i++;
 	}
 	if (i == n)
@@ -395,9 +425,9 @@ int secmsg_parse_batch(const struct nlmsghdr *h,
 	ret = bad(err, errsize, "fewer results than ops, got", (int)i);
 fail:
 	if (view)
-		memset(res, 0, n * sizeof(*res));
+		memset(res, 0, nres * sizeof(*res));
 	else
-		free_results(res, i + (i < n));
+		free_results(res, k + (k < nres));
 	return ret;
 }
 

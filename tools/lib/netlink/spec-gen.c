@@ -121,6 +121,13 @@ const struct secmsg_nla_spec secmsg_op_attr_spec[SECMSG_OP_A_MAX + 1] = {
 		"data", SECMSG_NLA_BINARY, REQ, 0, 0 },
 	[SECMSG_OP_A_COOKIE] = {
 		"cookie", SECMSG_NLA_U64, REQ, 8, 8 },
+	[SECMSG_OP_A_DEST] = {
+		"dest", SECMSG_NLA_NEST, REQ, 0, 0 },
+};
+
+const struct secmsg_nla_spec secmsg_dest_attr_spec[SECMSG_DEST_A_MAX + 1] = {
+	[SECMSG_DEST_A_SESSION_ID] = {
+		"session-id", SECMSG_NLA_U64, REQ, 8, 8 },
 };
 
 const struct secmsg_nla_spec secmsg_result_attr_spec[SECMSG_RESULT_A_MAX + 1] = {
@@ -136,6 +143,8 @@ const struct secmsg_nla_spec secmsg_result_attr_spec[SECMSG_RESULT_A_MAX + 1] = 
 		"seq", SECMSG_NLA_U64, REP, 8, 8 },
 	[SECMSG_RESULT_A_REASON] = {
 		"reason", SECMSG_NLA_U32, REP, 4, 4 },
+	[SECMSG_RESULT_A_SESSION_ID] = {
+		"session-id", SECMSG_NLA_U64, REP, 8, 8 },
 };
 
 const struct secmsg_nla_spec secmsg_stats_attr_spec[SECMSG_STATS_A_MAX + 1] = {
@@ -202,11 +211,10 @@ const char *const secmsg_crypt_op_names[4 + 1] = {
 	[SECMSG_CRYPT_HKDF] = "hkdf",
 };
 
-const char *const secmsg_msg_op_names[4 + 1] = {
+const char *const secmsg_msg_op_names[3 + 1] = {
 	[SECMSG_MSG_SEAL] = "seal",
 	[SECMSG_MSG_OPEN] = "open",
 	[SECMSG_MSG_RESEAL] = "reseal",
-	[SECMSG_MSG_RESEAL_ALSO] = "reseal-also",
 };
 
 const char *const secmsg_state_names[2 + 1] = {

@@ -43,6 +43,8 @@ extern const struct secmsg_nla_spec secmsg_policy_attr_spec[SECMSG_POLICY_A_MAX 
 extern const struct secmsg_nla_spec secmsg_counter_attr_spec[SECMSG_CNT_A_MAX + 1];
 /* attribute set op: enum secmsg_op_attr */
 extern const struct secmsg_nla_spec secmsg_op_attr_spec[SECMSG_OP_A_MAX + 1];
+/* attribute set dest: enum secmsg_dest_attr */
+extern const struct secmsg_nla_spec secmsg_dest_attr_spec[SECMSG_DEST_A_MAX + 1];
 /* attribute set result: enum secmsg_result_attr */
 extern const struct secmsg_nla_spec secmsg_result_attr_spec[SECMSG_RESULT_A_MAX + 1];
 /* attribute set stats: enum secmsg_stats_attr */
@@ -53,7 +55,7 @@ extern const struct secmsg_nla_spec secmsg_failure_attr_spec[SECMSG_FAILURE_A_MA
 /* The spec's names of each enum's values, by value. */
 extern const char *const secmsg_alg_names[3 + 1];
 extern const char *const secmsg_crypt_op_names[4 + 1];
-extern const char *const secmsg_msg_op_names[4 + 1];
+extern const char *const secmsg_msg_op_names[3 + 1];
 extern const char *const secmsg_state_names[2 + 1];
 extern const char *const secmsg_event_names[4 + 1];
 extern const char *const secmsg_del_reason_names[6 + 1];

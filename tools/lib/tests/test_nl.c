@@ -574,9 +574,50 @@ static void put_result(struct nl_msg *msg, uint64_t cookie, uint32_t status,
 	nla_nest_end(msg, n);
 }
 
+/*
+ * One destination's result of a RESEAL to several sessions: a result of
+ * its own, with the op's cookie and the destination's session id.
+ */
+static void put_dest(struct nl_msg *msg, uint64_t cookie, uint64_t id,
+		     uint32_t status, size_t len)
+{
+	struct nlattr *n = nla_nest_start(msg, SECMSG_A_RESULT | NLA_F_NESTED);
+	static uint8_t data[70000];
+
+	put_u64_64(msg, SECMSG_RESULT_A_COOKIE, cookie, SECMSG_RESULT_A_PAD);
+	put_u64_64(msg, SECMSG_RESULT_A_SESSION_ID, id, SECMSG_RESULT_A_PAD);
+	nla_put_u32(msg, SECMSG_RESULT_A_STATUS, status);
+	if (status) {
+		nla_put_u32(msg, SECMSG_RESULT_A_REASON, SECMSG_FAIL_NO_SESSION);
+	} else {
+		memset(data, (int)id, len);
+		memcpy(data, "xyz", 3);
+		nla_put(msg, SECMSG_RESULT_A_DATA, (int)len, data);
+		nla_put_u32(msg, SECMSG_RESULT_A_EPOCH, 2);
+		put_u64_64(msg, SECMSG_RESULT_A_SEQ, id, SECMSG_RESULT_A_PAD);
+	}
+	nla_nest_end(msg, n);
+}
+
+/*
+ * The results of a RESEAL to the sessions ids[n], each len bytes; bad:
+ * one id wrong.
+ */
+static void put_fanout(struct nl_msg *msg, uint64_t cookie,
+		       const uint64_t *ids, size_t n, int bad, size_t len)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		put_dest(msg, cookie, ids[j] + ((int)j == bad),
+			 ids[j] == 9 ? ENOENT : 0, len);
+}
+
 static void parse_batch(void)
 {
-	struct secmsg_msg_result res[4];
+	static const uint64_t ids[4] = { 7, 9, 11, 13 };
+	struct secmsg_batch_op ops[4] = { { 0 } };
+	struct secmsg_msg_result res[6];
 	struct nl_msg *msg;
 	int r, i, bad = 0;
 
@@ -584,7 +625,7 @@ static void parse_batch(void)
 	put_result(msg, 1, 0, 60000);
 	put_result(msg, 2, EBADMSG, 0);
 	put_result(msg, 3, 0, 60000);
-	r = secmsg_parse_batch(nlmsg_hdr(msg), res, 3, false, err, sizeof(err));
+	r = secmsg_parse_batch(nlmsg_hdr(msg), ops, 3, res, false, err, sizeof(err));
 	for (i = 0; i < 3 && !r; i++)
 		if (res[i].cookie != (uint64_t)i + 1)
 			bad++;
@@ -595,13 +636,13 @@ static void parse_batch(void)
 	   "batch of 3 results (%u bytes), one failed", nlmsg_hdr(msg)->nlmsg_len);
 	for (i = 0; i < 3; i++)
 		secmsg_msg_result_free(&res[i]);
-	ok(secmsg_parse_batch(nlmsg_hdr(msg), res, 2, false, err, sizeof(err)) ==
+	ok(secmsg_parse_batch(nlmsg_hdr(msg), ops, 2, res, false, err, sizeof(err)) ==
 	   -EIO, "more results than ops -> -EIO (no leak)");
 	{
 		const uint8_t *lo = (const uint8_t *)nlmsg_hdr(msg);
 		const uint8_t *hi = lo + nlmsg_hdr(msg)->nlmsg_len;
 
-		r = secmsg_parse_batch(nlmsg_hdr(msg), res, 3, true, err,
+		r = secmsg_parse_batch(nlmsg_hdr(msg), ops, 3, res, true, err,
 				       sizeof(err));
 		ok(r == 0 && res[0].data > lo && res[0].data + 60000 <= hi &&
 		   res[0].data[59999] == 1 && !res[1].data &&
@@ -609,12 +650,12 @@ static void parse_batch(void)
 		   res[2].data + 60000 <= hi && res[2].data[0] == 3,
 		   "batch as views: data points into the reply");
 		memset(res, 0x5a, sizeof(res));
-		r = secmsg_parse_batch(nlmsg_hdr(msg), res, 2, true, err,
+		r = secmsg_parse_batch(nlmsg_hdr(msg), ops, 2, res, true, err,
 				       sizeof(err));
 		ok(r == -EIO && !res[0].data && !res[1].data && !res[0].len,
 		   "views: malformed -> -EIO, results cleared");
 	}
-	ok(secmsg_parse_batch(nlmsg_hdr(msg), res, 4, false, err, sizeof(err)) ==
+	ok(secmsg_parse_batch(nlmsg_hdr(msg), ops, 4, res, false, err, sizeof(err)) ==
 	   -EIO, "fewer results than ops -> -EIO (no leak)");
 	nlmsg_free(msg);
 
@@ -622,8 +663,66 @@ static void parse_batch(void)
 	put_result(msg, 1, 0, 10);
 	put_result(msg, 2, 0, 0);
 	nla_nest_end(msg, nla_nest_start(msg, SECMSG_A_RESULT));
-	ok(secmsg_parse_batch(nlmsg_hdr(msg), res, 3, false, err, sizeof(err)) ==
+	ok(secmsg_parse_batch(nlmsg_hdr(msg), ops, 3, res, false, err, sizeof(err)) ==
 	   -EIO, "result without status -> -EIO (no leak)");
+	nlmsg_free(msg);
+
+	/* a RESEAL to three sessions between two ops: five results */
+	ops[1].op = SECMSG_MSG_RESEAL;
+	ops[1].dests = ids;
+	ops[1].ndests = 3;
+	ok(secmsg_msg_batch_results(ops, 3) == 5, "5 results for 3 ops");
+	msg = reply(SECMSG_CMD_MSG_BATCH);
+	put_result(msg, 1, 0, 10);
+	put_fanout(msg, 2, ids, 3, -1, 3);
+	put_result(msg, 3, EBADMSG, 0);
+	r = secmsg_parse_batch(nlmsg_hdr(msg), ops, 3, res, false, err, sizeof(err));
+	ok(r == 0 && res[0].cookie == 1 && res[0].len == 10 &&
+	   res[1].cookie == 2 && res[1].status == 0 && res[1].len == 3 &&
+	   !memcmp(res[1].data, "xyz", 3) && res[1].seq == 7 &&
+	   res[2].cookie == 2 && res[2].status == ENOENT &&
+	   res[2].reason == SECMSG_FAIL_NO_SESSION && !res[2].data &&
+	   res[3].cookie == 2 && res[3].seq == 11 && res[3].epoch == 2 &&
+	   res[4].cookie == 3 && res[4].status == EBADMSG,
+	   "a RESEAL to 3 sessions: a result per destination, in order");
+	for (i = 0; i < 5; i++)
+		secmsg_msg_result_free(&res[i]);
+	ops[1].ndests = 2;
+	ok(secmsg_parse_batch(nlmsg_hdr(msg), ops, 3, res, false, err, sizeof(err)) ==
+	   -EIO, "more destinations than sent -> -EIO (no leak)");
+	ops[1].ndests = 4;
+	ok(secmsg_parse_batch(nlmsg_hdr(msg), ops, 3, res, false, err, sizeof(err)) ==
+	   -EIO, "fewer destinations than sent -> -EIO (no leak)");
+	nlmsg_free(msg);
+	ops[1].ndests = 3;
+	msg = reply(SECMSG_CMD_MSG_BATCH);
+	put_result(msg, 1, 0, 10);
+	put_fanout(msg, 2, ids, 3, 2, 3);
+	put_result(msg, 3, EBADMSG, 0);
+	ok(secmsg_parse_batch(nlmsg_hdr(msg), ops, 3, res, false, err, sizeof(err)) ==
+	   -EIO && strstr(err, "another destination"),
+	   "a destination's result for another session -> -EIO (no leak)");
+	nlmsg_free(msg);
+
+	/*
+	 * Four copies of a large message: more than a nest could hold
+	 * (nla_len is 16 bits), each in a result of its own.
+	 */
+	ops[1].ndests = 4;
+	msg = reply(SECMSG_CMD_MSG_BATCH);
+	put_result(msg, 1, 0, 10);
+	put_fanout(msg, 2, ids, 4, -1, 60000);
+	put_result(msg, 3, EBADMSG, 0);
+	r = secmsg_parse_batch(nlmsg_hdr(msg), ops, 3, res, false, err, sizeof(err));
+	ok(r == 0 && res[1].len == 60000 && res[1].data[59999] == 7 &&
+	   res[2].status == ENOENT && res[3].len == 60000 &&
+	   res[3].data[59999] == 11 && res[4].len == 60000 &&
+	   res[4].data[59999] == 13 && res[4].cookie == 2 &&
+	   res[5].cookie == 3 && res[5].status == EBADMSG,
+	   "a RESEAL of 60000 bytes to 4 sessions (%u bytes of reply)",
+	   nlmsg_hdr(msg)->nlmsg_len);
+	for (i = 0; i < 6; i++)
+		secmsg_msg_result_free(&res[i]);
 	nlmsg_free(msg);
 }
 

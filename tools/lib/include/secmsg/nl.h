@@ -136,20 +136,26 @@ int secmsg_msg(struct secmsg_nl *nl, int op, uint64_t id, uint64_t peer_id,
 	       const uint8_t *data, size_t len, struct secmsg_msg_result *res);
 
 /*
- * Batch (SECMSG_CMD_MSG_BATCH): n ops, n results in order.  (Named
- * secmsg_batch_op: struct secmsg_msg_op would clash with the uapi's
- * enum secmsg_msg_op, tags share one namespace in C.)  A
- * SECMSG_MSG_RESEAL_ALSO op after a RESEAL seals the same message to
- * peer_id too; its id, data and len are not sent.
+ * Batch (SECMSG_CMD_MSG_BATCH): n ops, and in res one result per op in
+ * order, except that a RESEAL to several sessions has one per destination
+ * (secmsg_msg_batch_results() counts them).  (Named secmsg_batch_op:
+ * struct secmsg_msg_op would clash with the uapi's enum secmsg_msg_op,
+ * tags share one namespace in C.)  A RESEAL goes to peer_id or, with
+ * ndests (1 to SECMSG_RESEAL_MAX_DESTS), to each of dests: the message is
+ * opened once and sealed to each (the results' cookie is the op's; when
+ * the message did not open, each says why).
  */
 struct secmsg_batch_op {
 	int op;
 	uint64_t id, peer_id, cookie;
 	const uint8_t *data;
 	size_t len;
+	const uint64_t *dests;
+	size_t ndests;
 };
 int secmsg_msg_batch(struct secmsg_nl *nl, const struct secmsg_batch_op *ops,
 		     size_t n, struct secmsg_msg_result *res);
+size_t secmsg_msg_batch_results(const struct secmsg_batch_op *ops, size_t n);
 /* Wipe and free a result's data (not for the results of the _view calls). */
 void secmsg_msg_result_free(struct secmsg_msg_result *res);
 
