@@ -410,23 +410,7 @@ out:
 	return fail(s->sn, s, out, why, err, extack);
 }
 
-/*
- * In place (RESEAL): the message in buf, its plaintext at buf + *pt_off
- * on success.
- */
-static int open_buf(struct secmsg_req *r, struct secmsg_session *s,
-		    u8 *buf, unsigned int len, unsigned int *pt_off,
-		    struct secmsg_msg_out *out,
-		    struct netlink_ext_ack *extack)
-{
-	const struct secmsg_alg_desc *a = len > 1 ? secmsg_alg(buf[1]) : NULL;
-
-	/* open_msg refuses a header without a valid algorithm */
-	*pt_off = a ? text_off(a) : SECMSG_HDR_LEN;
-	return open_msg(r, s, buf, len, buf + *pt_off, out, extack);
-}
-
-/* Room for the sealed output and for opening the input in place. */
+/* Room for the output: the sealed message, or the opened text. */
 static struct nlattr *reserve(struct secmsg_session *s, struct sk_buff *skb,
 			      int attrtype, unsigned int len,
 			      struct secmsg_msg_out *out, int *err,
@@ -504,7 +488,7 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 {
 	struct secmsg_msg_out opened = {};
 	struct crypto_aead *tfm;
-	unsigned int pt_off;
+	unsigned int off;
 	struct secmsg_key *k;
 	struct nlattr *nla;
 	int len, err;
@@ -538,19 +522,24 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 	if (!nla)
 		goto out;
 	buf = nla_data(nla);
-	memcpy(buf, in->data, in->len);
-	len = open_buf(r, from, buf, in->len, &pt_off, &opened, extack);
+	/*
+	 * Opened out of place, from the request's attribute straight to
+	 * where the destination's text goes in the reply's (no copy of the
+	 * input, no move of the plaintext) ...
+	 */
+	off = text_off(k->desc);
+	len = open_msg(r, from, in->data, in->len, buf + off, &opened,
+		       extack);
 	if (len < 0) {
 		out->reason = opened.reason;
 		err = len;
 		goto out;
 	}
-	/* Plaintext moves to where the destination's text goes ... */
-	memmove(buf + text_off(k->desc), buf + pt_off, len);
-	/* ... and is overwritten by the seal. */
+	/* ... and sealed there, the ciphertext over the plaintext. */
 	err = seal_buf(r, to, k, buf, NULL, len, out);
 	if (err >= 0) {
-		nla_shrink(skb, nla, err, in->len + SECMSG_MAX_OVERHEAD);
+		/* the open wrote at most the input's text past off */
+		nla_shrink(skb, nla, err, off + in->len);
 		secmsg_stat_inc(to->sn, SECMSG_STATS_A_RESEALED);
 	}
 out:

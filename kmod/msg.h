@@ -3,13 +3,14 @@
  * Per-message operations.  Each writes its output as one attribute of the
  * reply skb, reading its input from the request's attribute: SEAL and
  * OPEN go from one to the other out of place (separate source and
- * destination scatterlists, no copy of the input first); RESEAL copies
- * its input into the reply attribute and works there in place.  No
- * buffer is allocated per message, and a RESEAL's plaintext exists only
- * inside the attribute between the open and the seal that overwrites it
- * (for a RESEAL to several sessions: opened out of place into the reply
- * skb's tailroom, sealed out of place from there to each destination,
- * wiped after the last seal).
+ * destination scatterlists, no copy of the input first); RESEAL opens out
+ * of place the same way, straight to where the destination's text goes
+ * in the reply attribute, and seals it there.  No buffer is allocated per
+ * message, and a RESEAL's plaintext exists only inside the attribute
+ * between the open and the seal that overwrites it (for a RESEAL to
+ * several sessions: opened out of place into the reply skb's tailroom,
+ * sealed out of place from there to each destination, wiped after the
+ * last seal).
  */
 #ifndef _SECMSG_MSG_H
 #define _SECMSG_MSG_H
