@@ -167,19 +167,7 @@ class Cluster:
             n.write_conf("register = yes\n")
 
     def links_up(self, nodes=None):
-        nodes = nodes or self.topo.nodes
-        for n in nodes:
-            try:
-                m = n.metrics()
-            except OSError:
-                return False
-            for p in self.topo.nodes:
-                if p is n or p not in nodes:
-                    continue
-                if m.get('secmsgd_cluster_peer_link_up{peer="%s"}' %
-                         p.name) != 1.0:
-                    return False
-        return True
+        return self.topo.links_up(nodes)
 
     async def wait_links(self, nodes=None, timeout=120):
         loop = asyncio.get_running_loop()

@@ -244,6 +244,22 @@ class Topo:
             self.cleanup()
             raise
 
+    def links_up(self, nodes=None):
+        """Each of nodes (default: all) has its link to each other one of
+        them (secmsgd_cluster_peer_link_up in its /metrics)."""
+        nodes = nodes or self.nodes
+        for n in nodes:
+            try:
+                m = n.metrics()
+            except OSError:
+                return False
+            for p in nodes:
+                if p is not n and m.get(
+                        'secmsgd_cluster_peer_link_up{peer="%s"}' %
+                        p.name) != 1.0:
+                    return False
+        return True
+
     def cluster_urls(self):
         return ",".join(s.url for s in self.nats)
 
