@@ -8,10 +8,18 @@
 #include "audit.h"
 #include "clock.h"
 #include "conn.h"
+#include "held.h"
 #include "proto.h"
 
 /* Frames written per writable callback before yielding to others. */
 #define WRITES_PER_CALLBACK	32
+/*
+ * Frames held for lack of memory (held.h) are tried again every
+ * HELD_RETRY_MS, HELD_TRIES times at most (10 s); then, or when more
+ * than HELD_MAX would be held, the connection is dropped.
+ */
+#define HELD_RETRY_MS		20
+#define HELD_TRIES		500
 
 struct outq {
 	struct outq *next;
@@ -37,6 +45,11 @@ struct conn {
 	/* output */
 	struct outq *qhead, *qtail;
 	size_t qbytes;
+	/* delivery results and errors not queued yet for lack of memory */
+	struct held held;
+	unsigned int held_tries;
+	bool held_timer_on;
+	lws_sorted_usec_list_t held_timer;
 	/* closing */
 	int close_code;
 	const char *why;		/* audit reason of the disconnect */
@@ -173,29 +186,85 @@ static void item_free(struct outq *q)
 	free(q);
 }
 
-/* Queue a frame (takes text; NULL: out of memory, drop the client). */
-static void conn_send(struct conn *c, char *text)
+/* Out of memory for a frame that cannot be left out: drop the client. */
+static void conn_kill(struct conn *c)
+{
+	if (T.destroying)
+		return;
+	c->why = c->why ? c->why : "out_of_memory";
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+/* Queue a frame (takes text); false: out of memory (text NULL or freed). */
+static bool queue_text(struct conn *c, char *text)
 {
 	struct outq *q;
 
-	if (!text && T.destroying)
-		return;
-	if (!text) {
-		/* out of memory: nothing sensible to say */
-		lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK,
-				LWS_TO_KILL_ASYNC);
-		return;
-	}
+	if (!text)
+		return false;
 	q = item_new(text, strlen(text));
 	proto_free_text(text);
-	if (!q && T.destroying)
+	if (!q)
+		return false;
+	queue_item(c, q);
+	return true;
+}
+
+/* Queue a frame (takes text; NULL: out of memory, drop the client). */
+static void conn_send(struct conn *c, char *text)
+{
+	if (!queue_text(c, text))
+		conn_kill(c);
+}
+
+static bool put_text(void *c, char *text)
+{
+	return queue_text(c, text);
+}
+
+static void held_timer_cb(lws_sorted_usec_list_t *sul);
+
+static void held_retry(struct conn *c)
+{
+	if (c->held_timer_on)
 		return;
-	if (!q) {
-		lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK,
-				LWS_TO_KILL_ASYNC);
+	c->held_timer_on = true;
+	lws_sul_schedule(lws_get_context(c->wsi), 0, &c->held_timer,
+			 held_timer_cb, HELD_RETRY_MS * LWS_US_PER_MS);
+}
+
+static void held_timer_cb(lws_sorted_usec_list_t *sul)
+{
+	struct conn *c = lws_container_of(sul, struct conn, held_timer);
+
+	c->held_timer_on = false;
+	if (!held_flush(&c->held, put_text, c))
+		c->held_tries = 0;
+	else if (++c->held_tries >= HELD_TRIES)
+		conn_kill(c);
+	else
+		held_retry(c);
+}
+
+/*
+ * A delivery result or error frame (msg: its message): queued, or held
+ * when out of memory and queued later, behind those held already (they
+ * stay in order; those go first when memory allows now).
+ */
+static void send_or_hold(struct conn *c, const struct held_frame *f,
+			 const char *msg)
+{
+	if (c->held.n && !held_flush(&c->held, put_text, c))
+		c->held_tries = 0;
+	if (!c->held.n && queue_text(c, held_text(f, msg)))
+		return;
+	if (T.destroying)
+		return;
+	if (!held_push(&c->held, f)) {
+		conn_kill(c);
 		return;
 	}
-	queue_item(c, q);
+	held_retry(c);
 }
 
 /* Queue a relayed message (takes text) as one copy of delivery d. */
@@ -292,6 +361,7 @@ void conn_closed(struct conn *c)
 	struct alog a;
 
 	lws_sul_cancel(&c->hs_timer);
+	lws_sul_cancel(&c->held_timer);
 	snprintf(user, sizeof(user), "%s", router_user(c->login));
 	/* first, so that its own messages below do not report back to it */
 	router_detach(c->login);
@@ -336,12 +406,21 @@ void conn_closed(struct conn *c)
 
 /* ---- errors ---- */
 
-/* An error frame (counted; the 10th closes with 1008). */
+/*
+ * An error frame (counted, but "internal": the server's own failure, not
+ * the client's; the 10th closes with 1008).
+ */
 static void conn_error(struct conn *c, const char *code, const char *msg,
 		       bool has_id, uint64_t id)
 {
+	const struct held_frame f = {
+		.id = id, .code = code, .error = true, .has_id = has_id,
+	};
+
 	metrics_error(T.m, code);
-	conn_send(c, proto_error(code, msg, has_id, id));
+	send_or_hold(c, &f, msg);
+	if (!strcmp(code, "internal"))
+		return;
 	if (++c->errors >= CONN_MAX_ERRORS && !c->closing) {
 		struct alog a;
 		const char *user = router_user(c->login);
@@ -376,7 +455,7 @@ static void frame_done(struct conn *c)
 		conn_error(c, "bad_json", "frames must be text frames", false,
 			   0);
 	} else if (proto_parse(c->rx, c->rx_len, &f, &e)) {
-		conn_error(c, e.code, e.msg, f.has_id, f.id);
+		router_frame_error(c->login, &f, &e);
 	} else {
 		router_frame(c->login, &f, c->rx_t0);
 		frame_clear(&f);
@@ -419,8 +498,7 @@ void conn_rx(struct conn *c, const void *in, size_t len, bool first,
 				cap *= 2;
 			p = malloc(cap);
 			if (!p) {
-				lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK,
-						LWS_TO_KILL_ASYNC);
+				conn_kill(c);
 				return;
 			}
 			if (c->rx) {
@@ -451,6 +529,14 @@ static bool up_send_msg(void *conn, char *text, size_t len,
 	return conn_send_msg(conn, text, len, d);
 }
 
+static void up_delivery(void *conn, uint64_t id, const char *code,
+			const char *msg)
+{
+	const struct held_frame f = { .id = id, .code = code };
+
+	send_or_hold(conn, &f, msg);
+}
+
 static void up_error(void *conn, const char *code, const char *msg,
 		     bool has_id, uint64_t id)
 {
@@ -470,6 +556,7 @@ static size_t up_queued(void *conn)
 const struct router_up conn_router_up = {
 	.send = up_send,
 	.send_msg = up_send_msg,
+	.delivery = up_delivery,
 	.error = up_error,
 	.close = up_close,
 	.queued = up_queued,

@@ -14,7 +14,10 @@
  * shutdown, the count), and the router through conn_router_up only.
  *
  * Output frames are queued per connection and written when lws says the
- * socket is writable.  A queued relayed message carries the router's
+ * socket is writable.  A delivery result or error frame that cannot be
+ * queued for lack of memory is held (held.h) and queued again a little
+ * later; other frames that cannot be queued drop the connection
+ * (audit reason out_of_memory).  A queued relayed message carries the router's
  * delivery: the router hears router_delivery_done() when the copy was
  * written, or when the connection went away before.
  */

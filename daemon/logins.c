@@ -331,6 +331,12 @@ void login_send(struct login *l, char *text)
 	RE.up->send(l->conn, text);
 }
 
+void login_delivery(struct login *l, uint64_t id, const char *code,
+		    const char *msg)
+{
+	RE.up->delivery(l->conn, id, code, msg);
+}
+
 void login_error(struct login *l, const char *code, const char *msg,
 		 bool has_id, uint64_t id)
 {

@@ -114,6 +114,8 @@ void logins_reconfigure(void);
 
 /* The transport's upcalls for l. */
 void login_send(struct login *l, char *text);
+void login_delivery(struct login *l, uint64_t id, const char *code,
+		    const char *msg);
 void login_error(struct login *l, const char *code, const char *msg,
 		 bool has_id, uint64_t id);
 void login_close(struct login *l, int code, const char *bye,

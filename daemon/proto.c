@@ -307,8 +307,8 @@ static bool has_escaped_nul(const char *s, size_t len)
 	return false;
 }
 
-int proto_parse(const char *text, size_t len, struct frame *f,
-		struct proto_err *e)
+static int parse_once(const char *text, size_t len, struct frame *f,
+		      struct proto_err *e)
 {
 	const cJSON *t;
 	cJSON *o;
@@ -396,6 +396,23 @@ out:
 		f->has_id = has_id;
 		f->id = id;
 	}
+	return rc;
+}
+
+int proto_parse(const char *text, size_t len, struct frame *f,
+		struct proto_err *e)
+{
+	int rc = parse_once(text, len, f, e);
+
+	/*
+	 * Out of memory before the frame could be read: its type and id are
+	 * unknown, so the answer could name no message.  Once more: the
+	 * failed attempt gave back what it had taken (its copy, cJSON's
+	 * partial tree), and a message read gets a delivery result.
+	 */
+	if (rc && !strcmp(e->code, "internal") && f->type == F_NONE &&
+	    !f->has_id)
+		rc = parse_once(text, len, f, e);
 	return rc;
 }
 

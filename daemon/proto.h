@@ -70,8 +70,10 @@ bool proto_utf8_valid(const char *s, size_t len);
 /*
  * Parse one text frame of len bytes (not NUL-terminated).  Return 0 with
  * *f filled (free with frame_clear()), or -1 with *e set: bad_json,
- * bad_field, bad_base64, unknown_type, or internal (out of memory).
- * f->type and f->has_id/f->id are set when they were found, even on error.
+ * bad_field, bad_base64, unknown_type, or internal (out of memory; an
+ * allocation failing before the type and id were read is tried once
+ * more).  f->type and f->has_id/f->id are set when they were found, even
+ * on error.
  */
 int proto_parse(const char *text, size_t len, struct frame *f,
 		struct proto_err *e);

@@ -69,16 +69,12 @@ static void why(struct delivery *d, const char *code, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The sender's delivery frame (code NULL: delivered). */
-static void report(struct login *s, uint64_t id, const char *code,
-		   const char *msg)
+void delivery_report(struct login *s, uint64_t id, const char *code,
+		     const char *msg)
 {
-	if (code) {
+	if (code)
 		metrics_fail(RE.m, code);
-		login_send(s, proto_failed(id, code, msg));
-	} else {
-		login_send(s, proto_delivered(id));
-	}
+	login_delivery(s, id, code, msg);
 }
 
 static void delivery_free(struct delivery *d)
@@ -99,7 +95,7 @@ void delivery_done(struct delivery *d, bool written, const char *code,
 		if (d->remote)
 			RE.rt->ops->result(RE.rt, &d->origin, NULL);
 		else if (s)
-			report(s, d->msg_id, NULL, NULL);
+			delivery_report(s, d->msg_id, NULL, NULL);
 	}
 	if (--d->refs)
 		return;
@@ -107,7 +103,7 @@ void delivery_done(struct delivery *d, bool written, const char *code,
 	if (!d->reported && d->remote)
 		RE.rt->ops->result(RE.rt, &d->origin, code ? code : "internal");
 	else if (!d->reported && s)
-		report(s, d->msg_id, code ? code : "internal", msg);
+		delivery_report(s, d->msg_id, code ? code : "internal", msg);
 	delivery_free(d);
 }
 
@@ -184,7 +180,7 @@ void relay_message(struct login *l, struct frame *f, uint64_t t0)
 	unsigned int j;
 
 	if (!d) {
-		report(l, f->id, "internal", "out of memory");
+		delivery_report(l, f->id, "internal", "out of memory");
 		return;
 	}
 	d->refs = 1;
@@ -210,7 +206,7 @@ void relay_message(struct login *l, struct frame *f, uint64_t t0)
 		to[j] = d->dest[j].rd.session;
 	if (kbatch_reseal(l->session, to, d->n, d->n ? f->data : NULL,
 			  d->n ? f->data_len : 0, d)) {
-		report(l, f->id, "internal", "out of memory");
+		delivery_report(l, f->id, "internal", "out of memory");
 		delivery_free(d);
 		return;
 	}

@@ -39,6 +39,12 @@ void relay_inbound(const struct route_origin *o, uint64_t link,
 /* The kernel's results for one message (struct kbatch_up). */
 void relay_resealed(void *msg, const struct kb_copy *copies, unsigned int n);
 /*
+ * The one delivery result of message id of s (code NULL: delivered; else
+ * a string literal, counted in the metrics' failures).
+ */
+void delivery_report(struct login *s, uint64_t id, const char *code,
+		     const char *msg);
+/*
  * One copy of d was written (written), or will not be (code and msg:
  * why; NULL code: recipient_offline).
  */

@@ -203,6 +203,16 @@ void router_frame(struct login *l, struct frame *f, uint64_t t0)
 	}
 }
 
+void router_frame_error(struct login *l, const struct frame *f,
+			const struct proto_err *e)
+{
+	if (f->type == F_MESSAGE && f->has_id && l->state == LS_READY &&
+	    !strcmp(e->code, "internal"))
+		delivery_report(l, f->id, e->code, e->msg);
+	else
+		login_error(l, e->code, e->msg, f->has_id, f->id);
+}
+
 /* ---- the kernel adapter's upcalls ---- */
 
 /* Announce a new epoch (when newer than the last one announced). */

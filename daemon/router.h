@@ -64,7 +64,17 @@ struct router_up {
 	 */
 	bool (*send_msg)(void *conn, char *text, size_t len,
 			 struct delivery *d);
-	/* An error frame (counted by the transport: the 10th closes). */
+	/*
+	 * The delivery result of message id (code NULL: delivered; else a
+	 * string literal, with msg).  Never lost for lack of memory: the
+	 * transport holds it and sends it later.
+	 */
+	void (*delivery)(void *conn, uint64_t id, const char *code,
+			 const char *msg);
+	/*
+	 * An error frame (code: a string literal), held as a delivery is;
+	 * counted by the transport but for "internal": the 10th closes.
+	 */
 	void (*error)(void *conn, const char *code, const char *msg,
 		      bool has_id, uint64_t id);
 	/* Close: optional bye, then code; router_logout() follows. */
@@ -91,6 +101,14 @@ void router_stopping(void);
 struct login *router_attach(void *conn, uint64_t cid, const char *peer);
 /* One well-formed frame of l (f->data may be taken); t0: its arrival. */
 void router_frame(struct login *l, struct frame *f, uint64_t t0);
+/*
+ * A frame of l that proto_parse() refused with *e (f: its type and id as
+ * far as they were read): an error frame, but a message of a ready login
+ * that could not be read for lack of memory gets its delivery result,
+ * failed "internal", as any other message does.
+ */
+void router_frame_error(struct login *l, const struct frame *f,
+			const struct proto_err *e);
 /*
  * l's connection is closing: l leaves the users online and its session
  * is deleted (after what was queued for it).  Idempotent.

@@ -69,6 +69,13 @@ static bool f_send_msg(void *conn, char *text, size_t len,
 	return true;
 }
 
+static void f_delivery(void *conn, uint64_t id, const char *code,
+		       const char *msg)
+{
+	record(conn, code ? proto_failed(id, code, msg) : proto_delivered(id),
+	       NULL);
+}
+
 static void f_error(void *conn, const char *code, const char *msg,
 		    bool has_id, uint64_t id)
 {
@@ -98,6 +105,7 @@ static size_t f_queued(void *conn)
 static const struct router_up fake_up = {
 	.send = f_send,
 	.send_msg = f_send_msg,
+	.delivery = f_delivery,
 	.error = f_error,
 	.close = f_close,
 	.queued = f_queued,
@@ -674,6 +682,43 @@ int main(void)
 	   strstr(b->frames[2], "\"code\":\"internal\"") &&
 	   strstr(b->frames[2], "keys are exhausted"),
 	   "the kernel's reason picks the code: rotated away, too large, keys exhausted");
+
+	/* ---- frames proto_parse() refused ---- */
+	forget_frames(b);
+	i = (int)m.failures[FC_internal];
+	{
+		struct proto_err e = { .code = "internal",
+				       .msg = "out of memory" };
+		struct frame f = { .type = F_MESSAGE, .has_id = true,
+				   .id = 30 };
+
+		router_frame_error(b->l, &f, &e);
+		ok(b->n == 1 && strstr(last(b), "\"type\":\"delivery\"") &&
+		   strstr(last(b), "\"id\":30") &&
+		   strstr(last(b), "\"code\":\"internal\"") && K.nq == 0 &&
+		   m.failures[FC_internal] == (uint64_t)i + 1,
+		   "a message not read for lack of memory: its delivery, failed internal");
+		e.code = "bad_base64";
+		f.id = 31;
+		router_frame_error(b->l, &f, &e);
+		ok(b->n == 2 && strstr(last(b), "\"type\":\"error\"") &&
+		   strstr(last(b), "\"id\":31") &&
+		   strstr(last(b), "\"code\":\"bad_base64\""),
+		   "a malformed message: an error frame with its id");
+		e.code = "internal";
+		f = (struct frame){ .type = F_NONE };
+		router_frame_error(b->l, &f, &e);
+		ok(b->n == 3 && strstr(last(b), "\"type\":\"error\"") &&
+		   !strstr(last(b), "\"id\""),
+		   "out of memory before the frame was read: an error, no id");
+		x = attach();
+		f = (struct frame){ .type = F_MESSAGE, .has_id = true, .id = 32 };
+		router_frame_error(x->l, &f, &e);
+		ok(x->n == 1 && strstr(last(x), "\"type\":\"error\"") &&
+		   strstr(last(x), "\"id\":32"),
+		   "before login a message gets no delivery: an error frame");
+		detach(x);
+	}
 
 	/* ---- rate limits ---- */
 	forget_frames(b);
