@@ -51,3 +51,11 @@ selftests: $(SELFTESTS) $(SELFTEST_TOOLS)
 
 USER_PROGS += $(SELFTESTS) $(SELFTEST_TOOLS)
 CLEAN_FILES += selftests/*.o
+
+# test_failalloc.py's LD_PRELOAD shim: allocation failures in secmsgd
+SELFTEST_FAILALLOC := selftests/daemon/failalloc.so
+$(SELFTEST_FAILALLOC): selftests/daemon/failalloc.c
+	$(CC) $(USER_CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+selftests: $(SELFTEST_FAILALLOC)
+USER_PROGS += $(SELFTEST_FAILALLOC)

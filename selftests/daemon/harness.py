@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SECMSGD = os.path.join(ROOT, "daemon", "secmsgd")
@@ -173,6 +174,18 @@ def sessions():
     if isinstance(data, dict):
         data = data.get("sessions", [])
     return data
+
+
+def metrics(port):
+    """secmsgd's /metrics on 127.0.0.1:port: {series: value}."""
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
+                                timeout=30) as r:
+        vals = {}
+        for line in r.read().decode().splitlines():
+            if line and not line.startswith("#"):
+                k, v = line.rsplit(" ", 1)
+                vals[k] = float(v)
+        return vals
 
 
 def run_case(tap, name, fn, daemon=None, timeout=240):

@@ -7,7 +7,6 @@ import asyncio
 import os
 import sys
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
@@ -17,17 +16,6 @@ tap = h.Tap()
 N = int(os.environ.get("SECMSGD_SCALE_CLIENTS", "500"))
 ROUNDS = 4
 OFFSETS = (1, 7)        # each client sends to i+1 and i+7
-
-
-def metrics(port):
-    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
-                                timeout=30) as r:
-        vals = {}
-        for line in r.read().decode().splitlines():
-            if line and not line.startswith("#"):
-                k, v = line.rsplit(" ", 1)
-                vals[k] = float(v)
-        return vals
 
 
 async def run(d, users, mport):
@@ -45,7 +33,7 @@ async def run(d, users, mport):
     await asyncio.gather(*(login(c) for c in clients))
     t1 = time.monotonic()
     tap.ok(True, "%d clients logged in (%.1f s)" % (N, t1 - t0))
-    m = await asyncio.get_running_loop().run_in_executor(None, metrics, mport)
+    m = await asyncio.get_running_loop().run_in_executor(None, h.metrics, mport)
     tap.eq(m.get("secmsgd_connections_authenticated"), float(N),
            "metrics: %d authenticated connections" % N)
 
@@ -82,7 +70,7 @@ async def run(d, users, mport):
             wrong.append((c.user, "received", len(c.received)))
     tap.ok(not wrong, "every client received exactly what was sent to it, "
            "in order", *wrong[:5])
-    m = await asyncio.get_running_loop().run_in_executor(None, metrics, mport)
+    m = await asyncio.get_running_loop().run_in_executor(None, h.metrics, mport)
     ops, batches = m.get("secmsgd_kernel_batch_ops_total", 0), \
         m.get("secmsgd_kernel_batches_total", 0)
     tap.eq(ops, float(total), "metrics: %d RESEAL ops" % total)
