@@ -22,11 +22,15 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "selftests", "daemon"))
+import harness  # noqa: E402
+
 SECMSGD = os.path.join(ROOT, "daemon", "secmsgd")
 PORT = 8765
 
@@ -196,14 +200,7 @@ user_rate = 0
     def metrics(self):
         """{series with labels: value} from the node's /metrics (on its
         client address)."""
-        with urllib.request.urlopen("http://%s:%d/metrics" % (
-                self.client_ip, self.metrics_port), timeout=10) as r:
-            vals = {}
-            for line in r.read().decode().splitlines():
-                if line and not line.startswith("#"):
-                    k, v = line.rsplit(" ", 1)
-                    vals[k] = float(v)
-            return vals
+        return harness.metrics(self.metrics_port, self.client_ip, timeout=10)
 
     def secmsgd(self, *args, check=True):
         return sh(SECMSGD, "--config", self.conf, *args, ns=self.ns,

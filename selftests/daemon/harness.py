@@ -176,10 +176,10 @@ def sessions():
     return data
 
 
-def metrics(port):
-    """secmsgd's /metrics on 127.0.0.1:port: {series: value}."""
-    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
-                                timeout=30) as r:
+def metrics(port, host="127.0.0.1", timeout=30):
+    """secmsgd's /metrics on host:port: {series with labels: value}."""
+    with urllib.request.urlopen("http://%s:%d/metrics" % (host, port),
+                                timeout=timeout) as r:
         vals = {}
         for line in r.read().decode().splitlines():
             if line and not line.startswith("#"):
