@@ -25,6 +25,7 @@ struct bench_opts {
 	unsigned long sessions;	/* scale: the largest session count */
 	unsigned int threads;	/* scale: session-creating threads */
 	double maint_secs;	/* scale: CPU watched with idle sessions */
+	unsigned long hot;	/* scale: also ops on only this many sessions */
 	const char *maint_label;	/* --maint-only: the module measured */
 	bool throughput, scale;
 	unsigned int algs;	/* bit per enum secmsg_alg */

@@ -564,6 +564,22 @@ void run_scale(struct secmsg_nl *nl)
 			  fmt_ratio(ratio), fmt_ratio(norm),
 			  fmt_ratio(base_raw > 0 ? rate / base_raw : 0),
 			  fmt_rate(first));
+		if (opts.hot && opts.hot < n) {
+			/* the same ops on a few sessions, warm in the caches */
+			progress("random seals over %lu of the %zu sessions ...",
+				 opts.hot, n);
+			c.n = opts.hot;
+			random_seals(&c, ref, &rate, &ref_rate, &ratio);
+			c.n = n;
+			snprintf(b1, sizeof(b1), "%s (ops on %s)",
+				 fmt_rate((double)n), fmt_rate((double)opts.hot));
+			table_row(&t, b1, fmt_rate(rate),
+				  fmt_mbs(rate * SCALE_SIZE / 1e6),
+				  fmt_rate(ref_rate), fmt_ratio(ratio),
+				  fmt_ratio(base > 0 ? ratio / base : 0),
+				  fmt_ratio(base_raw > 0 ? rate / base_raw : 0),
+				  "-");
+		}
 	}
 	table_print(&t);
 	table_free(&t);

@@ -52,6 +52,9 @@ static void usage(FILE *f)
 "                   the CPU, report it as the module LABEL's (make bench\n"
 "                   runs it again with the module of the commit before\n"
 "                   per-session timers)\n"
+"  --hot N          scale part: at each step with more than N sessions,\n"
+"                   also time ops drawn from only the first N of them\n"
+"                   (warm) beside those drawn from all (cold)\n"
 "  --threads N      session-creating threads (default: online CPUs)\n"
 "  --no-throughput  skip part 1 (throughput against AF_ALG)\n"
 "  --no-scale       skip part 2 (memory and op cost with many sessions)\n"
@@ -120,7 +123,7 @@ int main(int argc, char **argv)
 {
 	enum { O_MD = 256, O_SECS, O_WARM, O_ROUNDS, O_BATCH, O_ALG, O_SIZE,
 	       O_SESSIONS, O_THREADS, O_NO_TP, O_NO_SCALE, O_QUICK,
-	       O_MAINT_SECS, O_MAINT_ONLY };
+	       O_MAINT_SECS, O_MAINT_ONLY, O_HOT };
 	static const struct option lo[] = {
 		{ "md", required_argument, NULL, O_MD },
 		{ "secs", required_argument, NULL, O_SECS },
@@ -133,6 +136,7 @@ int main(int argc, char **argv)
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "maint-secs", required_argument, NULL, O_MAINT_SECS },
 		{ "maint-only", required_argument, NULL, O_MAINT_ONLY },
+		{ "hot", required_argument, NULL, O_HOT },
 		{ "no-throughput", no_argument, NULL, O_NO_TP },
 		{ "no-scale", no_argument, NULL, O_NO_SCALE },
 		{ "quick", no_argument, NULL, O_QUICK },
@@ -200,6 +204,12 @@ int main(int argc, char **argv)
 			break;
 		case O_MAINT_ONLY:
 			opts.maint_label = optarg;
+			break;
+		case O_HOT:
+			v = parse_ulong(optarg, "--hot");
+			if (!v)
+				fatal("--hot: at least 1");
+			opts.hot = v;
 			break;
 		case O_NO_TP:
 			opts.throughput = false;
