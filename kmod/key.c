@@ -23,11 +23,14 @@ static struct kmem_cache *key_cache[2];
 
 int secmsg_key_init(void)
 {
+	/* aligned, so that a message touches one line of its key */
 	key_cache[0] = kmem_cache_create("secmsg_key_out",
-					 sizeof(struct secmsg_key), 0, 0, NULL);
+					 sizeof(struct secmsg_key), 0,
+					 SLAB_HWCACHE_ALIGN, NULL);
 	key_cache[1] = kmem_cache_create("secmsg_key_in",
 					 struct_size((struct secmsg_key *)NULL,
-						     replay, 1), 0, 0, NULL);
+						     replay, 1), 0,
+					 SLAB_HWCACHE_ALIGN, NULL);
 	if (key_cache[0] && key_cache[1])
 		return 0;
 	secmsg_key_exit();

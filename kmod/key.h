@@ -24,21 +24,23 @@
 enum secmsg_dir { SECMSG_DIR_C2S, SECMSG_DIR_S2C };
 
 struct secmsg_key {
+	/* what every message reads or writes: the first cache line */
 	refcount_t ref;
-	struct rcu_work free_work;
-	struct crypto_aead *tfm;	/* set once, then constant */
-	u8 key[SECMSG_KEY_LEN];		/* until tfm is made */
-	const struct secmsg_alg_desc *desc;
 	u32 alg;
-	u32 epoch;
-	u8 salt[SECMSG_AEAD_NONCE_LEN];
+	struct crypto_aead *tfm;	/* set once, then constant */
+	const struct secmsg_alg_desc *desc;
 	/* outbound: next sequence number */
 	atomic64_t next_seq;
-	/* inbound: accepted until (jiffies) once superseded */
-	unsigned long grace_until;
+	u32 epoch;
+	u8 salt[SECMSG_AEAD_NONCE_LEN];
 	bool inbound;
 	/* a follower's key of an epoch not reached yet (session.h) */
 	bool ahead;
+	/* inbound: accepted until (jiffies) once superseded */
+	unsigned long grace_until;
+
+	u8 key[SECMSG_KEY_LEN];		/* until tfm is made */
+	struct rcu_work free_work;
 	/* inbound keys only: outbound ones are allocated without it */
 	struct secmsg_replay replay[];
 };

@@ -30,7 +30,7 @@ static struct kmem_cache *session_cache;
 
 int secmsg_session_cache_init(void)
 {
-	session_cache = KMEM_CACHE(secmsg_session, 0);
+	session_cache = KMEM_CACHE(secmsg_session, SLAB_HWCACHE_ALIGN);
 	return session_cache ? 0 : -ENOMEM;
 }
 

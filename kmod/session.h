@@ -95,8 +95,38 @@ struct secmsg_policy_k {
 #define SECMSG_NR_CNT		(SECMSG_CNT_A_MAX - SECMSG_CNT_FIRST + 1)
 
 struct secmsg_session {
-	/* linked (under sn->lock; node is also followed under RCU) */
-	struct rhash_head node;
+	/*
+	 * What every message reads or writes, in the first three cache lines
+	 * (the slab aligns sessions to a cache line): with a million sessions
+	 * each message's session is cold, and these are the only lines of it
+	 * a SEAL or OPEN touches.
+	 */
+	struct rhash_head node;		/* linked (under sn->lock; followed under RCU) */
+	u64 id;
+	refcount_t ref;
+	u32 flags;			/* SECMSG_SESSION_F_* */
+	u8 state;			/* enum secmsg_state */
+	u8 alg;				/* current; under rekey_lock and sn->lock */
+	bool dead;			/* set once, under sn->lock */
+	bool keyed;			/* secret set (pending: after install) */
+	u32 epoch;			/* under rekey_lock */
+	struct secmsg_net *sn;
+	/* the session id in message headers; set before it is active */
+	u64 wire_id;
+	/* the current epoch's keys, made on first use (NULL until then) */
+	struct secmsg_key __rcu *tx;	/* secmsg_tx_dir(): S2C, or C2S */
+	struct secmsg_key __rcu *rx;
+
+	struct secmsg_policy_k pol;
+	atomic64_t epoch_msgs;		/* messages under the current epoch */
+	u64 last_used_ns;		/* moved by every message */
+	u64 created_ns;			/* boottime */
+	u64 rotated_ns;
+	u32 owner_portid;
+
+	atomic64_t cnt[SECMSG_NR_CNT] ____cacheline_aligned; /* by SECMSG_CNT_A_* - FIRST */
+
+	/* the rest: linked (under sn->lock), deadlines, lifetime, rekeying */
 	struct rb_node rb;
 	struct list_head owner_node;	/* owned: on its socket's list */
 	struct list_head dead_node;	/* owned by whoever unlinked it */
@@ -106,42 +136,20 @@ struct secmsg_session {
 	struct llist_node due_node;	/* on sn->due while due is set */
 	atomic_t due;
 
-	refcount_t ref;
-	u64 id;
-	struct secmsg_net *sn;
 	struct rcu_work free_work;
-	u32 flags;			/* SECMSG_SESSION_F_* */
-	u32 owner_portid;
-	bool dead;			/* set once, under sn->lock */
-	u8 state;			/* enum secmsg_state */
-	u8 alg;				/* current; under rekey_lock and sn->lock */
-	bool keyed;			/* secret set (pending: after install) */
-	u32 epoch;			/* under rekey_lock */
 	char user_id[SECMSG_USER_ID_MAX + 1];
-	/* the session id in message headers; set before it is active */
-	u64 wire_id;
 	/* a pending link initiator's handshake, taken once by LINK_FINISH */
 	struct secmsg_initiator *hs;
 
-	/* rotation, policy changes, the secrets and making the keys below */
+	/* rotation, policy changes, the secrets and making the keys above */
 	struct mutex rekey_lock;
 	u8 secret[2][SECMSG_KEY_LEN];	/* S(epoch), by enum secmsg_dir */
-	/* the current epoch's keys, made on first use (NULL until then) */
-	struct secmsg_key __rcu *tx;	/* secmsg_tx_dir(): S2C, or C2S */
-	struct secmsg_key __rcu *rx;
 	/* a follower's inbound key of an epoch ahead, not yet authenticated */
 	struct secmsg_key *ahead;	/* under rekey_lock */
 	/* inbound keys of the last epochs, newest first, each accepted until
 	 * rekey_grace after it was superseded */
 	struct secmsg_key __rcu *rx_prev[SECMSG_RX_PREV];
-	struct secmsg_policy_k pol;
 	u8 confirm[32];			/* pending: expected confirmation */
-
-	atomic64_t epoch_msgs;		/* messages under the current epoch */
-	u64 created_ns;			/* boottime */
-	u64 rotated_ns;
-	u64 last_used_ns;		/* moved by every message */
-	atomic64_t cnt[SECMSG_NR_CNT];	/* by SECMSG_CNT_A_* - FIRST */
 };
 
 struct secmsg_session_params {
