@@ -65,6 +65,13 @@ static int epfd;
 static uint8_t server_pub[32];
 static const char *alg_name = "aes_256_gcm";
 static uint64_t received, sent_total, failed;
+/* failed deliveries by their code (the first MAX_CODES codes seen; the
+ * rest as "other") */
+#define MAX_CODES	16
+static struct {
+	char code[40];
+	uint64_t n;
+} fails[MAX_CODES + 1];
 static double *lat;
 static size_t nlat, lat_cap;
 static bool measuring;
@@ -209,6 +216,22 @@ static void send_message(struct cl *c)
 		sent_total++;
 }
 
+/* One failed delivery more under its code. */
+static void count_failure(const cJSON *code)
+{
+	const char *s = cJSON_IsString(code) ? code->valuestring : "(none)";
+	size_t i;
+
+	for (i = 0; i < MAX_CODES && fails[i].n; i++)
+		if (!strncmp(fails[i].code, s, sizeof(fails[i].code) - 1))
+			break;
+	if (i == MAX_CODES)
+		s = "other";	/* fails[MAX_CODES] */
+	if (!fails[i].n)
+		snprintf(fails[i].code, sizeof(fails[i].code), "%s", s);
+	fails[i].n++;
+}
+
 static void on_frame(struct cl *c, const char *text, size_t len)
 {
 	cJSON *o = cJSON_ParseWithLength(text, len), *t;
@@ -268,8 +291,10 @@ static void on_frame(struct cl *c, const char *text, size_t len)
 		free(pt);
 	} else if (!strcmp(type, "delivery")) {
 		t = cJSON_GetObjectItem(o, "status");
-		if (!cJSON_IsString(t) || strcmp(t->valuestring, "delivered"))
+		if (!cJSON_IsString(t) || strcmp(t->valuestring, "delivered")) {
 			failed++;
+			count_failure(cJSON_GetObjectItem(o, "code"));
+		}
 		c->inflight--;
 	} else if (!strcmp(type, "epoch")) {
 		uint32_t e = (uint32_t)cJSON_GetObjectItem(o, "epoch")->valuedouble;
@@ -575,11 +600,17 @@ int main(int argc, char **argv)
 	qsort(lat, nlat, sizeof(*lat), cmp);
 	printf("{\"clients\":%d,\"window\":%d,\"payload\":%d,\"alg\":\"%s\","
 	       "\"seconds\":%.2f,\"received\":%llu,\"failed\":%llu,"
-	       "\"msgs_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
+	       "\"msgs_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+	       "\"failures\":{",
 	       nclients, window, payload, alg_name, (double)(t1 - t0) * 1e-9,
 	       (unsigned long long)received, (unsigned long long)failed,
 	       (double)received / ((double)(t1 - t0) * 1e-9),
 	       nlat ? lat[nlat / 2] * 1e3 : 0,
 	       nlat ? lat[nlat * 99 / 100] * 1e3 : 0);
+	for (i = 0; i <= MAX_CODES; i++)
+		if (fails[i].n)
+			printf("%s\"%s\":%llu", i ? "," : "", fails[i].code,
+			       (unsigned long long)fails[i].n);
+	printf("}}\n");
 	return failed ? 1 : 0;
 }
