@@ -112,6 +112,26 @@ int bus_subscribe(struct bus *b, const char *subject, bus_msg_fn fn,
 /* Publish; -ENOTCONN rather than buffering while disconnected. */
 int bus_publish(struct bus *b, const char *subject, const void *data,
 		size_t len);
+/*
+ * A heartbeat that does not wait for the owner's loop.  bus_beat()
+ * publishes data on subject now (as bus_publish()) and keeps a copy; a
+ * thread of the adapter publishes that copy again whenever interval_ms
+ * passed without a publish of it, until hold_ms after the last
+ * bus_beat().  So an owner whose loop is held up by work (a long kernel
+ * call, a large batch) still beats, and one stuck for longer than
+ * hold_ms falls silent.  The copy is the same bytes: the owner's
+ * receivers take a repeat (same sequence number) for "alive, nothing
+ * new".  Repeats are never queued while disconnected.  bus_beat_stop():
+ * no more repeats (before a last, leaving, heartbeat).  Returns what
+ * the publish now returned (the copy is kept all the same, unless
+ * -EINVAL or -ENOMEM).
+ */
+int bus_beat(struct bus *b, const char *subject, const void *data,
+	     size_t len, int interval_ms, int hold_ms);
+void bus_beat_stop(struct bus *b);
+/* Repeats the adapter's thread published (bus_beat()). */
+uint64_t bus_beat_repeats(struct bus *b);
+
 /* Send a request; fn(arg, status, reply) follows once (see above). */
 int bus_request(struct bus *b, const char *subject, const void *data,
 		size_t len, int timeout_ms, bus_reply_fn fn, void *arg);

@@ -168,6 +168,9 @@ enum dir_apply dir_apply(struct dir *d, struct dir_peer *p, uint64_t boot,
 	bool was_up = p->up;
 
 	if (p->up && boot == p->boot && seq <= p->seq) {
+		/* the same one again (the node's loop is busy): alive */
+		if (seq == p->seq && now_ns > p->last_ns)
+			p->last_ns = now_ns;
 		dir_snap_free(s);
 		return DIR_STALE;
 	}

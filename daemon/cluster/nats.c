@@ -11,6 +11,11 @@
  * the eventfd readable.  bus_dispatch() takes the whole queue at once
  * and runs it without the lock.
  *
+ * The heartbeat (struct beat) has its own mutex and thread: the thread
+ * publishes the owner's last copy again when the owner is late; the
+ * publish happens under beat.mu, so a repeat never overtakes a newer
+ * copy.
+ *
  * Subscriptions (struct sub) and requests (struct req) are counted in
  * b->live until libnats calls their on-complete callback, after which
  * it never calls their handler again; bus_close() waits for that
@@ -91,6 +96,19 @@ struct watch {
 	bool stop;
 };
 
+struct beat {
+	pthread_mutex_t mu;		/* everything below */
+	pthread_cond_t cv;		/* CLOCK_MONOTONIC */
+	pthread_t thread;
+	bool started, stop;
+	char subject[256];
+	uint8_t *data;
+	size_t len;
+	uint64_t interval_ns, hold_ns;
+	uint64_t last_pub, last_set;	/* CLOCK_MONOTONIC ns */
+	uint64_t repeats;
+};
+
 struct bus {
 	natsConnection *nc;
 	natsOptions *opts;
@@ -107,6 +125,7 @@ struct bus {
 
 	atomic_uint_fast64_t reconnects;
 	atomic_uint restart_gen;	/* watches start again when it moves */
+	struct beat beat;
 
 	/* the owner's */
 	struct sub *subs;
@@ -308,6 +327,141 @@ static void live_get(struct bus *b)
 	pthread_mutex_unlock(&b->mu);
 }
 
+/* ---- the heartbeat ---- */
+
+static bool subject_valid(const char *s, bool wild);
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void beat_init(struct beat *bt)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&bt->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&bt->cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+/* The adapter's thread: the copy again when the owner is late. */
+static void *beat_thread(void *arg)
+{
+	struct bus *b = arg;
+	struct beat *bt = &b->beat;
+	struct timespec until;
+	uint64_t now, at;
+
+	pthread_mutex_lock(&bt->mu);
+	while (!bt->stop) {
+		if (!bt->data) {
+			pthread_cond_wait(&bt->cv, &bt->mu);
+			continue;
+		}
+		at = bt->last_pub + bt->interval_ns;
+		until.tv_sec = (time_t)(at / 1000000000ULL);
+		until.tv_nsec = (long)(at % 1000000000ULL);
+		pthread_cond_timedwait(&bt->cv, &bt->mu, &until);
+		now = mono_ns();
+		if (bt->stop || !bt->data ||
+		    now - bt->last_pub < bt->interval_ns)
+			continue;
+		if (now - bt->last_set >= bt->hold_ns) {
+			bt->last_pub = now;	/* silent: look again later */
+			continue;
+		}
+		/* never queued by libnats while disconnected */
+		if (natsConnection_Status(b->nc) == NATS_CONN_STATUS_CONNECTED &&
+		    natsConnection_Publish(b->nc, bt->subject, bt->data,
+					   (int)bt->len) == NATS_OK)
+			bt->repeats++;
+		bt->last_pub = now;
+	}
+	pthread_mutex_unlock(&bt->mu);
+	return NULL;
+}
+
+int bus_beat(struct bus *b, const char *subject, const void *data,
+	     size_t len, int interval_ms, int hold_ms)
+{
+	struct beat *bt = &b->beat;
+	uint8_t *copy;
+	int rc;
+
+	if (!subject_valid(subject, false) ||
+	    strlen(subject) >= sizeof(bt->subject) || interval_ms <= 0 ||
+	    hold_ms < 0)
+		return fail_errno(b, -EINVAL, "beat: bad argument");
+	if (len > INT32_MAX)
+		return fail_errno(b, -EMSGSIZE, subject);
+	copy = malloc(len ? len : 1);
+	if (!copy)
+		return fail_errno(b, -ENOMEM, "beat");
+	if (len)
+		memcpy(copy, data, len);
+	pthread_mutex_lock(&bt->mu);
+	free(bt->data);
+	bt->data = copy;
+	bt->len = len;
+	snprintf(bt->subject, sizeof(bt->subject), "%s", subject);
+	bt->interval_ns = (uint64_t)interval_ms * 1000000ULL;
+	bt->hold_ns = (uint64_t)hold_ms * 1000000ULL;
+	bt->last_set = bt->last_pub = mono_ns();
+	rc = bus_publish(b, subject, data, len);
+	pthread_cond_signal(&bt->cv);
+	if (!bt->started && !bt->stop) {
+		bt->started = !pthread_create(&bt->thread, NULL, beat_thread,
+					      b);
+		if (!bt->started)
+			snprintf(b->err, sizeof(b->err),
+				 "beat: no thread: repeats only from the owner");
+	}
+	pthread_mutex_unlock(&bt->mu);
+	return rc;
+}
+
+void bus_beat_stop(struct bus *b)
+{
+	struct beat *bt = &b->beat;
+
+	pthread_mutex_lock(&bt->mu);
+	free(bt->data);
+	bt->data = NULL;
+	bt->len = 0;
+	pthread_mutex_unlock(&bt->mu);
+}
+
+uint64_t bus_beat_repeats(struct bus *b)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&b->beat.mu);
+	n = b->beat.repeats;
+	pthread_mutex_unlock(&b->beat.mu);
+	return n;
+}
+
+/* Stop the thread (bus_close()). */
+static void beat_end(struct bus *b)
+{
+	struct beat *bt = &b->beat;
+	bool started;
+
+	pthread_mutex_lock(&bt->mu);
+	bt->stop = true;
+	started = bt->started;
+	pthread_cond_broadcast(&bt->cv);
+	pthread_mutex_unlock(&bt->mu);
+	if (started)
+		pthread_join(bt->thread, NULL);
+}
+
 /* ---- open, close ---- */
 
 static int set_servers(natsOptions *o, const char *list, char *err,
@@ -396,6 +550,9 @@ static void bus_free(struct bus *b)
 		close(b->efd);
 	pthread_mutex_destroy(&b->mu);
 	pthread_cond_destroy(&b->cv);
+	pthread_mutex_destroy(&b->beat.mu);
+	pthread_cond_destroy(&b->beat.cv);
+	free(b->beat.data);
 	free(b);
 }
 
@@ -419,6 +576,7 @@ int bus_open(struct bus **bp, const struct bus_opts *o, char *err,
 	}
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->cv, NULL);
+	beat_init(&b->beat);
 	b->tail = &b->head;
 	b->reqs.next = b->reqs.prev = &b->reqs;
 	b->state_fn = o->state;
@@ -494,6 +652,7 @@ void bus_close(struct bus *b)
 
 	if (!b)
 		return;
+	beat_end(b);
 	/* the watch threads first: they use the connection */
 	for (w = b->watches; w; w = w->next)
 		watch_stop(w);

@@ -28,6 +28,12 @@
 #define BEAT_NS		(1000 * MS)	/* a heartbeat every second */
 #define SOON_NS		(100 * MS)	/* a change: a heartbeat this soon */
 #define GONE_NS		(3000 * MS)	/* silent this long: gone */
+/*
+ * The adapter's thread repeats the last heartbeat while the loop is held
+ * up (bus_beat()), for this long after the loop's last one: a node busy
+ * with work stays up for its peers, a loop stuck longer falls silent.
+ */
+#define HOLD_MS		10000
 #define STALL_NS	(1000 * MS)	/* a tick this late: the loop stalled */
 #define LINK_STEP_MS	5000		/* per handshake step */
 
@@ -228,6 +234,7 @@ static void beat(struct rnats *rn, uint64_t now, uint8_t flags)
 {
 	struct tent *e;
 	size_t i;
+	int rc;
 
 	cw_presence_begin(&rn->buf, rn->node, rn->boot, ++rn->seq, flags);
 	for (e = table_first(&rn->local, &i); e;
@@ -236,9 +243,17 @@ static void beat(struct rnats *rn, uint64_t now, uint8_t flags)
 
 		cw_presence_add(&rn->buf, u->name, u->n);
 	}
-	if (cw_end(&rn->buf) && rn->connected &&
-	    bus_publish(rn->bus, rn->presence_subj, rn->buf.p,
-			rn->buf.len) && now - rn->beat_warned > 10 * BEAT_NS) {
+	rc = -ENOMEM;
+	if (cw_end(&rn->buf) && (flags & CW_F_LEAVING)) {
+		/* the last one: no repeat may follow it */
+		bus_beat_stop(rn->bus);
+		rc = bus_publish(rn->bus, rn->presence_subj, rn->buf.p,
+				 rn->buf.len);
+	} else if (!rn->buf.oom) {
+		rc = bus_beat(rn->bus, rn->presence_subj, rn->buf.p,
+			      rn->buf.len, BEAT_NS / MS, HOLD_MS);
+	}
+	if (rc && rn->connected && now - rn->beat_warned > 10 * BEAT_NS) {
 		struct alog a;
 
 		/* too many users for the servers' max_payload, most likely:

@@ -140,6 +140,15 @@ int main(void)
 	   "b heard 3 s ago: not gone yet");
 	ok(dir_nodes(&d, "carol", out, 4) == 0 && dir_logins(&d, "carol") == 0,
 	   "a gone peer's users are nowhere");
+	ok(beat(&d, "b", 101, 1, "bob:5", 5 * S) == DIR_STALE &&
+	   dir_logins(&d, "bob") == 1 && !take_events()[0] &&
+	   dir_expire(&d, 7 * S, 3 * S, on_gone, NULL) == 0 &&
+	   dir_peer(&d, "b")->up,
+	   "b's last heartbeat again at 5 s (its loop busy): nothing applied, "
+	   "but b is still up at 7 s");
+	ok(beat(&d, "b", 101, 0, "", 7 * S) == DIR_STALE &&
+	   dir_peer(&d, "b")->last_ns == 5 * S,
+	   "an older seq does not count as a heartbeat");
 	ok(beat(&d, "c", 200, 3, "carol:2", 7 * S) == DIR_CAME_UP &&
 	   !strcmp(take_events(), "+carol") && dir_logins(&d, "carol") == 2,
 	   "c back (same boot, after a partition): up again, carol online");

@@ -372,6 +372,40 @@ static void test_pubsub(struct bus *b)
 	   "invalid subjects to subscribe: -EINVAL");
 }
 
+/* The heartbeat repeats itself while the owner is late, for a while. */
+static void test_beat(struct bus *b)
+{
+	static struct inbox hb;
+	long long t0;
+	int n;
+
+	ok(!bus_subscribe(b, "hb.node", on_msg, &hb) && !bus_flush(b, 5000),
+	   "subscribe to the heartbeat");
+	ok(bus_beat(b, "hb.*", "x", 1, 100, 600) == -EINVAL &&
+	   bus_beat(b, "hb.node", "x", 1, 0, 600) == -EINVAL,
+	   "a bad subject or interval: -EINVAL");
+	t0 = natsrv_ms();
+	ok(!bus_beat(b, "hb.node", "beat-1", 6, 100, 600),
+	   "a heartbeat, repeated every 100 ms for 600 ms");
+	/* no bus_beat() meanwhile: the owner is "busy" */
+	pump1(b, (int)(t0 + 1600 - natsrv_ms()), NULL, NULL);
+	n = hb.n;
+	ok(n >= 3 && n <= 8 && hb.len == 6 && !memcmp(hb.data, "beat-1", 6) &&
+	   bus_beat_repeats(b) == (uint64_t)(n - 1),
+	   "the same bytes again while the owner is silent (%d in all, %llu "
+	   "repeats)", n, (unsigned long long)bus_beat_repeats(b));
+	pump1(b, 1000, NULL, NULL);
+	ok(hb.n == n, "none after the hold (%d)", hb.n);
+	ok(!bus_beat(b, "hb.node", "beat-2", 6, 100, 60000) &&
+	   sub_n(b, &hb, n + 1, 5000) && !memcmp(hb.data, "beat-2", 6),
+	   "a new heartbeat goes at once");
+	bus_beat_stop(b);
+	pump1(b, 300, NULL, NULL);	/* a repeat sent before the stop */
+	n = hb.n;
+	pump1(b, 600, NULL, NULL);
+	ok(hb.n == n, "bus_beat_stop(): no repeat (%d)", hb.n - n);
+}
+
 static void test_size(struct bus *b)
 {
 	size_t big = 2u << 20;
@@ -625,6 +659,7 @@ int main(void)
 	   bus_servers_known(b) >= 1, "connected to %s", where);
 
 	test_pubsub(b);
+	test_beat(b);
 	test_size(b);
 	test_request(b, peer);
 	test_kv(b, nojs);
