@@ -109,7 +109,11 @@ void bus_stats(struct bus *b, struct bus_stats *st);
 /* fn(arg, msg) for each message on subject (wildcards allowed). */
 int bus_subscribe(struct bus *b, const char *subject, bus_msg_fn fn,
 		  void *arg);
-/* Publish; -ENOTCONN rather than buffering while disconnected. */
+/*
+ * Publish; -ENOTCONN rather than buffering while disconnected.  The
+ * bytes go to the server's socket at once, on the caller's thread (no
+ * flusher thread in between): the caller batches.
+ */
 int bus_publish(struct bus *b, const char *subject, const void *data,
 		size_t len);
 /*

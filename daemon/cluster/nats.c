@@ -522,6 +522,14 @@ static natsStatus make_opts(struct bus *b, const struct bus_opts *o)
 		s = natsOptions_SetMaxPingsOut(no, 2);
 	if (s == NATS_OK)
 		s = natsOptions_UseGlobalMessageDelivery(no, true);
+	/*
+	 * The owner batches (one message per peer and loop iteration): each
+	 * publish goes to the socket at once, on the caller's thread,
+	 * rather than waking libnats's flusher thread, which waits a
+	 * millisecond for more, for every one.
+	 */
+	if (s == NATS_OK)
+		s = natsOptions_SetSendAsap(no, true);
 	if (s == NATS_OK)
 		s = natsOptions_SetDisconnectedCB(no, on_disconnected, b);
 	if (s == NATS_OK)
