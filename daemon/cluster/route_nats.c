@@ -827,8 +827,9 @@ static void tick(void *arg)
 	bus_dispatch(rn->bus);
 	now = now_ns();
 	/*
-	 * The heartbeats come from this loop: held up for GONE_NS, the
-	 * node is taken for gone by its peers.  Say so well before.
+	 * The heartbeats come from this loop, repeated by the bus while it
+	 * is held up, for HOLD_MS: past that, the peers take the node for
+	 * gone GONE_NS later.  Say so well before.
 	 */
 	if (rn->last_tick && now - rn->last_tick >= STALL_NS) {
 		struct alog a;
