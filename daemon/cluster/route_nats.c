@@ -243,13 +243,14 @@ static void beat(struct rnats *rn, uint64_t now, uint8_t flags)
 
 		cw_presence_add(&rn->buf, u->name, u->n);
 	}
-	rc = -ENOMEM;
-	if (cw_end(&rn->buf) && (flags & CW_F_LEAVING)) {
+	if (!cw_end(&rn->buf)) {
+		rc = -ENOMEM;
+	} else if (flags & CW_F_LEAVING) {
 		/* the last one: no repeat may follow it */
 		bus_beat_stop(rn->bus);
 		rc = bus_publish(rn->bus, rn->presence_subj, rn->buf.p,
 				 rn->buf.len);
-	} else if (!rn->buf.oom) {
+	} else {
 		rc = bus_beat(rn->bus, rn->presence_subj, rn->buf.p,
 			      rn->buf.len, BEAT_NS / MS, HOLD_MS);
 	}
