@@ -22,6 +22,9 @@ struct secmsg_alg_desc {
 
 const struct secmsg_alg_desc *secmsg_alg(u32 alg);
 
+/* Find the algorithms' synchronous SIMD transforms (aead.c).  Sleeps. */
+void secmsg_aead_init(void);
+
 /* Scatterlist entries for a message's bytes: one per page, and two more. */
 #define SECMSG_SG_MAX	(DIV_ROUND_UP(SECMSG_MAX_PLAINTEXT + \
 				      SECMSG_MAX_OVERHEAD, PAGE_SIZE) + 3)
@@ -50,6 +53,12 @@ void secmsg_req_free(struct secmsg_req *r);
  */
 int secmsg_req_prepare(struct secmsg_req *r, struct crypto_aead *tfm);
 
+/*
+ * A transform of alg keyed with key: the algorithm's synchronous SIMD
+ * implementation when it has one behind an asynchronous wrapper (which
+ * needs the FPU: used in process context only, as every seal and open
+ * here is), else what the crypto API resolves its name to.
+ */
 struct crypto_aead *secmsg_aead_new(u32 alg, const u8 key[SECMSG_KEY_LEN]);
 void secmsg_aead_free(struct crypto_aead *tfm);
 

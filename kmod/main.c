@@ -51,6 +51,7 @@ static int __init secmsg_init(void)
 	secmsg_wq = alloc_workqueue("secmsg", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!secmsg_wq)
 		return -ENOMEM;
+	secmsg_aead_init();
 	err = secmsg_hkdf_init();
 	if (err)
 		goto err_wq;
