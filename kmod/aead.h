@@ -9,6 +9,7 @@
 #define _SECMSG_AEAD_H
 
 #include <crypto/aead.h>
+#include <linux/mm.h>
 #include <linux/scatterlist.h>
 #include <uapi/linux/secmsg.h>
 
@@ -87,6 +88,17 @@ int secmsg_aead_crypt_sg(struct secmsg_req *r, struct crypto_aead *tfm,
  */
 int secmsg_sg_set_mem(struct scatterlist *sg, unsigned int nents,
 		      const void *p, unsigned int len);
+
+/*
+ * The entries secmsg_sg_set_mem() fills for len bytes at p, so that a
+ * list is initialized (sg_init_table()) only as far as it is used.
+ */
+static inline unsigned int secmsg_sg_nents(const void *p, unsigned int len)
+{
+	if (!is_vmalloc_addr(p))
+		return 1;
+	return DIV_ROUND_UP(offset_in_page(p) + len, PAGE_SIZE);
+}
 
 /* PKCS#7 for the CBC algorithm. */
 static inline unsigned int secmsg_cbc_padded(unsigned int len)

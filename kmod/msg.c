@@ -188,10 +188,13 @@ static int seal_sg(struct secmsg_req *r, struct crypto_aead *tfm,
 	u8 *last;
 	int m;
 
-	sg_init_table(r->src, SECMSG_SG_MAX);
-	sg_set_buf(&r->src[0], buf, assoc);
 	if (a->cbc)
 		full = round_down(pt_len, SECMSG_CBC_BLOCK_LEN);
+	/* the header, the plaintext's full blocks, the padded last block */
+	sg_init_table(r->src, min_t(unsigned int, SECMSG_SG_MAX,
+				    1 + (full ? secmsg_sg_nents(pt, full) : 0) +
+				    a->cbc));
+	sg_set_buf(&r->src[0], buf, assoc);
 	if (full) {
 		m = secmsg_sg_set_mem(r->src + n, SECMSG_SG_MAX - n - 1, pt,
 				      full);
@@ -280,7 +283,8 @@ static int open_sg(struct secmsg_req *r, struct crypto_aead *tfm,
 	unsigned int pt_len = text_len - crypto_aead_authsize(tfm);
 	int n, m;
 
-	sg_init_table(r->src, SECMSG_SG_MAX);
+	sg_init_table(r->src, min_t(unsigned int, SECMSG_SG_MAX,
+				    secmsg_sg_nents(msg, assoc + text_len)));
 	n = secmsg_sg_set_mem(r->src, SECMSG_SG_MAX, msg, assoc + text_len);
 	if (n < 0)
 		return n;
@@ -289,7 +293,8 @@ static int open_sg(struct secmsg_req *r, struct crypto_aead *tfm,
 	if (!pt_len)
 		return secmsg_aead_crypt_sg(r, tfm, r->src, r->src, assoc,
 					    text_len, false);
-	sg_init_table(r->dst, SECMSG_SG_MAX);
+	sg_init_table(r->dst, min_t(unsigned int, SECMSG_SG_MAX,
+				    1 + secmsg_sg_nents(pt, pt_len)));
 	sg_set_buf(&r->dst[0], r->ad, assoc);
 	m = secmsg_sg_set_mem(r->dst + 1, SECMSG_SG_MAX - 1, pt, pt_len);
 	if (m < 0)

@@ -56,6 +56,31 @@ static inline unsigned int secmsg_msg_room(unsigned int in_len)
 	return nla_total_size(in_len + SECMSG_MAX_OVERHEAD);
 }
 
+/* The least a message adds to its plaintext: the header and a 16-byte tag. */
+#define SECMSG_MIN_OVERHEAD	(SECMSG_HDR_LEN + SECMSG_AEAD_TAG_LEN)
+
+/*
+ * Reply room op's output attribute keeps once done: a SEAL's message, an
+ * OPEN's text (less than its input), a RESEAL's message (its input less
+ * at least SECMSG_MIN_OVERHEAD, then at most SECMSG_MAX_OVERHEAD more).
+ * While it runs an op takes up to secmsg_msg_room() (its output reserved
+ * at the largest, then shrunk), so a batch's reply needs the sum of these
+ * and, once, the largest difference.
+ */
+static inline unsigned int secmsg_msg_done_room(u8 op, unsigned int in_len)
+{
+	switch (op) {
+	case SECMSG_MSG_OPEN:
+		return nla_total_size(in_len);
+	case SECMSG_MSG_RESEAL:
+		return nla_total_size(max_t(unsigned int, in_len,
+					    SECMSG_MIN_OVERHEAD) -
+				      SECMSG_MIN_OVERHEAD + SECMSG_MAX_OVERHEAD);
+	default:
+		return secmsg_msg_room(in_len);
+	}
+}
+
 int secmsg_msg_do(struct secmsg_net *sn, struct secmsg_req *r,
 		  const struct secmsg_msg_in *in, struct sk_buff *skb,
 		  int attrtype, struct secmsg_msg_out *out,

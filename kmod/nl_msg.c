@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* SECMSG_CMD_MSG and SECMSG_CMD_MSG_BATCH. */
+#include <linux/mm.h>
 #include <net/genetlink.h>
 
 #include "msg.h"
@@ -172,43 +173,72 @@ static int parse_op(struct nlattr *nest, struct batch_op *op,
  */
 #define RESULT_ROOM	80
 
-/* Validate the whole batch before doing anything; return the reply size. */
-static int batch_size(struct genl_info *info, size_t *size)
+/* The SECMSG_A_OP attributes of the request, counted up to max. */
+static unsigned int batch_count(struct genl_info *info, unsigned int max)
 {
-	unsigned int n = 0, copies, room;
-	struct batch_op op;
+	unsigned int n = 0;
+	struct nlattr *a;
+	int rem;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(a) == SECMSG_A_OP && ++n == max)
+			break;
+	return n;
+}
+
+/*
+ * Parse and validate the whole batch before doing anything, each op once:
+ * into *ops (*n of them, kvfree() it), with the reply's size.
+ */
+static int batch_parse(struct genl_info *info, struct batch_op **ops,
+		       unsigned int *n, size_t *size)
+{
+	unsigned int copies, room, slack = 0;
+	struct batch_op *op;
 	size_t bytes = 0;
 	struct nlattr *a;
 	int rem, err;
 
+	*ops = NULL;
+	*n = 0;
 	*size = 0;
+	/* the ops allowed; one more is an error, found in order below */
+	room = batch_count(info, SECMSG_BATCH_MAX_OPS);
+	if (!room)
+		return SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_OP) ? -EINVAL : 0;
+	*ops = kvmalloc_array(room, sizeof(**ops), GFP_KERNEL);
+	if (!*ops)
+		return -ENOMEM;
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(a) != SECMSG_A_OP)
 			continue;
-		if (++n > SECMSG_BATCH_MAX_OPS) {
+		if (*n == SECMSG_BATCH_MAX_OPS) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a,
 					    "more than SECMSG_BATCH_MAX_OPS ops");
 			return -E2BIG;
 		}
-		err = parse_op(a, &op, info->extack);
+		op = &(*ops)[(*n)++];
+		err = parse_op(a, op, info->extack);
 		if (err)
 			return err;
-		copies = op.ndests ?: 1;
-		bytes += (size_t)op.in.len * copies;
+		copies = op->ndests ?: 1;
+		bytes += (size_t)op->in.len * copies;
 		if (bytes > SECMSG_BATCH_MAX_BYTES) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a,
 					    "more than SECMSG_BATCH_MAX_BYTES of data");
 			return -E2BIG;
 		}
-		room = secmsg_msg_room(op.in.len) + RESULT_ROOM;
-		if (op.ndests)	/* each destination's, the plaintext */
-			*size += op.ndests * room +
-				 SECMSG_SCRATCH_ROOM(op.in.len);
-		else
-			*size += room;
+		room = secmsg_msg_room(op->in.len) + RESULT_ROOM;
+		if (op->ndests) {	/* each destination's, the plaintext */
+			*size += op->ndests * room +
+				 SECMSG_SCRATCH_ROOM(op->in.len);
+			continue;
+		}
+		room = secmsg_msg_done_room(op->in.op, op->in.len);
+		*size += room + RESULT_ROOM;
+		slack = max(slack, secmsg_msg_room(op->in.len) - room);
 	}
-	if (!n && SECMSG_REQ_ATTR_MISSING(info, SECMSG_A_OP))
-		return -EINVAL;
+	*size += slack;		/* the op that runs: see secmsg_msg_done_room() */
 	return 0;
 }
 
@@ -283,22 +313,19 @@ out:
 }
 
 static int batch_one(struct secmsg_net *sn, struct secmsg_req *r,
-		     struct nlattr *a, struct sk_buff *msg)
+		     const struct batch_op *op, struct sk_buff *msg)
 {
 	struct secmsg_msg_out out = {};
-	struct batch_op op;
 	struct nlattr *nest;
 	int status;
 
-	if (parse_op(a, &op, NULL))
-		return -EINVAL;		/* validated in batch_size() */
-	if (op.ndests)
-		return reseal_dests(sn, r, &op, msg);
-	nest = result_start(msg, op.cookie);
+	if (op->ndests)
+		return reseal_dests(sn, r, op, msg);
+	nest = result_start(msg, op->cookie);
 	if (!nest)
 		return -EMSGSIZE;
-	status = -secmsg_msg_do(sn, r, &op.in, msg, SECMSG_RESULT_A_DATA, &out,
-				NULL);
+	status = -secmsg_msg_do(sn, r, &op->in, msg, SECMSG_RESULT_A_DATA,
+				&out, NULL);
 	if (put_status(msg, status, &out))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
@@ -310,24 +337,23 @@ int secmsg_nl_msg_batch_doit(struct sk_buff *skb, struct genl_info *info)
 	struct secmsg_net *sn = secmsg_info_net(info);
 	struct secmsg_req *r = NULL;
 	struct sk_buff *msg = NULL;
-	struct nlattr *a;
+	struct batch_op *ops;
+	unsigned int i, n;
 	size_t size;
 	void *hdr;
-	int rem, err;
+	int err;
 
-	err = batch_size(info, &size);
+	err = batch_parse(info, &ops, &n, &size);
 	if (err)
-		return err;
+		goto out;
 	r = secmsg_req_alloc();
 	msg = reply_new(info, size, &hdr);
 	if (!r || !msg) {
 		err = -ENOMEM;
 		goto out;
 	}
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
-		if (nla_type(a) != SECMSG_A_OP)
-			continue;
-		err = batch_one(sn, r, a, msg);
+	for (i = 0; i < n; i++) {
+		err = batch_one(sn, r, &ops[i], msg);
 		if (err) {
 			GENL_SET_ERR_MSG(info, "batch reply overflow");
 			goto out;
@@ -339,5 +365,6 @@ int secmsg_nl_msg_batch_doit(struct sk_buff *skb, struct genl_info *info)
 out:
 	nlmsg_free(msg);
 	secmsg_req_free(r);
+	kvfree(ops);
 	return err;
 }
