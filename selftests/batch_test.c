@@ -275,6 +275,68 @@ TEST_F(batch, max_ops)
 	EXPECT_EQ(c0.tx_messages, c1.tx_messages);
 }
 
+/*
+ * The reply is sized by what each op leaves in it, and a RESEAL from
+ * AES-GCM (the smallest overhead) to twofish_cbc (the largest) leaves the
+ * most: its message grows by the whole difference.  Full batches of
+ * them, of short messages (by op count) and of the largest that fit (by
+ * bytes): every op done, every copy the size it must be and opening to
+ * the text.  (The sizing's margin and the allocator's rounding are
+ * larger than a small error would be: this guards the worst case, it
+ * does not measure the margin.)
+ */
+TEST_F(batch, reseal_reply_room)
+{
+	static const size_t sizes[] = { 0, 16, 52384 };
+	const size_t max_ops = SECMSG_BATCH_MAX_OPS;
+	struct secmsg_batch_op *ops;
+	struct secmsg_msg_result *res;
+	struct secmsg_hdr h;
+	size_t si, i, n, len, per;
+	uint8_t *m, *pt, *out;
+	long sealed;
+
+	ops = calloc(max_ops, sizeof(*ops));
+	res = calloc(max_ops, sizeof(*res));
+	pt = malloc(SECMSG_MAX_PLAINTEXT);
+	out = malloc(SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD);
+	ASSERT_NE(NULL, ops);
+	ASSERT_NE(NULL, res);
+	ASSERT_NE(NULL, pt);
+	ASSERT_NE(NULL, out);
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		len = sizes[si];
+		per = len + SECMSG_HDR_LEN + SECMSG_AEAD_TAG_LEN;
+		n = SECMSG_BATCH_MAX_BYTES / per;
+		if (n > max_ops)
+			n = max_ops;
+		fill_pattern(pt, len, 20 + si);
+		m = self->big;
+		for (i = 0; i < n; i++, m += per) {
+			sealed = client_seal(&self->a, pt, len, m);
+			ASSERT_EQ((long)per, sealed);
+			ops[i] = (struct secmsg_batch_op){ SECMSG_MSG_RESEAL,
+				self->a.id, self->b.id, i + 1, m, per };
+		}
+		ASSERT_EQ(0, secmsg_msg_batch(self->nl, ops, n, res));
+		TH_LOG("%zu RESEALs of %zu B to twofish_cbc: done", n, len);
+		for (i = 0; i < n; i++) {
+			EXPECT_EQ(0, res[i].status);
+			EXPECT_EQ(i + 1, res[i].cookie);
+			/* the largest growth: the whole overhead's difference */
+			EXPECT_EQ(len + SECMSG_MAX_OVERHEAD, res[i].len);
+			ASSERT_EQ((long)len, client_open(&self->b, res[i].data,
+							 res[i].len, &h, out));
+			EXPECT_EQ(0, memcmp(out, pt, len));
+			secmsg_msg_result_free(&res[i]);
+		}
+	}
+	free(ops);
+	free(res);
+	free(pt);
+	free(out);
+}
+
 TEST_F(batch, max_bytes)
 {
 	struct secmsg_counters c0, c1;
