@@ -128,21 +128,30 @@ C=("$CLI" -u "$URL" --passphrase-file "$T/pass" -T 20)
 
 # dave sends 3 lines to bob; bob prints them as raw lines into a pipe;
 # carol relays each line she reads from that pipe to alice; alice prints
-# them as JSON.
-"${C[@]}" -k "$T/alice.key" --recv 3 --json alice >"$T/alice.json" 2>"$T/alice.log" </dev/null &
-a_pid=$!
-"${C[@]}" -k "$T/bob.key" --recv 3 --raw bob </dev/null 2>"$T/bob.log" |
-	"${C[@]}" -k "$T/carol.key" -a twofish_cbc --to alice --wait-online bob carol 2>"$T/carol.log" &
-p_pid=$!
+# them as JSON.  Each sender waits for its own recipient: dave for bob,
+# carol for alice (a message to a user not online yet is not delivered).
+# alice logs in only after bob has printed all three and exited, so
+# carol's --wait-online alice really waits, for alice's presence event.
+f0=$failed
+mkfifo "$T/pipe"
+"${C[@]}" -k "$T/bob.key" --recv 3 --raw bob </dev/null >"$T/pipe" 2>"$T/bob.log" &
+b_pid=$!
+"${C[@]}" -k "$T/carol.key" -T 60 -a twofish_cbc --to alice --wait-online alice \
+	carol <"$T/pipe" >"$T/relay.out" 2>"$T/relay.log" &
+r_pid=$!
 printf 'one\ntwo\n/rotate chacha20_poly1305\nthree\n' |
-	"${C[@]}" -k "$T/alice.key" -a chacha20_poly1305 --to bob --wait-online carol alice2 >/dev/null 2>"$T/sender.log"
+	"${C[@]}" -k "$T/alice.key" -a chacha20_poly1305 --to bob --wait-online carol alice2 >/dev/null 2>"$T/alice2.log"
 rc=$?
 ok $(( rc != 4 )) "an unregistered user (alice2): exit 4"
 printf 'one\ntwo\n/rotate twofish_cbc\nthree\n' |
-	"${C[@]}" -k "$T/dave.key" -a chacha20_poly1305 --to bob --wait-online carol dave >"$T/send.out" 2>"$T/sender.log"
+	"${C[@]}" -k "$T/dave.key" -a chacha20_poly1305 --to bob --wait-online bob dave >"$T/send.out" 2>"$T/sender.log"
 rc=$?
 ok $rc "dave pipes three lines (and a /rotate) to bob; delivered (exit $rc)"
-wait $p_pid
+wait $b_pid
+ok $? "bob exits 0 after 3 messages printed into the pipe"
+"${C[@]}" -k "$T/alice.key" --recv 3 --json alice >"$T/alice.json" 2>"$T/alice.log" </dev/null &
+a_pid=$!
+wait $r_pid
 ok $? "bob -> pipe -> relay exits 0 after 3 messages"
 wait $a_pid
 ok $? "alice exits 0 after 3 messages"
@@ -151,6 +160,12 @@ ok $? "alice exits 0 after 3 messages"
 ok $? "alice got one, two, three as JSON messages"
 grep '"event":"message"' "$T/alice.json" | head -1 | grep -q '"from":"carol","text":"one","alg":"aes_256_gcm","epoch":0'
 ok $? "JSON: from, text, alg (of alice's session), epoch"
+# what each of them said, when one of these failed
+if ((failed > f0)); then
+	for f in bob.log relay.log sender.log alice.log alice.json; do
+		sed "s/^/# $f: /" "$T/$f"
+	done
+fi
 
 # the chat commands and the plain output: carol prints what she gets as
 # "[HH:MM:SS] FROM (ALG, epoch N): TEXT"; dave types /who, /to, /rotate
