@@ -14,7 +14,7 @@ LWS_LIBS := $(shell pkg-config --libs libwebsockets 2>/dev/null || \
 
 # Pure parts: no lws, no kernel; linked into the host tests too.
 SECMSGD_PURE_SRCS := $(addprefix daemon/, config.c ratelimit.c proto.c held.c \
-	audit.c metrics.c files.c table.c)
+	audit.c metrics.c files.c table.c loopstat.c)
 # The layers (see main.c): transport, router, kernel adapter; and main.
 SECMSGD_ROUTER_SRCS := $(addprefix daemon/, router.c logins.c auth.c \
 	relay.c route_local.c)
@@ -31,7 +31,8 @@ SECMSGD_CFLAGS := $(USER_CFLAGS) $(LWS_CFLAGS)
 SECMSGD_LDLIBS := $(LIBSECMSG_LDLIBS) $(LWS_LIBS) $(JSON_LIBS) -lm
 
 SECMSGD_TESTS := $(addprefix daemon/tests/, test_proto test_config \
-	test_ratelimit test_files test_audit test_metrics test_table test_held)
+	test_ratelimit test_files test_audit test_metrics test_table test_held \
+	test_loopstat)
 # The router layer between a fake transport and a fake kernel adapter
 # (test_router.c defines the adapter's functions the router calls).
 SECMSGD_ROUTER_TEST := daemon/tests/test_router
