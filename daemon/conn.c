@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "conn.h"
 #include "held.h"
+#include "loopstat.h"
 #include "proto.h"
 
 /* Frames written per writable callback before yielding to others. */
@@ -302,6 +303,7 @@ int conn_writable(struct conn *c)
 		if (q->dl)
 			router_delivery_done(q->dl, true);
 		item_free(q);
+		ls_count(LS_FRAMES_OUT, 1);
 	}
 	if (c->qhead) {
 		lws_callback_on_writable(c->wsi);

@@ -7,6 +7,7 @@
 
 #include "kbatch.h"
 #include "kernel.h"
+#include "loopstat.h"
 
 _Static_assert(KBATCH_MAX_COPIES >= 1 &&
 	       KBATCH_MAX_COPIES <= SECMSG_RESEAL_MAX_DESTS,
@@ -155,6 +156,7 @@ static size_t batch_span(const struct item *v, size_t n, size_t *nops)
  */
 static void run_batch(struct item *v, size_t n, size_t nops)
 {
+	enum ls_phase prev = ls_enter(LS_CRYPTO);
 	size_t i, k = 0;
 	unsigned int j;
 	int rc = 0;
@@ -177,7 +179,11 @@ static void run_batch(struct item *v, size_t n, size_t nops)
 		rc = kern_batch(K.ops, nops, K.res);
 		K.m->batches++;
 		K.m->batch_ops += nops;
+		ls_count(LS_CRYPTO_CALLS, 1);
+		ls_count(LS_MSGS, nops);
 	}
+	/* the re-sealed copies become frames, queued to their recipients */
+	ls_enter(LS_BUILD);
 	for (i = 0, k = 0; i < n; k += v[i].n, i++) {
 		struct secmsg_msg_result *r = &K.res[k];
 
@@ -201,6 +207,7 @@ static void run_batch(struct item *v, size_t n, size_t nops)
 			free(v[i].data);
 		}
 	}
+	ls_leave(prev);
 }
 
 static void run(struct queue *q)

@@ -40,6 +40,7 @@
 #include "kernel.h"
 #include "klinks.h"
 #include "ksession.h"
+#include "loopstat.h"
 #include "metrics.h"
 #include "proto.h"
 #include "route.h"
@@ -127,7 +128,8 @@ static void usage(FILE *f)
 "  -V, --version                 version\n"
 "Durations take s, m, h or d; sizes K, M or G.  The command line wins\n"
 "over the config file.  SIGHUP reloads both; SIGTERM closes every\n"
-"client (1001), deletes their sessions and exits 0.\n", www_default_dir);
+"client (1001), deletes their sessions and exits 0; SIGUSR1 prints\n"
+"where the loop's time went (a loopstat line) on stdout.\n", www_default_dir);
 }
 
 /* Apply config file + overrides into a fresh config. */
@@ -375,6 +377,18 @@ static void reload(void)
 	}
 }
 
+/* SIGUSR1 and the exit: where the loop's time went, on stdout. */
+static void print_loopstat(void)
+{
+	struct loopstat s;
+	char line[512];
+
+	loopstat_get(&s);
+	loopstat_format(&s, line, sizeof(line));
+	printf("secmsgd: %s\n", line);
+	fflush(stdout);
+}
+
 static void on_signal(void *unused)
 {
 	struct signalfd_siginfo si;
@@ -383,6 +397,8 @@ static void on_signal(void *unused)
 	while (read(D.sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP)
 			D.reload = true;
+		else if (si.ssi_signo == SIGUSR1)
+			print_loopstat();
 		else if (!D.stopping)
 			begin_shutdown((int)si.ssi_signo);
 	}
@@ -481,6 +497,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL)) {
 		perror("secmsgd: sigprocmask");
 		return 1;
@@ -568,6 +585,7 @@ int main(int argc, char **argv)
 	/* events that came before the adoption */
 	ksession_events(NULL);
 
+	loopstat_start();
 	for (;;) {
 		if (server_service() < 0)
 			break;
@@ -590,6 +608,7 @@ int main(int argc, char **argv)
 	router_exit();
 	kern_close();
 	users_file_forget();
+	print_loopstat();
 	alog_begin(&a, "stopped");
 	alog_end(&a);
 	config_free(&D.cfg);

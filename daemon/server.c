@@ -26,6 +26,7 @@
 
 #include "audit.h"
 #include "conn.h"
+#include "loopstat.h"
 #include "proto.h"
 #include "router.h"
 #include "server.h"
@@ -55,6 +56,9 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason,
 		 void *user, void *in, size_t len)
 {
 	struct conn **pc = user, *c = pc ? *pc : NULL;
+	enum ls_phase prev;
+	bool final;
+	int rc;
 
 	switch (reason) {
 	case LWS_CALLBACK_ESTABLISHED:
@@ -63,16 +67,24 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_RECEIVE:
 		if (!c)
 			return -1;
-		conn_rx(c, in, len, lws_is_first_fragment(wsi),
-			lws_is_final_fragment(wsi) &&
-			!lws_remaining_packet_payload(wsi),
+		prev = ls_enter(LS_RX);
+		final = lws_is_final_fragment(wsi) &&
+			!lws_remaining_packet_payload(wsi);
+		ls_count(LS_FRAMES_IN, final);
+		conn_rx(c, in, len, lws_is_first_fragment(wsi), final,
 			lws_frame_is_binary(wsi));
 		/* lws's copy of the frame is not kept either */
 		if (in && len)
 			explicit_bzero(in, len);
+		ls_leave(prev);
 		return 0;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
-		return c ? conn_writable(c) : -1;
+		if (!c)
+			return -1;
+		prev = ls_enter(LS_WRITE);
+		rc = conn_writable(c);
+		ls_leave(prev);
+		return rc;
 	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
 		if (c)
 			conn_peer_close(c, len >= 2 ?
@@ -343,7 +355,12 @@ int server_start(const struct config *cfg, struct metrics *m)
 
 int server_service(void)
 {
-	return lws_service(V.ctx, 0);
+	int rc;
+
+	ls_service_begin();
+	rc = lws_service(V.ctx, 0);
+	ls_service_end();
+	return rc;
 }
 
 static void tick(void);

@@ -3,9 +3,13 @@
 """secmsgd relay: clients exchange messages under each algorithm, through
 algorithm changes and key rotations by request, by count and by time;
 what each receives equals what was sent, in order; deliveries; offline and
-unknown recipients; who and presence."""
+unknown recipients; who and presence; SIGUSR1's loopstat line (where the
+loop's time went) after them."""
 import asyncio
 import os
+import re
+import select
+import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -218,6 +222,36 @@ async def case_rotation_by_time(d, users):
     await b.close()
 
 
+def check_loopstat(d, users, min_msgs):
+    """SIGUSR1: secmsgd prints where its loop's time went on stdout, one
+    line: the phases sum to the wall time, the messages relayed so far are
+    counted (re-sealed in kernel batches, read and written as frames), and
+    nothing names a user."""
+    d.send_signal(signal.SIGUSR1)
+    ready, _, _ = select.select([d.proc.stdout], [], [], 30)
+    line = d.proc.stdout.readline().decode() if ready else ""
+    m = re.match(r"secmsgd: loopstat (.*)", line)
+    if not tap.ok(m, "SIGUSR1: a loopstat line on stdout", repr(line)):
+        return
+    f = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))}
+    phases = ["wait", "lws", "rx", "crypto", "build", "write", "other"]
+    tap.ok(all(p + "_us" in f for p in phases) and f.get("wall_us", 0) > 0 and
+           0 <= f["wall_us"] - sum(f[p + "_us"] for p in phases) < len(phases),
+           "loopstat: the phases sum to the wall time", line)
+    tap.ok(f.get("msgs", 0) >= min_msgs and
+           1 <= f.get("crypto_calls", 0) <= f["msgs"] and
+           f.get("frames_in", 0) >= f["msgs"] and
+           f.get("frames_out", 0) >= f["msgs"] and
+           f.get("iterations", 0) > 0,
+           "loopstat: at least %d messages re-sealed in kernel batches, "
+           "read and written" % min_msgs, line)
+    tap.ok(f["crypto_us"] > 0 and f["rx_us"] > 0 and f["write_us"] > 0 and
+           f.get("utime_us", 0) + f.get("stime_us", 0) > 0,
+           "loopstat: time in crypto, rx and write; CPU time", line)
+    tap.ok(not any(u.name in line for u in users),
+           "loopstat: no user named")
+
+
 def main():
     users = [h.User(h.uniq(n)) for n in ("alice", "bob", "carol", "dave")]
     path = h.users_file(users)
@@ -227,6 +261,8 @@ def main():
         h.run_case(tap, "alg change", lambda: case_alg_change(d, users))
         h.run_case(tap, "offline/unknown",
                    lambda: case_offline_unknown(d, users, users[3]))
+        # case_algorithms: 4 pairs, 12 messages each, per algorithm
+        check_loopstat(d, users, 48)
     finally:
         d.cleanup()
     d = h.Daemon("--users", path, "--max-messages-per-key", "7",
