@@ -82,7 +82,8 @@ bench-cluster: all
 # runs crelay, test_crelay-san runs crelay-san.  (Prerequisites name the
 # client test files directly: their variables come later in the Makefile.)
 CRELAY := bench/relay/crelay
-CRELAY_DAEMON_SRCS := $(addprefix daemon/, proto.c files.c table.c)
+CRELAY_DAEMON_SRCS := $(addprefix daemon/, proto.c files.c table.c \
+	loopstat.c)
 CRELAY_CFLAGS := $(USER_CFLAGS) $(LWS_CFLAGS) -Idaemon
 CRELAY_TEST := bench/relay/tests/test_crelay
 CRELAY_TEST_DEPS := tools/secmsg-client/tests/recorder.c \
@@ -104,11 +105,13 @@ $(CRELAY)-san: bench/relay/crelay.c $(CRELAY_DAEMON_SRCS:.c=.san.o) \
 		$(LWS_LIBS) $(JSON_LIBS) -lm
 
 $(CRELAY_TEST): $(CRELAY_TEST).c $(CRELAY_TEST_DEPS) $(LIBSECMSG_CLIENT) \
-		$(LIBSECMSG) $(CRELAY)
-	$(CC) $(CLIENT_TEST_CFLAGS) -o $@ $< $(CLIENT_REC_SRCS) \
-		$(LIBSECMSG_CLIENT_LDLIBS)
+		$(LIBSECMSG) $(CRELAY) daemon/loopstat.o
+	$(CC) $(CLIENT_TEST_CFLAGS) -Idaemon -o $@ $< $(CLIENT_REC_SRCS) \
+		daemon/loopstat.o $(LIBSECMSG_CLIENT_LDLIBS)
 
 $(CRELAY_TEST)-san: $(CRELAY_TEST).c $(CRELAY_TEST_DEPS) \
-		$(LIBSECMSG_CLIENT_SAN) $(LIBSECMSG_SAN) $(CRELAY)-san
-	$(CC) $(CLIENT_TEST_CFLAGS) $(SAN_CFLAGS) -o $@ $< $(CLIENT_REC_SRCS) \
+		$(LIBSECMSG_CLIENT_SAN) $(LIBSECMSG_SAN) $(CRELAY)-san \
+		daemon/loopstat.san.o
+	$(CC) $(CLIENT_TEST_CFLAGS) $(SAN_CFLAGS) -Idaemon -o $@ $< \
+		$(CLIENT_REC_SRCS) daemon/loopstat.san.o \
 		$(LIBSECMSG_CLIENT_SAN_LDLIBS)

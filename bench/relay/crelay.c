@@ -30,6 +30,9 @@
  *
  * Once listening it prints "peer: port N, server public key B64" on
  * stdout (port 0 picks a free port).  SIGTERM or SIGINT stop it.
+ * SIGUSR1, and the exit, print "crelay: loopstat ..." on stdout: where
+ * its loop's time went, phase by phase, as secmsgd's line does
+ * (daemon/loopstat.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -48,6 +51,7 @@
 #include "secmsg/wire.h"
 
 #include "files.h"
+#include "loopstat.h"
 #include "proto.h"
 #include "table.h"
 
@@ -117,7 +121,7 @@ static struct {
 	struct table by_cid;		/* connection number -> struct conn */
 	uint64_t next_cid;
 	bool destroying;
-	volatile sig_atomic_t quit;
+	volatile sig_atomic_t quit, dump;
 	/* one message at a time: its plaintext and its re-sealed form */
 	uint8_t pt[PROTO_MAX_SEALED];
 	uint8_t sealed[SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD];
@@ -238,6 +242,7 @@ static int writable(struct conn *c)
 		if (q->relayed)
 			delivery(q->sender_cid, q->msg_id, NULL, NULL);
 		item_free(q);
+		ls_count(LS_FRAMES_OUT, 1);
 	}
 	if (c->qhead) {
 		lws_callback_on_writable(c->wsi);
@@ -395,6 +400,7 @@ static void relay(struct conn *c, struct frame *f)
 	struct user *u = f->to_valid ? table_get_str(&R.by_name, f->to) : NULL;
 	struct conn *to = u ? u->online : NULL;
 	const char *code = NULL, *msg = NULL;
+	enum ls_phase prev;
 	size_t text_len;
 	char *text;
 	long n, m;
@@ -411,21 +417,29 @@ static void relay(struct conn *c, struct frame *f)
 	} else if (to->qbytes > MAX_QUEUE) {
 		code = "rate_limited";
 		msg = "the recipient is not reading fast enough: slow down";
-	} else if ((n = open_msg(c, f->data, f->data_len)) < 0) {
-		code = "bad_message";
-		msg = "the sealed message was refused";
 	} else {
-		m = to->tx_seq < SECMSG_MAX_MESSAGES_LIMIT ?
+		prev = ls_enter(LS_CRYPTO);
+		ls_count(LS_CRYPTO_CALLS, 1);
+		n = open_msg(c, f->data, f->data_len);
+		m = n < 0 ? n : to->tx_seq < SECMSG_MAX_MESSAGES_LIMIT ?
 		    secmsg_msg_ctx_seal(to->txc, to->sid, to->tx_seq++, R.pt,
 					(size_t)n, R.sealed) : -EKEYEXPIRED;
-		explicit_bzero(R.pt, (size_t)n);
-		if (m < 0) {
+		if (n >= 0)
+			explicit_bzero(R.pt, (size_t)n);
+		ls_leave(prev);
+		if (n < 0) {
+			code = "bad_message";
+			msg = "the sealed message was refused";
+		} else if (m < 0) {
 			code = "internal";
 			msg = "the message could not be sealed";
 		} else {
+			ls_count(LS_MSGS, 1);
+			prev = ls_enter(LS_BUILD);
 			text = proto_message(c->user->name, R.sealed,
 					     (size_t)m, &text_len);
 			queue(to, text, text_len, true, c->cid, f->id);
+			ls_leave(prev);
 		}
 	}
 	if (code)
@@ -563,8 +577,10 @@ static void rx(struct conn *c, struct lws *wsi, const void *in, size_t len)
 		memcpy(c->in + c->in_len, in, len);
 		c->in_len += len;
 	}
-	if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi))
+	if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
+		ls_count(LS_FRAMES_IN, 1);
 		frame_done(c);
+	}
 }
 
 /* ---- connections ---- */
@@ -620,6 +636,8 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason,
 		 void *user, void *in, size_t len)
 {
 	struct conn **pc = user;
+	enum ls_phase prev;
+	int rc;
 
 	if (reason == LWS_CALLBACK_ESTABLISHED) {
 		*pc = conn_new(wsi);
@@ -629,12 +647,17 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason,
 		return reason == LWS_CALLBACK_RECEIVE ||
 		       reason == LWS_CALLBACK_SERVER_WRITEABLE ? -1 : 0;
 	if (reason == LWS_CALLBACK_RECEIVE) {
+		prev = ls_enter(LS_RX);
 		rx(*pc, wsi, in, len);
 		/* nor is lws's copy of the frame kept */
 		if (in && len)
 			explicit_bzero(in, len);
+		ls_leave(prev);
 	} else if (reason == LWS_CALLBACK_SERVER_WRITEABLE) {
-		return writable(*pc);
+		prev = ls_enter(LS_WRITE);
+		rc = writable(*pc);
+		ls_leave(prev);
+		return rc;
 	} else if (reason == LWS_CALLBACK_CLOSED) {
 		conn_closed(*pc);
 		*pc = NULL;
@@ -661,10 +684,24 @@ static const struct lws_protocols protocols[] = {
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	R.quit = 1;
+	if (sig == SIGUSR1)
+		R.dump = 1;
+	else
+		R.quit = 1;
 	if (R.ctx)
 		lws_cancel_service(R.ctx);
+}
+
+/* SIGUSR1 and the exit: where the loop's time went, on stdout. */
+static void print_loopstat(void)
+{
+	struct loopstat s;
+	char line[512];
+
+	loopstat_get(&s);
+	loopstat_format(&s, line, sizeof(line));
+	printf("crelay: %s\n", line);
+	fflush(stdout);
 }
 
 static int load_users(const char *path)
@@ -781,16 +818,26 @@ int main(int argc, char **argv)
 	}
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
+	signal(SIGUSR1, on_signal);
 	secmsg_base64_encode(R.pub, sizeof(R.pub), key);
 	printf("peer: port %d, server public key %s\n",
 	       lws_get_vhost_listen_port(vh), key);
 	fflush(stdout);
 
-	while (!R.quit)
+	loopstat_start();
+	while (!R.quit) {
+		ls_service_begin();
 		if (lws_service(R.ctx, 0) < 0) {
 			rc = 1;
 			break;
 		}
+		ls_service_end();
+		if (R.dump) {
+			R.dump = 0;
+			print_loopstat();
+		}
+	}
+	print_loopstat();
 	R.destroying = true;
 	lws_context_destroy(R.ctx);
 	table_free(&R.by_name);

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "loopstat.h"
 #include "recorder.h"
 #include "secmsg/codec.h"
 #include "secmsg/handshake.h"
@@ -28,6 +29,7 @@ static const char *const names[3] = { "alice", "bob", "carol" };
 static uint8_t keys[3][32], server_priv[32], server_pub[32];
 static char dir[] = "/tmp/test_crelay.XXXXXX", url[64];
 static pid_t relay = -1;
+static FILE *relay_out;		/* its stdout */
 
 static int connect_as(struct secmsg_client *c, int who, const char *alg,
 		      const uint8_t *pin)
@@ -95,8 +97,47 @@ static void start_relay(const char *argv0)
 		   "crelay listens on port %d with the identity's public key",
 		   port);
 	}
-	fclose(f);
+	relay_out = f;
 	snprintf(url, sizeof(url), "ws://127.0.0.1:%d", port);
+}
+
+/*
+ * At exit crelay prints where its loop's time went: every phase a part
+ * of the wall time, the messages of the checks above counted, each
+ * opened and sealed in-process (one crypto step each) and written.
+ */
+static void loopstat_at_exit(void)
+{
+	char line[512] = "";
+	struct loopstat s;
+	uint64_t sum = 0;
+	int i;
+
+	while (fgets(line, sizeof(line), relay_out) &&
+	       strncmp(line, "crelay: loopstat ", 17))
+		;
+	fclose(relay_out);
+	if (!ok(loopstat_parse(line, &s) == 0, "crelay prints a loopstat line at exit"))
+		return;
+	for (i = 0; i < LS__PHASES; i++)
+		sum += s.ns[i];
+	ok(s.wall_ns > 0 && s.wall_ns >= sum &&
+	   s.wall_ns - sum < LS__PHASES * 1000,
+	   "loopstat: the phases sum to the wall time (%llu us)",
+	   (unsigned long long)(s.wall_ns / 1000));
+	ok(s.n[LS_MSGS] >= 2 * SECMSG_ALG_MAX &&
+	   s.n[LS_CRYPTO_CALLS] >= s.n[LS_MSGS] &&
+	   s.n[LS_FRAMES_IN] >= s.n[LS_MSGS] &&
+	   s.n[LS_FRAMES_OUT] >= 2 * s.n[LS_MSGS] &&
+	   s.n[LS_ITERATIONS] > 0,
+	   "loopstat: %llu messages in %llu crypto steps, %llu frames in, %llu out",
+	   (unsigned long long)s.n[LS_MSGS],
+	   (unsigned long long)s.n[LS_CRYPTO_CALLS],
+	   (unsigned long long)s.n[LS_FRAMES_IN],
+	   (unsigned long long)s.n[LS_FRAMES_OUT]);
+	ok(s.ns[LS_CRYPTO] > 0 && s.ns[LS_RX] > 0 && s.ns[LS_WRITE] > 0 &&
+	   s.utime_us + s.stime_us > 0,
+	   "loopstat: time in crypto, rx and write; CPU time");
 }
 
 static void each_alg(int alg)
@@ -259,6 +300,7 @@ int main(int argc, char **argv)
 	failures();
 
 	kill(relay, SIGTERM);
+	loopstat_at_exit();
 	ok(waitpid(relay, &status, 0) == relay && WIFEXITED(status) &&
 	   WEXITSTATUS(status) == 0, "crelay stops cleanly on SIGTERM");
 	snprintf(users, sizeof(users), "rm -rf %s", dir);
