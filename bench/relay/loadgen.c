@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -497,12 +498,13 @@ int main(int argc, char **argv)
 {
 	const char *key_b64 = NULL, *users_prefix = "bench";
 	bool print_users = false;
+	pid_t relay_pid = 0;	/* -S: told when measuring starts, ends */
 	struct rlimit rl;
 	uint64_t t0, t1;
 	int opt, i;
 
 	host.s_addr = htonl(INADDR_LOOPBACK);
-	while ((opt = getopt(argc, argv, "n:w:s:d:p:k:a:u:PH:Q:R")) != -1) {
+	while ((opt = getopt(argc, argv, "n:w:s:d:p:k:a:u:PH:Q:RS:")) != -1) {
 		switch (opt) {
 		case 'H':
 			if (inet_pton(AF_INET, optarg, &host) != 1)
@@ -529,15 +531,18 @@ int main(int argc, char **argv)
 		case 'a': alg_name = optarg; break;
 		case 'u': users_prefix = optarg; break;
 		case 'P': print_users = true; break;
+		case 'S': relay_pid = (pid_t)atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: loadgen -k SERVER_PUBKEY [-n clients] "
 				"[-w window] [-s payload] [-d seconds] [-p port] "
 				"[-H host] [-Q host2:port2] [-R] [-a alg] "
-				"[-u user-prefix]\n"
+				"[-u user-prefix] [-S relay-pid]\n"
 				"Client i is user PREFIX<i> with the private key "
 				"SHA-256(PREFIX<i>) (see -P).  -Q: odd clients "
 				"connect there (two nodes); -R: register on "
-				"first use.\n");
+				"first use; -S: SIGUSR1 to the relay as the "
+				"measuring starts and as it ends (its loopstat "
+				"lines).\n");
 			return 2;
 		}
 	}
@@ -588,6 +593,8 @@ int main(int argc, char **argv)
 	measuring = true;
 	/* bench/relay/run -P starts its profiler on this line */
 	fprintf(stderr, "loadgen: measuring\n");
+	if (relay_pid > 0)
+		kill(relay_pid, SIGUSR1);
 	for (i = 0; i < nclients; i++) {
 		while (cls[i].inflight < (unsigned)window)
 			send_message(&cls[i]);
@@ -596,6 +603,8 @@ int main(int argc, char **argv)
 	t0 = now_ns();
 	loop_until(t0 + (uint64_t)duration * 1000000000ULL, NULL);
 	t1 = now_ns();
+	if (relay_pid > 0)
+		kill(relay_pid, SIGUSR1);
 	measuring = false;
 	qsort(lat, nlat, sizeof(*lat), cmp);
 	printf("{\"clients\":%d,\"window\":%d,\"payload\":%d,\"alg\":\"%s\","
