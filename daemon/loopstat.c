@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Where an event loop's time goes (see loopstat.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ static struct {
 	enum ls_phase cur;
 	uint64_t t;			/* when cur was entered or last charged */
 	/* the service call in progress */
+	bool in_service;
 	uint64_t svc_t0, svc_cpu0, svc_lws0;
 } L;
 
@@ -67,21 +69,32 @@ void ls_service_begin(void)
 	L.svc_t0 = L.t;
 	L.svc_cpu0 = cpu_ns();
 	L.svc_lws0 = L.ns[LS_LWS];
+	L.in_service = true;
+}
+
+/*
+ * The service call's time off the CPU so far (charged up to L.t): its
+ * wall time less its CPU time, at most what lws holds of it (off the CPU
+ * in the callbacks too, preempted: that stays theirs).
+ */
+static uint64_t service_off(void)
+{
+	uint64_t cpu = cpu_ns() - L.svc_cpu0, wall = L.t - L.svc_t0, off;
+	uint64_t lws = L.ns[LS_LWS] - L.svc_lws0;
+
+	off = wall > cpu ? wall - cpu : 0;
+	return off > lws ? lws : off;
 }
 
 void ls_service_end(void)
 {
-	uint64_t cpu = cpu_ns() - L.svc_cpu0, wall, off, lws;
+	uint64_t off;
 
 	ls_enter(LS_OTHER);
-	wall = L.t - L.svc_t0;
-	off = wall > cpu ? wall - cpu : 0;
-	/* off the CPU in the callbacks too (preempted): the rest stays */
-	lws = L.ns[LS_LWS] - L.svc_lws0;
-	if (off > lws)
-		off = lws;
+	off = service_off();
 	L.ns[LS_LWS] -= off;
 	L.ns[LS_WAIT] += off;
+	L.in_service = false;
 	L.n[LS_ITERATIONS]++;
 }
 
@@ -112,11 +125,17 @@ static uint64_t tv_us(const struct timeval *tv)
 void loopstat_get(struct loopstat *s)
 {
 	struct rusage ru;
+	uint64_t off = 0;
 	int i;
 
 	charge(now_ns());
+	/* from a callback (secmsgd's signal): the poll's wait so far is wait */
+	if (L.in_service)
+		off = service_off();
 	memset(s, 0, sizeof(*s));
 	memcpy(s->ns, L.ns, sizeof(s->ns));
+	s->ns[LS_LWS] -= off;
+	s->ns[LS_WAIT] += off;
 	memcpy(s->n, L.n, sizeof(s->n));
 	for (i = 0; i < LS__PHASES; i++)
 		s->wall_ns += s->ns[i];

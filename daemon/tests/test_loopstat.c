@@ -143,5 +143,22 @@ int main(void)
 	ok(loopstat_parse(line, &r) == -EINVAL, "a field not a number: -EINVAL");
 	ok(loopstat_parse("crelay: peer: port 1", &r) == -EINVAL,
 	   "no loopstat line: -EINVAL");
+
+	/* taken from a callback (secmsgd's SIGUSR1): the poll so far is wait */
+	loopstat_get(&a);
+	ls_service_begin();
+	nap(30 * MS);
+	prev = ls_enter(LS_OTHER);	/* the signal's callback */
+	loopstat_get(&b);
+	ls_leave(prev);
+	ls_service_end();
+	loopstat_get(&r);
+	loopstat_sub(&b, &a, &d);
+	ok(d.ns[LS_WAIT] >= 25 * MS && d.ns[LS_LWS] < 25 * MS &&
+	   b.wall_ns == sum(&b),
+	   "a figure taken inside the service call has its wait (%llu ns) as wait",
+	   (unsigned long long)d.ns[LS_WAIT]);
+	ok(r.ns[LS_WAIT] >= b.ns[LS_WAIT] && r.wall_ns == sum(&r),
+	   "and the call's end keeps it there");
 	return done();
 }
