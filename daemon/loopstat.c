@@ -193,6 +193,17 @@ int loopstat_format(const struct loopstat *s, char *buf, size_t len)
 	return (int)off;
 }
 
+void loopstat_print(FILE *f, const char *who)
+{
+	struct loopstat s;
+	char line[512];
+
+	loopstat_get(&s);
+	loopstat_format(&s, line, sizeof(line));
+	fprintf(f, "%s: %s\n", who, line);
+	fflush(f);
+}
+
 /* the number after " key=" in line, or -EINVAL */
 static int field(const char *line, const char *key, uint64_t *v, uint64_t mul)
 {

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum ls_phase {
 	LS_WAIT,	/* off the CPU in the service call: poll's wait (idle),
@@ -84,5 +85,7 @@ int loopstat_format(const struct loopstat *s, char *buf, size_t len);
  * rounding of each phase (less than a microsecond each).
  */
 int loopstat_parse(const char *line, struct loopstat *s);
+/* "WHO: loopstat ..." (the figures up to now) and a newline on f, flushed. */
+void loopstat_print(FILE *f, const char *who);
 
 #endif

@@ -377,18 +377,6 @@ static void reload(void)
 	}
 }
 
-/* SIGUSR1 and the exit: where the loop's time went, on stdout. */
-static void print_loopstat(void)
-{
-	struct loopstat s;
-	char line[512];
-
-	loopstat_get(&s);
-	loopstat_format(&s, line, sizeof(line));
-	printf("secmsgd: %s\n", line);
-	fflush(stdout);
-}
-
 static void on_signal(void *unused)
 {
 	struct signalfd_siginfo si;
@@ -398,7 +386,7 @@ static void on_signal(void *unused)
 		if (si.ssi_signo == SIGHUP)
 			D.reload = true;
 		else if (si.ssi_signo == SIGUSR1)
-			print_loopstat();
+			loopstat_print(stdout, "secmsgd");
 		else if (!D.stopping)
 			begin_shutdown((int)si.ssi_signo);
 	}
@@ -608,7 +596,7 @@ int main(int argc, char **argv)
 	router_exit();
 	kern_close();
 	users_file_forget();
-	print_loopstat();
+	loopstat_print(stdout, "secmsgd");
 	alog_begin(&a, "stopped");
 	alog_end(&a);
 	config_free(&D.cfg);

@@ -692,18 +692,6 @@ static void on_signal(int sig)
 		lws_cancel_service(R.ctx);
 }
 
-/* SIGUSR1 and the exit: where the loop's time went, on stdout. */
-static void print_loopstat(void)
-{
-	struct loopstat s;
-	char line[512];
-
-	loopstat_get(&s);
-	loopstat_format(&s, line, sizeof(line));
-	printf("crelay: %s\n", line);
-	fflush(stdout);
-}
-
 static int load_users(const char *path)
 {
 	struct user_entry *v;
@@ -827,17 +815,16 @@ int main(int argc, char **argv)
 	loopstat_start();
 	while (!R.quit) {
 		ls_service_begin();
-		if (lws_service(R.ctx, 0) < 0) {
-			rc = 1;
-			break;
-		}
+		rc = lws_service(R.ctx, 0) < 0;
 		ls_service_end();
+		if (rc)
+			break;
 		if (R.dump) {
 			R.dump = 0;
-			print_loopstat();
+			loopstat_print(stdout, "crelay");
 		}
 	}
-	print_loopstat();
+	loopstat_print(stdout, "crelay");
 	R.destroying = true;
 	lws_context_destroy(R.ctx);
 	table_free(&R.by_name);
