@@ -75,7 +75,7 @@ static void find_sync_driver(u32 alg)
 	const char *kname = algs[alg].kname;
 	struct crypto_aead *tfm, *inner;
 	char name[CRYPTO_MAX_ALG_NAME];
-	const char *drv;
+	const char *drv, *iname;
 
 	tfm = crypto_alloc_aead(kname, 0, 0);
 	if (IS_ERR(tfm))
@@ -90,11 +90,9 @@ static void find_sync_driver(u32 alg)
 	    snprintf(name, sizeof(name), "__%s", drv) < sizeof(name)) {
 		inner = sync_alloc(name);
 		if (!IS_ERR(inner)) {
+			iname = crypto_tfm_alg_name(crypto_aead_tfm(inner));
 			/* the same algorithm, named as crypto/simd.c names it */
-			if (!strncmp(crypto_tfm_alg_name(crypto_aead_tfm(inner)),
-				     "__", 2) &&
-			    !strcmp(crypto_tfm_alg_name(crypto_aead_tfm(inner)) +
-				    2, kname))
+			if (!strncmp(iname, "__", 2) && !strcmp(iname + 2, kname))
 				strscpy(sync_driver[alg], name,
 					sizeof(sync_driver[alg]));
 			crypto_free_aead(inner);
