@@ -373,17 +373,17 @@ struct seal_ctx {
 	size_t drawn;		/* how many the round has read */
 };
 
-/* Draw again the ids the last round read (all of them the first time). */
-static void draw_refill(struct seal_ctx *c, bool all)
+/* Draw again the ids the last round read (at most all of them). */
+static void draw_refill(struct seal_ctx *c)
 {
-	size_t k, n = all || c->drawn > DRAWS ? DRAWS : c->drawn;
+	size_t k, n = c->drawn < DRAWS ? c->drawn : DRAWS;
 
 	for (k = 0; k < n; k++)
 		c->draw[k] = c->ids[prng_next(&c->prng) % c->n];
 	c->drawn = 0;
 }
 
-/* One batch of seals on ids picked by pick(); return ops done. */
+/* One batch of seals: drawn ids, or those from first on; return ops done. */
 static size_t seal_batch(struct seal_ctx *c, size_t first, bool random)
 {
 	size_t k, n = c->batch;
@@ -445,12 +445,13 @@ static void random_seals(struct seal_ctx *c, struct afalg *ref,
 	*rate = *ref_rate = 0;
 	/* let deferred kernel work of the creates and first seals finish */
 	sleep(1);
-	draw_refill(c, true);
+	c->drawn = DRAWS;	/* new draws: c->n may have changed */
+	draw_refill(c);
 	t0 = now_s();
 	while (now_s() - t0 < opts.warm)
 		seal_batch(c, 0, true);
 	for (round = 0; round < rounds; round++) {
-		draw_refill(c, false);
+		draw_refill(c);
 		ops = 0;
 		t0 = now_s();
 		do {
