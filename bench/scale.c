@@ -434,7 +434,7 @@ static double first_use(struct seal_ctx *c, size_t from)
 static void random_seals(struct seal_ctx *c, struct afalg *ref,
 			 double *rate, double *ref_rate, double *ratio)
 {
-	uint8_t *outb = xmalloc(SCALE_SIZE + SECMSG_MAX_OVERHEAD);
+	uint8_t *outb = xmalloc_pages(SCALE_SIZE + SECMSG_MAX_OVERHEAD);
 	double t0, t, r, mine, rr[MAX_ROUNDS];
 	uint64_t ops, seq = 0;
 	int k, round, rounds = 2 * opts.rounds;

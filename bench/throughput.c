@@ -538,7 +538,7 @@ void run_throughput(struct secmsg_nl *nl)
 			c.size = opts.sizes[si];
 			c.pt = xmalloc(c.size);
 			rand_fill(c.pt, c.size);
-			c.peer_out = xmalloc(c.size + SECMSG_MAX_OVERHEAD);
+			c.peer_out = xmalloc_pages(c.size + SECMSG_MAX_OVERHEAD);
 			c.peer_pt = xmalloc(c.size + SECMSG_MAX_OVERHEAD);
 			pool_init(&c.pool, c.size);
 			pool_init(&c.peer_pool, c.size);
