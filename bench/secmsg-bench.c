@@ -24,6 +24,7 @@ struct bench_opts opts = {
 	.sessions = 1000000,
 	.threads = 0,		/* online CPUs */
 	.maint_secs = 60,
+	.hot = 10,
 	.throughput = true,
 	.scale = true,
 	.algs = 0,		/* all */
@@ -54,7 +55,8 @@ static void usage(FILE *f)
 "                   per-session timers)\n"
 "  --hot N          scale part: at each step with more than N sessions,\n"
 "                   also time ops drawn from only the first N of them\n"
-"                   (warm) beside those drawn from all (cold)\n"
+"                   (warm) beside those drawn from all (cold); 0: not\n"
+"                   (default 10)\n"
 "  --threads N      session-creating threads (default: online CPUs)\n"
 "  --no-throughput  skip part 1 (throughput against AF_ALG)\n"
 "  --no-scale       skip part 2 (memory and op cost with many sessions)\n"
@@ -206,10 +208,7 @@ int main(int argc, char **argv)
 			opts.maint_label = optarg;
 			break;
 		case O_HOT:
-			v = parse_ulong(optarg, "--hot");
-			if (!v)
-				fatal("--hot: at least 1");
-			opts.hot = v;
+			opts.hot = parse_ulong(optarg, "--hot");
 			break;
 		case O_NO_TP:
 			opts.throughput = false;
