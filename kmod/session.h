@@ -99,7 +99,8 @@ struct secmsg_session {
 	 * What every message reads or writes, in the first three cache lines
 	 * (the slab aligns sessions to a cache line): with a million sessions
 	 * each message's session is cold, and these are the only lines of it
-	 * a SEAL or OPEN touches.
+	 * a SEAL or OPEN touches.  A SEAL touches only the first two: the
+	 * outbound counters close the second (checked below the struct).
 	 */
 	struct rhash_head node;		/* linked (under sn->lock; followed under RCU) */
 	u64 id;
@@ -120,11 +121,10 @@ struct secmsg_session {
 	struct secmsg_policy_k pol;
 	atomic64_t epoch_msgs;		/* messages under the current epoch */
 	u64 last_used_ns;		/* moved by every message */
+	atomic64_t cnt[SECMSG_NR_CNT];	/* by SECMSG_CNT_A_* - FIRST */
 	u64 created_ns;			/* boottime */
 	u64 rotated_ns;
 	u32 owner_portid;
-
-	atomic64_t cnt[SECMSG_NR_CNT] ____cacheline_aligned; /* by SECMSG_CNT_A_* - FIRST */
 
 	/* the rest: linked (under sn->lock), deadlines, lifetime, rekeying */
 	struct rb_node rb;
@@ -151,6 +151,15 @@ struct secmsg_session {
 	struct secmsg_key __rcu *rx_prev[SECMSG_RX_PREV];
 	u8 confirm[32];			/* pending: expected confirmation */
 };
+
+/* the per-message fields above: a SEAL's in two lines, an OPEN's in three */
+static_assert(offsetof(struct secmsg_session, pol) == SMP_CACHE_BYTES);
+static_assert(offsetofend(struct secmsg_session,
+			  cnt[SECMSG_CNT_A_TX_BYTES - SECMSG_CNT_FIRST]) <=
+	      2 * SMP_CACHE_BYTES);
+static_assert(offsetofend(struct secmsg_session,
+			  cnt[SECMSG_CNT_A_RX_BYTES - SECMSG_CNT_FIRST]) <=
+	      3 * SMP_CACHE_BYTES);
 
 struct secmsg_session_params {
 	const char *user_id;
