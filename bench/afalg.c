@@ -27,7 +27,9 @@ struct afalg {
 	bool cbc;
 	size_t tag_len, assoc_len;
 	uint8_t *in;		/* page aligned: AAD || text */
-	uint8_t *scratch;	/* decrypt output: AAD || plaintext */
+	/* page aligned: what the kernel writes (a read pins its pages): a
+	 * sealed message, or AAD || plaintext of an open */
+	uint8_t *scratch;
 	size_t cap;
 };
 
@@ -111,7 +113,7 @@ static void nonce_of(const uint8_t salt[12], uint64_t seq, uint8_t n[12])
 
 long afalg_seal(struct afalg *a, const uint8_t salt[12], uint32_t epoch,
 		uint64_t session_id, uint64_t seq, const uint8_t *pt,
-		size_t pt_len, uint8_t *out)
+		size_t pt_len, const uint8_t **out)
 {
 	struct secmsg_hdr h = {
 		.version = SECMSG_WIRE_VERSION,
@@ -141,11 +143,12 @@ long afalg_seal(struct afalg *a, const uint8_t salt[12], uint32_t epoch,
 		memcpy(a->in + a->assoc_len, pt, pt_len);
 	}
 	outlen = a->assoc_len + text + a->tag_len;
-	n = kcapi_aead_encrypt(a->h, a->in, a->assoc_len + text, iv, out,
-			       outlen, KCAPI_ACCESS_HEURISTIC);
+	n = kcapi_aead_encrypt(a->h, a->in, a->assoc_len + text, iv,
+			       a->scratch, outlen, KCAPI_ACCESS_HEURISTIC);
 	explicit_bzero(iv, sizeof(iv));
 	if (n < 0)
 		return n;
+	*out = a->scratch;
 	return (long)outlen;
 }
 

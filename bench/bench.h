@@ -102,10 +102,11 @@ struct afalg;
 struct afalg *afalg_new(int alg, const uint8_t key[32]);
 void afalg_free(struct afalg *a);
 /* Seal pt as a secmsg message of session_id/seq under the key and salt
- * into out (room for pt_len + SECMSG_MAX_OVERHEAD).  Return length. */
+ * into the handle's own page-aligned buffer, *out, valid until its next
+ * call.  Return length. */
 long afalg_seal(struct afalg *a, const uint8_t salt[12], uint32_t epoch,
 		uint64_t session_id, uint64_t seq, const uint8_t *pt,
-		size_t pt_len, uint8_t *out);
+		size_t pt_len, const uint8_t **out);
 /* Open a secmsg message; plaintext to out.  Return its length. */
 long afalg_open(struct afalg *a, const uint8_t salt[12], const uint8_t *msg,
 		size_t len, uint8_t *out);

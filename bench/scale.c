@@ -441,7 +441,7 @@ static double first_use(struct seal_ctx *c, size_t from)
 static void random_seals(struct seal_ctx *c, struct afalg *ref,
 			 double *rate, double *ref_rate, double *ratio)
 {
-	uint8_t *outb = xmalloc_pages(SCALE_SIZE + SECMSG_MAX_OVERHEAD);
+	const uint8_t *sealed;
 	double t0, t, r, mine, rr[MAX_ROUNDS];
 	uint64_t ops, seq = 0;
 	int k, round, rounds = 2 * opts.rounds;
@@ -475,7 +475,7 @@ static void random_seals(struct seal_ctx *c, struct afalg *ref,
 			/* the clock read once per group, as once per batch above */
 			for (k = 0; k < REF_GROUP; k++) {
 				n = afalg_seal(ref, c->ref_salt, 0, 1, seq++,
-					       c->pt, SCALE_SIZE, outb);
+					       c->pt, SCALE_SIZE, &sealed);
 				if (n < 0)
 					fatal("AF_ALG reference seal: %s",
 					      errname((int)n));
@@ -489,7 +489,6 @@ static void random_seals(struct seal_ctx *c, struct afalg *ref,
 		rr[round] = mine / r;
 	}
 	*ratio = median(rr, rounds);
-	free(outb);
 }
 
 static const char *fmt_bytes_per(double kb_delta, size_t n, char *buf,
