@@ -18,11 +18,13 @@ static const struct secmsg_alg_desc algs[] = {
 	[SECMSG_ALG_AES_256_GCM] = {
 		.kname = "gcm(aes)", .uname = "aes_256_gcm",
 		.iv_len = SECMSG_AEAD_NONCE_LEN, .tag_len = SECMSG_AEAD_TAG_LEN,
+		.shared = true,
 	},
 	[SECMSG_ALG_CHACHA20_POLY1305] = {
 		.kname = "rfc7539(chacha20,poly1305)",
 		.uname = "chacha20_poly1305",
 		.iv_len = SECMSG_AEAD_NONCE_LEN, .tag_len = SECMSG_AEAD_TAG_LEN,
+		.shared = true,
 	},
 	[SECMSG_ALG_TWOFISH_CBC] = {
 		.kname = "authenc(hmac(sha256),cbc(twofish))",
@@ -164,7 +166,7 @@ static int twofish_setkey(struct crypto_aead *tfm, const u8 *key)
 	return err;
 }
 
-struct crypto_aead *secmsg_aead_new(u32 alg, const u8 key[SECMSG_KEY_LEN])
+struct crypto_aead *secmsg_aead_alloc(u32 alg)
 {
 	const struct secmsg_alg_desc *a = secmsg_alg(alg);
 	struct crypto_aead *tfm;
@@ -180,11 +182,34 @@ struct crypto_aead *secmsg_aead_new(u32 alg, const u8 key[SECMSG_KEY_LEN])
 		tfm = crypto_alloc_aead(a->kname, 0, 0);
 	if (IS_ERR(tfm))
 		return tfm;
+	err = crypto_aead_setauthsize(tfm, a->tag_len);
+	if (err) {
+		crypto_free_aead(tfm);
+		return ERR_PTR(err);
+	}
+	return tfm;
+}
+
+int secmsg_aead_setkey(struct crypto_aead *tfm, u32 alg,
+		       const u8 key[SECMSG_KEY_LEN])
+{
+	const struct secmsg_alg_desc *a = secmsg_alg(alg);
+
+	if (!a)
+		return -EINVAL;
 	if (a->cbc)
-		err = twofish_setkey(tfm, key);
-	else
-		err = crypto_aead_setkey(tfm, key, SECMSG_KEY_LEN);
-	err = err ?: crypto_aead_setauthsize(tfm, a->tag_len);
+		return twofish_setkey(tfm, key);
+	return crypto_aead_setkey(tfm, key, SECMSG_KEY_LEN);
+}
+
+struct crypto_aead *secmsg_aead_new(u32 alg, const u8 key[SECMSG_KEY_LEN])
+{
+	struct crypto_aead *tfm = secmsg_aead_alloc(alg);
+	int err;
+
+	if (IS_ERR(tfm))
+		return tfm;
+	err = secmsg_aead_setkey(tfm, alg, key);
 	if (err) {
 		crypto_free_aead(tfm);
 		return ERR_PTR(err);

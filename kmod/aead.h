@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The cipher engine: one crypto_aead per algorithm and key, keyed once;
- * seal/open in place in a linear buffer laid out as
+ * The cipher engine: transforms of the three algorithms, keyed with a
+ * session key (key.c, keyslot.c) or a caller's; seal/open in place in a linear buffer laid out as
  * [associated data | text | tag], or out of place between scatterlists
  * of that layout (from a request's attribute into the reply's).
  */
@@ -19,6 +19,14 @@ struct secmsg_alg_desc {
 	unsigned int iv_len;	/* nonce or IV */
 	unsigned int tag_len;
 	bool cbc;		/* random IV, PKCS#7 padding */
+	/*
+	 * Keyed on use in a shared transform (keyslot.c), not in one of its
+	 * key's own: its key setup (AES-256's key expansion and GHASH key,
+	 * ChaCha20's key copy) costs less than a transform that has gone
+	 * cold.  Twofish's key schedule (its key-dependent S-boxes, 4 KiB)
+	 * does not: its keys keep their own.
+	 */
+	bool shared;
 };
 
 const struct secmsg_alg_desc *secmsg_alg(u32 alg);
@@ -55,11 +63,20 @@ void secmsg_req_free(struct secmsg_req *r);
 int secmsg_req_prepare(struct secmsg_req *r, struct crypto_aead *tfm);
 
 /*
- * A transform of alg keyed with key: the algorithm's synchronous SIMD
- * implementation when it has one behind an asynchronous wrapper (which
- * needs the FPU: used in process context only, as every seal and open
- * here is), else what the crypto API resolves its name to.
+ * A transform of alg, its tag length set and no key yet: the algorithm's
+ * synchronous SIMD implementation when it has one behind an asynchronous
+ * wrapper (which needs the FPU: used in process context only, as every
+ * seal and open here is), else what the crypto API resolves its name to.
  */
+struct crypto_aead *secmsg_aead_alloc(u32 alg);
+/*
+ * Key tfm (of alg) with key; sleeps.  With the drivers of shared
+ * algorithms here (x86's AES-NI GCM, the ChaCha20-Poly1305 template) it
+ * allocates nothing, so it cannot fail.
+ */
+int secmsg_aead_setkey(struct crypto_aead *tfm, u32 alg,
+		       const u8 key[SECMSG_KEY_LEN]);
+/* secmsg_aead_alloc() keyed with key. */
 struct crypto_aead *secmsg_aead_new(u32 alg, const u8 key[SECMSG_KEY_LEN]);
 void secmsg_aead_free(struct crypto_aead *tfm);
 
