@@ -6,6 +6,7 @@
 
 #include "hkdf.h"
 #include "key.h"
+#include "keyslot.h"
 #include "secmsg.h"
 
 
@@ -31,14 +32,16 @@ int secmsg_key_init(void)
 					 struct_size((struct secmsg_key *)NULL,
 						     replay, 1), 0,
 					 SLAB_HWCACHE_ALIGN, NULL);
-	if (key_cache[0] && key_cache[1])
+	if (key_cache[0] && key_cache[1] && !secmsg_keyslot_init())
 		return 0;
-	secmsg_key_exit();
+	kmem_cache_destroy(key_cache[0]);
+	kmem_cache_destroy(key_cache[1]);
 	return -ENOMEM;
 }
 
 void secmsg_key_exit(void)
 {
+	secmsg_keyslot_exit();
 	kmem_cache_destroy(key_cache[0]);
 	kmem_cache_destroy(key_cache[1]);
 }
@@ -47,7 +50,10 @@ static void key_free(struct secmsg_key *k)
 {
 	bool in = k->inbound;
 
-	secmsg_aead_free(k->tfm);
+	if (k->desc->shared)
+		secmsg_keyslot_forget(k, k->alg);
+	else
+		secmsg_aead_free(k->tfm);
 	memzero_explicit(k, in ? struct_size(k, replay, 1) : sizeof(*k));
 	kmem_cache_free(key_cache[in], k);
 }
@@ -94,7 +100,8 @@ int secmsg_key_ratchet(enum secmsg_dir dir, u8 secret[SECMSG_KEY_LEN])
 	return err;
 }
 
-struct crypto_aead *secmsg_key_tfm(struct secmsg_key *k)
+/* A key of an algorithm that is not shared: its own, made on first use. */
+static struct crypto_aead *own_tfm(struct secmsg_key *k)
 {
 	struct crypto_aead *tfm = smp_load_acquire(&k->tfm), *old;
 
@@ -115,6 +122,36 @@ struct crypto_aead *secmsg_key_tfm(struct secmsg_key *k)
 	 */
 	memzero_explicit(k->key, sizeof(k->key));
 	return tfm;
+}
+
+int secmsg_key_hold(struct secmsg_key *k, struct secmsg_keyed *kd)
+{
+	kd->slot = NULL;
+	if (k->desc->shared)
+		kd->tfm = secmsg_keyslot_lock(k, k->alg, k->key, &kd->slot);
+	else
+		kd->tfm = own_tfm(k);
+	return PTR_ERR_OR_ZERO(kd->tfm);
+}
+
+void secmsg_key_release(struct secmsg_keyed *kd)
+{
+	if (kd->slot)
+		secmsg_keyslot_unlock(kd->slot);
+	kd->slot = NULL;
+	kd->tfm = NULL;
+}
+
+int secmsg_key_prepare(struct secmsg_key *k, struct secmsg_req *r)
+{
+	struct crypto_aead *tfm;
+
+	if (k->desc->shared)
+		return secmsg_keyslot_prepare(k, k->alg, r);
+	tfm = own_tfm(k);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	return r ? secmsg_req_prepare(r, tfm) : 0;
 }
 
 static void key_free_work(struct work_struct *w)

@@ -6,10 +6,14 @@
  * the crypto call.
  *
  * A session makes the key of an epoch and direction on its first use
- * (session.c), and the key makes its keyed transform on its first use,
- * erasing the raw key then: an idle session holds no key and no
- * transform, and no message pays for a key setup but the first of its
- * epoch and direction.
+ * (session.c): an idle session holds no key and no transform.
+ *
+ * A key of a shared algorithm (aead.h) is set up in its slot's transform
+ * (keyslot.c) when its message finds another key there, and keeps its 32
+ * raw bytes for its life.  That holds no more than a transform of its own
+ * would, for as long: AES-256's expanded key begins with the key itself,
+ * ChaCha20's context is the key.  A Twofish key makes a transform of its
+ * own on its first use, erasing the raw key then.
  */
 #ifndef _SECMSG_KEY_H
 #define _SECMSG_KEY_H
@@ -27,7 +31,7 @@ struct secmsg_key {
 	/* what every message reads or writes: the first cache line */
 	refcount_t ref;
 	u32 alg;
-	struct crypto_aead *tfm;	/* set once, then constant */
+	struct crypto_aead *tfm;	/* not shared: set once, then constant */
 	const struct secmsg_alg_desc *desc;
 	/* outbound: next sequence number */
 	atomic64_t next_seq;
@@ -39,7 +43,7 @@ struct secmsg_key {
 	/* inbound: accepted until (jiffies) once superseded */
 	unsigned long grace_until;
 
-	u8 key[SECMSG_KEY_LEN];		/* until tfm is made */
+	u8 key[SECMSG_KEY_LEN];		/* shared: for life; else until tfm */
 	struct rcu_work free_work;
 	/* inbound keys only: outbound ones are allocated without it */
 	struct secmsg_replay replay[];
@@ -62,8 +66,26 @@ static inline bool secmsg_key_get(struct secmsg_key *k)
 
 void secmsg_key_put(struct secmsg_key *k);
 
-/* The keyed transform, made on first use.  Sleeps. */
-struct crypto_aead *secmsg_key_tfm(struct secmsg_key *k);
+/* A transform keyed with a key, for one seal or open. */
+struct secmsg_keyed {
+	struct crypto_aead *tfm;
+	struct secmsg_keyslot *slot;	/* held, or NULL: the key's own */
+};
+
+/*
+ * k's transform keyed, held for one seal or open until
+ * secmsg_key_release(): nothing else may be held meanwhile (keyslot.h).
+ * Sleeps.
+ */
+int secmsg_key_hold(struct secmsg_key *k, struct secmsg_keyed *kd);
+void secmsg_key_release(struct secmsg_keyed *kd);
+
+/*
+ * Make the transform secmsg_key_hold(k) will use, and size r (unless
+ * NULL) for it: a seal or open with k then fails for nothing but a bug.
+ * Sleeps.
+ */
+int secmsg_key_prepare(struct secmsg_key *k, struct secmsg_req *r);
 
 /* The 96-bit nonce of sequence seq: salt XOR (0^32 || seq). */
 void secmsg_key_nonce(const struct secmsg_key *k, u64 seq, u8 *nonce);

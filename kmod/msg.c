@@ -226,20 +226,24 @@ static int seal_buf(struct secmsg_req *r, struct secmsg_session *s,
 	const struct secmsg_alg_desc *a = k->desc;
 	struct secmsg_hdr *h = (struct secmsg_hdr *)buf;
 	unsigned int text_len = pt_len, assoc = SECMSG_HDR_LEN;
-	struct crypto_aead *tfm = secmsg_key_tfm(k);
+	struct secmsg_keyed kd;
 	u64 seq;
 	int err;
 
-	if (IS_ERR(tfm))
-		return fail(s->sn, s, out, SECMSG_FAIL_INTERNAL, PTR_ERR(tfm),
-			    NULL);
-	/* a sequence number is spent only on a seal that cannot fail */
-	err = secmsg_req_prepare(r, tfm);
+	err = secmsg_key_hold(k, &kd);
 	if (err)
 		return fail(s->sn, s, out, SECMSG_FAIL_INTERNAL, err, NULL);
+	/* a sequence number is spent only on a seal that cannot fail */
+	err = secmsg_req_prepare(r, kd.tfm);
+	if (err) {
+		secmsg_key_release(&kd);
+		return fail(s->sn, s, out, SECMSG_FAIL_INTERNAL, err, NULL);
+	}
 	seq = atomic64_fetch_inc(&k->next_seq);
-	if (seq >= SECMSG_MAX_MESSAGES_LIMIT)
+	if (seq >= SECMSG_MAX_MESSAGES_LIMIT) {
+		secmsg_key_release(&kd);
 		return fail(s->sn, s, out, SECMSG_FAIL_KEYS_EXHAUSTED, 0, NULL);
+	}
 	h->version = SECMSG_WIRE_VERSION;
 	h->alg = k->alg;
 	h->reserved = 0;
@@ -255,12 +259,13 @@ static int seal_buf(struct secmsg_req *r, struct secmsg_session *s,
 		secmsg_key_nonce(k, seq, r->iv);
 	}
 	if (pt) {
-		err = seal_sg(r, tfm, a, buf, assoc, pt, pt_len, text_len);
+		err = seal_sg(r, kd.tfm, a, buf, assoc, pt, pt_len, text_len);
 	} else {
 		if (a->cbc)
 			secmsg_cbc_pad(buf + assoc, pt_len);
-		err = secmsg_aead_seal(r, tfm, buf, assoc, text_len);
+		err = secmsg_aead_seal(r, kd.tfm, buf, assoc, text_len);
 	}
+	secmsg_key_release(&kd);
 	if (err)
 		return fail(s->sn, s, out, SECMSG_FAIL_INTERNAL, err, NULL);
 	out->epoch = k->epoch;
@@ -318,7 +323,7 @@ static int open_msg(struct secmsg_req *r, struct secmsg_session *s,
 	unsigned int written = 0;
 	const struct secmsg_alg_desc *a;
 	unsigned int assoc = SECMSG_HDR_LEN, text_len;
-	struct crypto_aead *tfm;
+	struct secmsg_keyed kd;
 	struct secmsg_key *k;
 	u8 why;
 	u64 seq;
@@ -364,10 +369,12 @@ static int open_msg(struct secmsg_req *r, struct secmsg_session *s,
 	err = secmsg_replay_check(k->replay, seq);
 	if (err)
 		goto replayed;
-	tfm = secmsg_key_tfm(k);
 	written = text_len - a->tag_len;	/* even when it fails */
-	err = IS_ERR(tfm) ? PTR_ERR(tfm) :
-	      open_sg(r, tfm, msg, assoc, text_len, pt);
+	err = secmsg_key_hold(k, &kd);
+	if (!err) {
+		err = open_sg(r, kd.tfm, msg, assoc, text_len, pt);
+		secmsg_key_release(&kd);
+	}
 	if (err) {
 		why = err == -EBADMSG ? SECMSG_FAIL_AUTH_FAILED :
 		      SECMSG_FAIL_INTERNAL;
@@ -492,7 +499,6 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 		     struct netlink_ext_ack *extack)
 {
 	struct secmsg_msg_out opened = {};
-	struct crypto_aead *tfm;
 	unsigned int off;
 	struct secmsg_key *k;
 	struct nlattr *nla;
@@ -511,8 +517,7 @@ static int do_reseal(struct secmsg_req *r, struct secmsg_session *from,
 	else
 		k = tx_key(to, out, &err, extack);
 	if (k) {
-		tfm = secmsg_key_tfm(k);
-		err = IS_ERR(tfm) ? PTR_ERR(tfm) : secmsg_req_prepare(r, tfm);
+		err = secmsg_key_prepare(k, r);
 		if (err) {
 			secmsg_key_put(k);
 			k = NULL;
@@ -667,7 +672,6 @@ static int seal_prepare(struct secmsg_net *sn, struct secmsg_req *r, u64 id,
 			bool rotation)
 {
 	struct secmsg_session *s = secmsg_session_lookup(sn, id);
-	struct crypto_aead *tfm;
 	struct secmsg_key *k;
 	int err = 0;
 
@@ -681,8 +685,7 @@ static int seal_prepare(struct secmsg_net *sn, struct secmsg_req *r, u64 id,
 	}
 	k = secmsg_session_tx(s, &err);
 	if (k) {
-		tfm = secmsg_key_tfm(k);
-		err = IS_ERR(tfm) ? PTR_ERR(tfm) : secmsg_req_prepare(r, tfm);
+		err = secmsg_key_prepare(k, r);
 		secmsg_key_put(k);
 	}
 out:

@@ -603,7 +603,6 @@ static void rotation_drop(struct rotation *rot)
 static int rotation_prepare(struct secmsg_session *s, u32 alg, bool tx,
 			    struct rotation *rot)
 {
-	struct crypto_aead *tfm;
 	int err;
 
 	lockdep_assert_held(&s->rekey_lock);
@@ -639,11 +638,9 @@ static int rotation_prepare(struct secmsg_session *s, u32 alg, bool tx,
 			rot->tx = NULL;
 			goto fail;
 		}
-		tfm = secmsg_key_tfm(rot->tx);
-		if (IS_ERR(tfm)) {
-			err = PTR_ERR(tfm);
+		err = secmsg_key_prepare(rot->tx, NULL);
+		if (err)
 			goto fail;
-		}
 	}
 	return 0;
 fail:
@@ -850,7 +847,7 @@ int secmsg_session_rotate_to_seal(struct secmsg_session *s,
 		err = rotation_prepare(s, 0, true, &rot);
 		if (!err) {
 			/* the transform exists: rotation_prepare() made it */
-			err = secmsg_req_prepare(r, secmsg_key_tfm(rot.tx));
+			err = secmsg_key_prepare(rot.tx, r);
 			if (err)
 				rotation_drop(&rot);
 			else
