@@ -5,7 +5,8 @@
  * kernel, RESEAL A -> B opens with B's keys; every algorithm and size;
  * tampering of every header field and the body, replays, the window;
  * every failure's reason (enum secmsg_fail) as the extack cookie, in a
- * batch result and in the namespace's count of that reason.
+ * batch result and in the namespace's count of that reason; more keys in
+ * use than shared transforms, and keys freed and their memory reused.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -211,6 +212,110 @@ TEST_F(msg, reseal_a_to_b)
 			EXPECT_EQ(bytes, cb.tx_bytes);
 			EXPECT_EQ(0, ca.tx_messages);
 			EXPECT_EQ(0, cb.rx_messages);
+		}
+	}
+}
+
+/*
+ * More keys in use than a shared algorithm's transforms (kmod/keyslot.c:
+ * 256 slots per algorithm with up to 4 CPUs, at most 4,096): slots
+ * change hands on nearly every message here, and each message must still
+ * be sealed and opened with its own key.  Every session seals, opens and
+ * reseals to the next one, round after round in the same order.
+ */
+#define SLOT_KEYS 600
+
+static void seal_open_all(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(msg) *self, struct client *cs,
+			  size_t n, unsigned int round)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct client *c = &cs[i], *next = &cs[(i + 1) % n];
+		struct secmsg_msg_result r = { 0 };
+		size_t len = 1 + (i + round) % 200;
+		long m;
+
+		fill_pattern(self->pt, len, i * 3 + round);
+		ASSERT_EQ(0, secmsg_msg(self->nl, SECMSG_MSG_SEAL, c->id, 0,
+					self->pt, len, &r));
+		ASSERT_EQ((long)len, client_open(c, r.data, r.len, NULL,
+						 self->out));
+		ASSERT_EQ(0, memcmp(self->out, self->pt, len));
+		secmsg_msg_result_free(&r);
+
+		m = client_seal(c, self->pt, len, self->buf);
+		ASSERT_GT(m, 0);
+		ASSERT_EQ((long)len, kopen(self->nl, c->id, self->buf, m,
+					   self->out, NULL));
+		ASSERT_EQ(0, memcmp(self->out, self->pt, len));
+
+		m = client_seal(c, self->pt, len, self->buf);
+		ASSERT_GT(m, 0);
+		ASSERT_EQ(0, secmsg_msg(self->nl, SECMSG_MSG_RESEAL, c->id,
+					next->id, self->buf, m, &r));
+		ASSERT_EQ((long)len, client_open(next, r.data, r.len, NULL,
+						 self->out));
+		ASSERT_EQ(0, memcmp(self->out, self->pt, len));
+		secmsg_msg_result_free(&r);
+	}
+}
+
+TEST_F(msg, more_keys_than_shared_transforms)
+{
+	struct client *cs = calloc(SLOT_KEYS, sizeof(*cs));
+	unsigned int round;
+	size_t a, i, made;
+
+	ASSERT_NE(NULL, cs);
+	for (a = 0; a < N_ALGS; a++) {
+		for (made = 0; made < SLOT_KEYS; made++)
+			if (client_new(self->nl, &cs[made], test_algs[a], NULL,
+				       0, NULL))
+				break;
+		EXPECT_EQ(SLOT_KEYS, made);
+		for (round = 0; made == SLOT_KEYS && round < 3; round++)
+			seal_open_all(_metadata, self, cs, made, round);
+		for (i = 0; i < made; i++) {
+			del_quiet(self->nl, cs[i].id);
+			client_wipe(&cs[i]);
+		}
+		if (made != SLOT_KEYS || _metadata->passed == 0)
+			break;
+	}
+	free(cs);
+}
+
+/*
+ * A key freed while its slot still holds it: the slot forgets it, so a
+ * new key that gets the freed one's memory is keyed as itself.  Keys of
+ * short-lived sessions come and go, each sealing once.
+ */
+TEST_F(msg, key_freed_then_memory_reused)
+{
+	size_t a;
+	int i;
+
+	for (a = 0; a < N_ALGS; a++) {
+		for (i = 0; i < 300; i++) {
+			struct secmsg_msg_result r = { 0 };
+			struct client c;
+			size_t len = 1 + i % 64;
+
+			ASSERT_EQ(0, client_new(self->nl, &c, test_algs[a],
+						NULL, 0, NULL));
+			fill_pattern(self->pt, len, i);
+			EXPECT_EQ(0, secmsg_msg(self->nl, SECMSG_MSG_SEAL,
+						c.id, 0, self->pt, len, &r));
+			EXPECT_EQ((long)len, client_open(&c, r.data, r.len,
+							 NULL, self->out));
+			EXPECT_EQ(0, memcmp(self->out, self->pt, len));
+			secmsg_msg_result_free(&r);
+			del_quiet(self->nl, c.id);
+			client_wipe(&c);
+			if (!_metadata->passed)
+				return;
 		}
 	}
 }
