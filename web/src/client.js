@@ -591,12 +591,13 @@ export class SecmsgClient {
 	 * Seal and send one message (in the session's order).  A message
 	 * that cannot go because the connection is ending (disconnect(),
 	 * or closed by the server while it was being sealed) waits in
-	 * pending unsent: closed() fails it with the others, in order.
+	 * pending unsent: closed() fails it with the others, in order.  It
+	 * counts in sealing until it is in pending or has its result, so
+	 * that pendingCount does not miss it while seal() runs.
 	 */
 	sealSend(id, to, pt) {
 		this.sealing++;
 		this.serial(async () => {
-			this.sealing--;
 			let err = null;
 			try {
 				if (!this.ws) {
@@ -619,6 +620,7 @@ export class SecmsgClient {
 				this.pending.set(id, { to, sent: this.sendFrame(
 					messageFrame(id, to, data)) });
 			} finally {
+				this.sealing--;
 				wipe(pt);
 				if (err)
 					this.emit('delivery', { id, to,

@@ -371,6 +371,37 @@ test('the connection drops while a message is sealed: failed in order, as closed
 	assert.equal(a.ev.at(-1)[0], 'state');
 });
 
+test('pendingCount counts a message while it is sealed', async () => {
+	const { srv, keys } = world();
+	const a = await login(srv, keys, 'alice');
+	const b = await login(srv, keys, 'bob');
+	/* a seal that takes a while (WebCrypto on a loaded machine) */
+	const seal = a.session.seal.bind(a.session);
+	let sealing = 0;
+	let release;
+	const gate = new Promise((r) => { release = r; });
+	a.session.seal = async (pt) => {
+		sealing++;
+		await gate;
+		return seal(pt);
+	};
+	a.send('bob', 'one');
+	assert.equal(a.pendingCount, 1, 'queued for sealing');
+	await until(() => sealing === 1, 'sealing');
+	/* what pipelines by pendingCount must not send more meanwhile */
+	assert.equal(a.pendingCount, 1, 'being sealed');
+	a.send('bob', 'two');
+	assert.equal(a.pendingCount, 2);
+	release();
+	await until(() => a.of('delivery').length === 2, 'deliveries');
+	assert.ok(a.of('delivery').every((d) => d.delivered));
+	assert.equal(a.pendingCount, 0);
+	await until(() => b.of('decrypted').length === 2, 'messages');
+	assert.deepEqual(b.of('decrypted').map((m) => m.text), ['one', 'two']);
+	await a.disconnect();
+	await b.disconnect();
+});
+
 test('disconnect while the server closes, and sends after disconnect()', async () => {
 	const { srv, keys } = world(['alice', 'bob']);
 	const a = await login(srv, keys, 'alice');

@@ -156,18 +156,31 @@ test(`${KIND}: the server rotates every 3 messages; nothing is lost`, async () =
 	try {
 		const a = await login('alice', 'chacha20_poly1305', s);
 		const b = await login('bob', 'aes_256_gcm', s);
+		/* pendingCount: every message sent without a result yet */
+		const unanswered = (c, sent) => sent - c.of('delivery').length;
 		for (let i = 0; i < 12; i++) {
 			a.send('bob', `a${i}`);
 			b.send('alice', `b${i}`);
 			/* pipelining across rotations is bounded (section 2) */
 			await until(() => a.pendingCount < 2 && b.pendingCount < 2,
 				    'deliveries');
+			assert.deepEqual([a.pendingCount, b.pendingCount],
+					 [unanswered(a, i + 1), unanswered(b, i + 1)],
+					 'pendingCount misses a message');
 		}
+		/* a refused message never arrives: fail on its result */
+		await until(() => a.of('delivery').length === 12 &&
+			    b.of('delivery').length === 12, 'all results');
+		for (const c of [a, b])
+			assert.deepEqual(c.of('delivery').filter((d) => !d.delivered)
+					 .map((d) => [d.id, d.code]), [], c.user);
 		await until(() => a.of('decrypted').length === 12 &&
 			    b.of('decrypted').length === 12, 'all messages');
 		assert.deepEqual(b.of('decrypted').map((m) => m.text),
 				 [...Array(12).keys()].map((i) => `a${i}`));
-		assert.ok(a.of('delivery').every((d) => d.delivered));
+		assert.deepEqual(a.of('decrypted').map((m) => m.text),
+				 [...Array(12).keys()].map((i) => `b${i}`));
+		assert.deepEqual([...a.of('error'), ...b.of('error')], []);
 		assert.ok(a.epoch >= 4 && b.epoch >= 4,
 			  `epochs ${a.epoch} ${b.epoch}`);
 		await a.disconnect();
