@@ -27,8 +27,10 @@ struct conn {
 	int alg;
 	uint32_t epoch;
 	struct secmsg_hs_pending hs;
-	struct secmsg_dir_keys rx, tx, rx_prev;
-	bool has_prev;
+	struct secmsg_dir_keys rx, tx;
+	/* superseded inbound epochs, newest first, as the kernel keeps */
+	struct secmsg_dir_keys rx_prev[SECMSG_RX_PREV_EPOCHS];
+	unsigned int n_prev;
 	uint64_t tx_seq;
 	unsigned int count;
 	struct client_queue q;
@@ -166,14 +168,21 @@ static void presence(struct fakesrv *s, struct conn *who, bool online)
 	}
 }
 
+/*
+ * As secmsgd: client messages of the last SECMSG_RX_PREV_EPOCHS
+ * superseded epochs are still accepted (docs/protocol.md section 2),
+ * without the grace time's limit.
+ */
 static void rotate(struct conn *c, int alg, bool tell)
 {
 	cJSON *o;
 
-	if (c->has_prev)
-		secmsg_dir_wipe(&c->rx_prev);
-	c->rx_prev = c->rx;
-	c->has_prev = true;
+	if (c->n_prev == SECMSG_RX_PREV_EPOCHS)
+		secmsg_dir_wipe(&c->rx_prev[--c->n_prev]);
+	memmove(&c->rx_prev[1], &c->rx_prev[0],
+		c->n_prev * sizeof(c->rx_prev[0]));
+	c->rx_prev[0] = c->rx;
+	c->n_prev++;
 	secmsg_dir_ratchet(&c->rx);
 	secmsg_dir_ratchet(&c->tx);
 	c->epoch++;
@@ -302,6 +311,7 @@ static void on_message(struct fakesrv *s, struct conn *c, cJSON *root)
 	struct secmsg_hdr h;
 	struct conn *r;
 	long n, m;
+	unsigned int i;
 	int u, k;
 	cJSON *o;
 
@@ -315,9 +325,15 @@ static void on_message(struct fakesrv *s, struct conn *c, cJSON *root)
 		if (h.epoch == c->epoch)
 			m = secmsg_msg_open(&c->rx, c->hs.session_id, in,
 					    (size_t)n, NULL, pt);
-		else if (c->has_prev && h.epoch + 1 == c->epoch)
-			m = secmsg_msg_open(&c->rx_prev, c->hs.session_id, in,
-					    (size_t)n, NULL, pt);
+		else
+			for (i = 0; i < c->n_prev; i++)
+				if (h.epoch == c->rx_prev[i].epoch) {
+					m = secmsg_msg_open(&c->rx_prev[i],
+							    c->hs.session_id,
+							    in, (size_t)n,
+							    NULL, pt);
+					break;
+				}
 	}
 	if (m < 0) {
 		delivery(c, idv->valuedouble, "bad_message");
@@ -399,8 +415,8 @@ static void unlink_conn(struct fakesrv *s, struct conn *c)
 	secmsg_hs_pending_wipe(&c->hs);
 	secmsg_dir_wipe(&c->rx);
 	secmsg_dir_wipe(&c->tx);
-	if (c->has_prev)
-		secmsg_dir_wipe(&c->rx_prev);
+	while (c->n_prev)
+		secmsg_dir_wipe(&c->rx_prev[--c->n_prev]);
 	c->state = 0;
 }
 

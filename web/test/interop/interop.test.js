@@ -5,7 +5,8 @@
  * Key files made by secmsg-client keygen are imported with their
  * passphrase; a key file written by secmsg.js is used by secmsg-client.
  * Every algorithm, rotation with an algorithm change, rotation by
- * message count, presence and who, delivery results, handshake
+ * message count, messages of superseded epochs (the last four are
+ * accepted), presence and who, delivery results, handshake
  * refusals, a second login, and the server shutting down; against
  * secmsgd also revocation, a refused second login, a full server,
  * rate limits and an expired session.
@@ -15,7 +16,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { utf8 } from '../../src/bytes.js';
 import { SecmsgClient } from '../../src/client.js';
+import { messageFrame } from '../../src/frames.js';
 import { generateKey } from '../../src/handshake.js';
 import { keyfileDecode, keyfileEncode } from '../../src/keyfile.js';
 import { CLIENT, keygen, run, sleep, start, startServer, tmp, writeUsers }
@@ -187,6 +190,39 @@ test(`${KIND}: the server rotates every 3 messages; nothing is lost`, async () =
 		await b.disconnect();
 	} finally {
 		await s.stop();
+	}
+});
+
+/*
+ * What makes pipelining safe (section 2): a message sealed before
+ * rotations overtook it is accepted while its epoch is one of the last
+ * four superseded, and refused (bad_message) after a fifth rotation.
+ */
+test(`${KIND}: messages of the last four superseded epochs are accepted`, async () => {
+	const a = await login('alice', 'chacha20_poly1305');
+	const b = await login('bob', 'twofish_cbc');
+	try {
+		const late = [];
+		for (let i = 0; i < 5; i++)	/* under epoch 0, sent later */
+			late.push(await a.session.seal(utf8(`late ${i}`)));
+		for (let i = 0; i < 5; i++) {
+			a.rotate();
+			await until(() => a.epoch === i + 1, `epoch ${i + 1}`);
+			const id = a.nextId++;
+			a.pending.set(id, { to: 'bob', sent: true });
+			a.ws.send(messageFrame(id, 'bob', late[i]));
+			await until(() => a.of('delivery').length === i + 1,
+				    'result');
+		}
+		assert.deepEqual(a.of('delivery').map((d) =>
+			d.code ?? 'delivered'), ['delivered', 'delivered',
+			'delivered', 'delivered', 'bad_message']);
+		await until(() => b.of('decrypted').length === 4, 'messages');
+		assert.deepEqual(b.of('decrypted').map((m) => m.text),
+				 [0, 1, 2, 3].map((i) => `late ${i}`));
+	} finally {
+		await a.disconnect();
+		await b.disconnect();
 	}
 });
 
