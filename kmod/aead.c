@@ -18,7 +18,6 @@ static const struct secmsg_alg_desc algs[] = {
 	[SECMSG_ALG_AES_256_GCM] = {
 		.kname = "gcm(aes)", .uname = "aes_256_gcm",
 		.iv_len = SECMSG_AEAD_NONCE_LEN, .tag_len = SECMSG_AEAD_TAG_LEN,
-		.shared = true,
 	},
 	[SECMSG_ALG_CHACHA20_POLY1305] = {
 		.kname = "rfc7539(chacha20,poly1305)",

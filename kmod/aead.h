@@ -21,10 +21,13 @@ struct secmsg_alg_desc {
 	bool cbc;		/* random IV, PKCS#7 padding */
 	/*
 	 * Keyed on use in a shared transform (keyslot.c), not in one of its
-	 * key's own: its key setup (AES-256's key expansion and GHASH key,
-	 * ChaCha20's key copy) costs less than a transform that has gone
-	 * cold.  Twofish's key schedule (its key-dependent S-boxes, 4 KiB)
-	 * does not: its keys keep their own.
+	 * key's own: its key setup (ChaCha20's: a copy of the key) costs
+	 * less than a transform of its own that has gone cold (the
+	 * ChaCha20-Poly1305 template's: three allocations).  AES-GCM's (the
+	 * AES key expansion and the GHASH key, the latter in C) costs more
+	 * than a cold transform in the guest (docs/performance.md), and
+	 * Twofish's (its key-dependent S-boxes) more still: their keys keep
+	 * their own.
 	 */
 	bool shared;
 };
@@ -70,9 +73,9 @@ int secmsg_req_prepare(struct secmsg_req *r, struct crypto_aead *tfm);
  */
 struct crypto_aead *secmsg_aead_alloc(u32 alg);
 /*
- * Key tfm (of alg) with key; sleeps.  With the drivers of shared
- * algorithms here (x86's AES-NI GCM, the ChaCha20-Poly1305 template) it
- * allocates nothing, so it cannot fail.
+ * Key tfm (of alg) with key; sleeps.  For the shared algorithm (the
+ * ChaCha20-Poly1305 template: a copy of the key into its ChaCha20
+ * transform) it allocates nothing, so it cannot fail.
  */
 int secmsg_aead_setkey(struct crypto_aead *tfm, u32 alg,
 		       const u8 key[SECMSG_KEY_LEN]);

@@ -8,11 +8,11 @@
  * A session makes the key of an epoch and direction on its first use
  * (session.c): an idle session holds no key and no transform.
  *
- * A key of a shared algorithm (aead.h) is set up in its slot's transform
- * (keyslot.c) when its message finds another key there, and keeps its 32
- * raw bytes for its life.  That holds no more than a transform of its own
- * would, for as long: AES-256's expanded key begins with the key itself,
- * ChaCha20's context is the key.  A Twofish key makes a transform of its
+ * A key of a shared algorithm (aead.h: chacha20_poly1305) is set up in
+ * its slot's transform (keyslot.c) when its message finds another key
+ * there, and keeps its 32 raw bytes for its life.  That holds no more
+ * than a transform of its own would, for as long: ChaCha20's context is
+ * the key itself.  A key of the other algorithms makes a transform of its
  * own on its first use, erasing the raw key then.
  */
 #ifndef _SECMSG_KEY_H

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared transforms for the algorithms whose key setup is cheap
- * (secmsg_alg_desc.shared): a table of slots per algorithm, each one
+ * (secmsg_alg_desc.shared: chacha20_poly1305): a table of slots per
+ * algorithm, each one
  * transform and the key it was last keyed for.  A key always maps to
  * the same slot (a hash of its address); a seal or open locks the slot
  * and keys its transform again only when another key used it last.  So
