@@ -33,7 +33,7 @@ struct afalg {
 	size_t cap;
 };
 
-static const char *kname(int alg)
+const char *afalg_kname(int alg)
 {
 	switch (alg) {
 	case SECMSG_ALG_AES_256_GCM:
@@ -60,10 +60,10 @@ struct afalg *afalg_new(int alg, const uint8_t key[32])
 	a->in = xmalloc_pages(a->cap);
 	a->scratch = xmalloc_pages(a->cap);
 
-	err = kcapi_aead_init(&a->h, kname(alg), 0);
+	err = kcapi_aead_init(&a->h, afalg_kname(alg), 0);
 	if (err)
 		fatal("kcapi_aead_init(%s): %s (is algif_aead loaded?)",
-		      kname(alg), errname(err));
+		      afalg_kname(alg), errname(err));
 	if (a->cbc) {
 		/* authenc key blob: rtattr param, mac key, enc key */
 		uint8_t blob[RTA_SPACE(4) + 2 * SECMSG_KEY_LEN];
@@ -82,10 +82,10 @@ struct afalg *afalg_new(int alg, const uint8_t key[32])
 		err = kcapi_aead_setkey(a->h, key, SECMSG_KEY_LEN);
 	}
 	if (err)
-		fatal("kcapi_aead_setkey(%s): %s", kname(alg), errname(err));
+		fatal("kcapi_aead_setkey(%s): %s", afalg_kname(alg), errname(err));
 	err = kcapi_aead_settaglen(a->h, (uint32_t)a->tag_len);
 	if (err)
-		fatal("kcapi_aead_settaglen(%s): %s", kname(alg), errname(err));
+		fatal("kcapi_aead_settaglen(%s): %s", afalg_kname(alg), errname(err));
 	kcapi_aead_setassoclen(a->h, a->assoc_len);
 	return a;
 }

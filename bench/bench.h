@@ -26,6 +26,7 @@ struct bench_opts {
 	unsigned int threads;	/* scale: session-creating threads */
 	double maint_secs;	/* scale: CPU watched with idle sessions */
 	unsigned long hot;	/* scale: also ops on only this many sessions */
+	int scale_alg;		/* scale: the sessions' algorithm */
 	const char *maint_label;	/* --maint-only: the module measured */
 	bool throughput, scale;
 	unsigned int algs;	/* bit per enum secmsg_alg */
@@ -100,6 +101,8 @@ const char *fmt_ratio(double v);
 struct afalg;
 /* key: the 32-byte secmsg key (split for twofish_cbc as secmsg does). */
 struct afalg *afalg_new(int alg, const uint8_t key[32]);
+/* The crypto API's name of alg, as AF_ALG is asked for it. */
+const char *afalg_kname(int alg);
 void afalg_free(struct afalg *a);
 /* Seal pt as a secmsg message of session_id/seq under the key and salt
  * into the handle's own page-aligned buffer, *out, valid until its next

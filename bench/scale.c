@@ -16,8 +16,8 @@
  * number.  Then every session gets its first seal (the per-epoch keyed
  * transform is made on first use), and memory is measured again.
  *
- * Op cost: aes_256_gcm seal of 1 KiB, batched, each op on a session drawn
- * uniformly at random from all the sessions present, every one of which
+ * Op cost: a seal of 1 KiB (aes_256_gcm, or --scale-alg), batched, each
+ * op on a session drawn uniformly at random from all the sessions present, every one of which
  * has been used once before (so the timed ops pay no key setup).  The
  * draws are made before each timed round, into a list the round reads in
  * order: what is timed is the kernel's work on a random session, not
@@ -43,7 +43,6 @@
 
 #include "bench.h"
 
-#define SCALE_ALG	SECMSG_ALG_AES_256_GCM
 #define SCALE_SIZE	1024
 #define MAX_THREADS	16
 /* every session's deadline: its absolute timeout, a day away */
@@ -82,7 +81,7 @@ static void *create_thread(void *arg)
 	for (i = 0; i < c->n; i++) {
 		snprintf(user, sizeof(user), "bench-s%zu", c->first + i);
 		rand_fill(secret, sizeof(secret));
-		bench_params(&p, user, SCALE_ALG, secret[0], secret[1]);
+		bench_params(&p, user, opts.scale_alg, secret[0], secret[1]);
 		p.policy.timeout = SCALE_TIMEOUT;
 		c->err = secmsg_session_new(c->nl, &p, &info);
 		if (c->err) {
@@ -558,7 +557,7 @@ void run_scale(struct secmsg_nl *nl)
 	c.prng |= 1;
 	rand_fill(key, sizeof(key));
 	rand_fill(c.ref_salt, sizeof(c.ref_salt));
-	ref = afalg_new(SCALE_ALG, key);
+	ref = afalg_new(opts.scale_alg, key);
 	explicit_bzero(key, sizeof(key));
 
 	out("## Sessions: memory, op cost and housekeeping from 10 to %s "
@@ -625,22 +624,23 @@ void run_scale(struct secmsg_nl *nl)
 	}
 	table_print(&t);
 	table_free(&t);
-	out("Each row: sessions present in the namespace; aes_256_gcm seal of "
+	out("Each row: sessions present in the namespace; %s seal of "
 	    "1 KiB, %zu ops per SECMSG_CMD_MSG_BATCH request, each op on a "
 	    "session drawn uniformly at random from all of them, every session "
 	    "used once before timing, then a 1 s pause (msg/s: the best of %d "
 	    "rounds of %.2f s).  "
 	    "Each round is followed by one of the AF_ALG reference (1 KiB "
-	    "gcm(aes) seals under one key, one call each), which does not "
+	    "%s seals under one key, one call each), which does not "
 	    "depend on the session count; secmsg/AF_ALG is the median over the "
 	    "rounds of the per-round ratio, and \"normalized\" compares it "
 	    "between the steps, which discounts host load that changed between "
 	    "them.  "
 	    "\"first seal per session\": the rate of that first use, in order, "
-	    "which also makes the session's key and keyed transform (lazily, "
-	    "per epoch).\n\n", c.batch,
+	    "which also makes the session's key (lazily, per epoch) and, for "
+	    "an algorithm that is not keyed in a shared transform, its "
+	    "keyed transform.\n\n", secmsg_alg_name(opts.scale_alg), c.batch,
 	    2 * opts.rounds < MAX_ROUNDS ? 2 * opts.rounds : MAX_ROUNDS,
-	    opts.secs);
+	    opts.secs, afalg_kname(opts.scale_alg));
 
 	table_init(&mt, 2, mhead, mright);
 	snprintf(b1, sizeof(b1), "%s", fmt_rate((double)created_last));

@@ -25,6 +25,7 @@ struct bench_opts opts = {
 	.threads = 0,		/* online CPUs */
 	.maint_secs = 60,
 	.hot = 10,
+	.scale_alg = SECMSG_ALG_AES_256_GCM,
 	.throughput = true,
 	.scale = true,
 	.algs = 0,		/* all */
@@ -57,6 +58,7 @@ static void usage(FILE *f)
 "                   also time ops drawn from only the first N of them\n"
 "                   (warm) beside those drawn from all (cold); 0: not\n"
 "                   (default 10)\n"
+"  --scale-alg NAME the scale part's algorithm (default aes_256_gcm)\n"
 "  --threads N      session-creating threads (default: online CPUs)\n"
 "  --no-throughput  skip part 1 (throughput against AF_ALG)\n"
 "  --no-scale       skip part 2 (memory and op cost with many sessions)\n"
@@ -125,7 +127,7 @@ int main(int argc, char **argv)
 {
 	enum { O_MD = 256, O_SECS, O_WARM, O_ROUNDS, O_BATCH, O_ALG, O_SIZE,
 	       O_SESSIONS, O_THREADS, O_NO_TP, O_NO_SCALE, O_QUICK,
-	       O_MAINT_SECS, O_MAINT_ONLY, O_HOT };
+	       O_MAINT_SECS, O_MAINT_ONLY, O_HOT, O_SCALE_ALG };
 	static const struct option lo[] = {
 		{ "md", required_argument, NULL, O_MD },
 		{ "secs", required_argument, NULL, O_SECS },
@@ -139,6 +141,7 @@ int main(int argc, char **argv)
 		{ "maint-secs", required_argument, NULL, O_MAINT_SECS },
 		{ "maint-only", required_argument, NULL, O_MAINT_ONLY },
 		{ "hot", required_argument, NULL, O_HOT },
+		{ "scale-alg", required_argument, NULL, O_SCALE_ALG },
 		{ "no-throughput", no_argument, NULL, O_NO_TP },
 		{ "no-scale", no_argument, NULL, O_NO_SCALE },
 		{ "quick", no_argument, NULL, O_QUICK },
@@ -209,6 +212,12 @@ int main(int argc, char **argv)
 			break;
 		case O_HOT:
 			opts.hot = parse_ulong(optarg, "--hot");
+			break;
+		case O_SCALE_ALG:
+			opts.scale_alg = secmsg_alg_from_name(optarg);
+			if (!opts.scale_alg)
+				fatal("--scale-alg: unknown algorithm '%s'",
+				      optarg);
 			break;
 		case O_NO_TP:
 			opts.throughput = false;
