@@ -103,6 +103,7 @@ int secmsg_key_ratchet(enum secmsg_dir dir, u8 secret[SECMSG_KEY_LEN])
 /* A key of an algorithm that is not shared: its own, made on first use. */
 static struct crypto_aead *own_tfm(struct secmsg_key *k)
 {
+	/* pairs with the cmpxchg() below: a transform seen is keyed */
 	struct crypto_aead *tfm = smp_load_acquire(&k->tfm), *old;
 
 	if (likely(tfm))
