@@ -82,10 +82,12 @@ struct afalg *afalg_new(int alg, const uint8_t key[32])
 		err = kcapi_aead_setkey(a->h, key, SECMSG_KEY_LEN);
 	}
 	if (err)
-		fatal("kcapi_aead_setkey(%s): %s", afalg_kname(alg), errname(err));
+		fatal("kcapi_aead_setkey(%s): %s", afalg_kname(alg),
+		      errname(err));
 	err = kcapi_aead_settaglen(a->h, (uint32_t)a->tag_len);
 	if (err)
-		fatal("kcapi_aead_settaglen(%s): %s", afalg_kname(alg), errname(err));
+		fatal("kcapi_aead_settaglen(%s): %s", afalg_kname(alg),
+		      errname(err));
 	kcapi_aead_setassoclen(a->h, a->assoc_len);
 	return a;
 }

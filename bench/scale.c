@@ -13,13 +13,15 @@
  * Memory: /proc/meminfo Slab and MemAvailable after a settle (caches
  * dropped, RCU frees done) before and after creating the sessions of the
  * last step, which are idle (never used) when measured; divided by their
- * number.  Then every session gets its first seal (the per-epoch keyed
- * transform is made on first use), and memory is measured again.
+ * number.  Then every session gets its first seal (the per-epoch key,
+ * and for an algorithm that is not shared its keyed transform, is made on
+ * first use), and memory is measured again.
  *
  * Op cost: a seal of 1 KiB (aes_256_gcm, or --scale-alg), batched, each
- * op on a session drawn uniformly at random from all the sessions present, every one of which
- * has been used once before (so the timed ops pay no key setup).  The
- * draws are made before each timed round, into a list the round reads in
+ * op on a session drawn uniformly at random from all the sessions
+ * present, every one of which has been used once before (so the timed
+ * ops make no key; a shared algorithm's may set one up in its slot, as in
+ * a deployment: kmod/keyslot.c).  The draws are made before each timed round, into a list the round reads in
  * order: what is timed is the kernel's work on a random session, not
  * the benchmark's own read of a random entry of its 8 MB array of ids
  * (which the AF_ALG reference it is compared with does not have).

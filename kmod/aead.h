@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The cipher engine: transforms of the three algorithms, keyed with a
- * session key (key.c, keyslot.c) or a caller's; seal/open in place in a linear buffer laid out as
- * [associated data | text | tag], or out of place between scatterlists
- * of that layout (from a request's attribute into the reply's).
+ * session key (key.c, keyslot.c) or a caller's; seal/open in place in a
+ * linear buffer laid out as [associated data | text | tag], or out of
+ * place between scatterlists of that layout (from a request's attribute
+ * into the reply's).
  */
 #ifndef _SECMSG_AEAD_H
 #define _SECMSG_AEAD_H

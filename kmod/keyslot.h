@@ -2,9 +2,8 @@
 /*
  * Shared transforms for the algorithms whose key setup is cheap
  * (secmsg_alg_desc.shared: chacha20_poly1305): a table of slots per
- * algorithm, each one
- * transform and the key it was last keyed for.  A key always maps to
- * the same slot (a hash of its address); a seal or open locks the slot
+ * algorithm, each one transform and the key it was last keyed for.  A
+ * key always maps to the same slot (a hash of its address); a seal or open locks the slot
  * and keys its transform again only when another key used it last.  So
  * the keys in use at once each keep a slot keyed (no key setup per
  * message), and a million sessions used at random share a few hundred
@@ -13,9 +12,10 @@
  * Lifetime: a slot's transform is made on first use (or by a prepare)
  * and lives until the module is unloaded.  A key being freed makes its
  * slot forget it: the slot's transform is keyed with zeros (or, should
- * that ever fail, freed), so no key material outlives its key.  The owner is compared by address only,
- * never followed, and is forgotten before the key's memory is freed, so
- * a new key at the same address is never taken for the old one.
+ * that ever fail, freed), so no key material outlives its key.  The
+ * owner is compared by address only, never followed, and is forgotten
+ * before the key's memory is freed, so a new key at the same address is
+ * never taken for the old one.
  *
  * Locking: a slot's mutex covers its transform's key and its owner, and
  * is held across the seal or open (which may sleep).  One slot at a time:
