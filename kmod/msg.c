@@ -567,6 +567,7 @@ static struct secmsg_session *find(struct secmsg_net *sn, u64 id,
 	if (!s)
 		return ERR_PTR(fail(sn, NULL, out, SECMSG_FAIL_NO_SESSION, 0,
 				    extack));
+	/* active, then its wire id and secrets: pairs with activation's */
 	if (smp_load_acquire(&s->state) != SECMSG_STATE_ACTIVE) {
 		secmsg_session_put(s);
 		return ERR_PTR(fail(sn, NULL, out, SECMSG_FAIL_NOT_ACTIVE, 0,

@@ -12,6 +12,7 @@ unsigned int secmsg_net_id __read_mostly;
 static int __net_init secmsg_net_init(struct net *net)
 {
 	struct secmsg_net *sn = secmsg_net(net);
+
 	sn->net = net;
 	secmsg_users_init(&sn->users);
 	secmsg_users_init(&sn->nodes);

@@ -33,8 +33,10 @@ struct secmsg_net {
 	unsigned int n_pending;		/* sessions awaiting confirmation */
 	/* sessions by current algorithm (enum secmsg_alg) */
 	unsigned int n_alg[SECMSG_ALG_MAX + 1];
-	/* by enum secmsg_identity_slot; changed under that slot's registry's
-	 * lock (secmsg_registry) */
+	/*
+	 * by enum secmsg_identity_slot; changed under that slot's registry's
+	 * lock (secmsg_registry)
+	 */
 	struct secmsg_identity __rcu *identity[SECMSG_IDENTITY_SLOT_MAX + 1];
 	struct secmsg_users users;	/* clients, pinned by user id */
 	struct secmsg_users nodes;	/* peer nodes, pinned by node name */

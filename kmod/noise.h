@@ -32,8 +32,10 @@ int secmsg_noise_mix_hash(struct secmsg_noise *n, const u8 *data,
 			  unsigned int len);
 int secmsg_noise_mix_key(struct secmsg_noise *n, const u8 *ikm,
 			 unsigned int len);
-/* MixKey(DH(tfm's private key, pub)); pub not on the stack.  EINVAL: a
- * non-canonical or low-order pub. */
+/*
+ * MixKey(DH(tfm's private key, pub)); pub not on the stack.  EINVAL: a
+ * non-canonical or low-order pub.
+ */
 int secmsg_noise_mix_dh(struct secmsg_noise *n, struct crypto_kpp *tfm,
 			const u8 *pub);
 /* out = ciphertext || tag (len + 16 bytes) */

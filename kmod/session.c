@@ -372,6 +372,7 @@ int secmsg_session_confirm(struct secmsg_session *s, const u8 *confirm)
 
 	mutex_lock(&sn->lock);
 	if (!s->dead && s->state == SECMSG_STATE_PENDING &&
+	    /* keyed, then confirm: pairs with secmsg_session_install() */
 	    (!smp_load_acquire(&s->keyed) ||
 	     crypto_memneq(s->confirm, confirm, sizeof(s->confirm))))
 		err = -EBADMSG;
@@ -673,6 +674,7 @@ static void rotation_commit(struct secmsg_session *s, struct rotation *rot)
 	memcpy(s->secret, rot->next, sizeof(rot->next));
 	memzero_explicit(rot->next, sizeof(rot->next));
 	session_set_alg(s, rot->alg);
+	/* rx_prev before the epoch: pairs with the inbound key lookup's */
 	smp_store_release(&s->epoch, s->epoch + 1);
 	atomic64_set(&s->epoch_msgs, 0);
 	WRITE_ONCE(s->rotated_ns, secmsg_now());

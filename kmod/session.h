@@ -146,8 +146,10 @@ struct secmsg_session {
 	u8 secret[2][SECMSG_KEY_LEN];	/* S(epoch), by enum secmsg_dir */
 	/* a follower's inbound key of an epoch ahead, not yet authenticated */
 	struct secmsg_key *ahead;	/* under rekey_lock */
-	/* inbound keys of the last epochs, newest first, each accepted until
-	 * rekey_grace after it was superseded */
+	/*
+	 * inbound keys of the last epochs, newest first, each accepted until
+	 * rekey_grace after it was superseded
+	 */
 	struct secmsg_key __rcu *rx_prev[SECMSG_RX_PREV];
 	u8 confirm[32];			/* pending: expected confirmation */
 };

@@ -187,7 +187,7 @@ static void sessions_due_work(struct work_struct *w)
 	llist_for_each_entry_safe(s, tmp, list, due_node) {
 		/* a deadline that comes from here on queues it again */
 		atomic_set(&s->due, 0);
-		smp_mb();
+		smp_mb();	/* before maintain looks: pairs with the timer's xchg */
 		secmsg_session_maintain(s);
 		secmsg_session_put(s);
 		cond_resched();
