@@ -553,6 +553,40 @@ TEST_F(batch, reseal_fanout_when_the_first_destination_fails)
 }
 
 /*
+ * A message longer than any sealed message can be (the request's policy
+ * gives DATA no maximum): refused before it is opened, every copy with
+ * the reason, nothing opened or sealed.
+ */
+TEST_F(batch, reseal_fanout_of_a_message_too_large)
+{
+	size_t len = SECMSG_MAX_PLAINTEXT + SECMSG_MAX_OVERHEAD + 1;
+	uint64_t dests[2] = { self->b.id, self->b.id };
+	struct secmsg_msg_result res[2];
+	struct secmsg_counters ca, cb;
+	int i;
+
+	fill_pattern(self->big, len, 5);
+	ASSERT_EQ(0, fanout(self, self->big, len, dests, 2, res));
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(EMSGSIZE, res[i].status);
+		EXPECT_EQ(SECMSG_FAIL_TOO_LARGE, res[i].reason);
+		EXPECT_EQ(0, res[i].len);
+		secmsg_msg_result_free(&res[i]);
+	}
+	ASSERT_EQ(0, get_counters(self->nl, self->a.id, &ca));
+	ASSERT_EQ(0, get_counters(self->nl, self->b.id, &cb));
+	EXPECT_EQ(0, ca.rx_messages);
+	EXPECT_EQ(0, cb.tx_messages);
+	/* one byte less is a message the session may open (and fail) */
+	ASSERT_EQ(0, fanout(self, self->big, len - 1, dests, 2, res));
+	for (i = 0; i < 2; i++) {
+		EXPECT_NE(SECMSG_FAIL_TOO_LARGE, res[i].reason);
+		EXPECT_NE(EMSGSIZE, res[i].status);
+		secmsg_msg_result_free(&res[i]);
+	}
+}
+
+/*
  * A raw batch of one op of kind kind (session a, data "abc"), with
  * PEER_SESSION_ID b when peer, ndests DEST nests of session b (the one
  * at index nodest without its SESSION_ID).

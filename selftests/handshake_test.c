@@ -1099,6 +1099,14 @@ TEST_F(hs, confirmation)
 	size_t len;
 	uint64_t sid, cid;
 	long n;
+	/* a RESEAL from a to the pending session and b */
+	struct client a, b;
+	struct secmsg_msg_result r[2];
+	struct secmsg_batch_op op;
+	struct secmsg_hdr h;
+	uint64_t dests[2];
+	uint8_t m[64], out[64];
+	long mn;
 
 	/* pending: no messages either way */
 	ASSERT_EQ(0, make_msg1(&self->u, self->spub, 2, NULL, &st, msg1,
@@ -1117,6 +1125,33 @@ TEST_F(hs, confirmation)
 	EXPECT_EQ(-ENOTCONN, secmsg_msg(self->nl, SECMSG_MSG_OPEN, sid, 0, ct,
 					n, &res));
 	EXPECT_EQ(SECMSG_FAIL_NOT_ACTIVE, res.reason);
+	/* nor a copy of a RESEAL to it: that copy fails, the other goes */
+	ASSERT_EQ(0, client_new(self->nl, &a, SECMSG_ALG_AES_256_GCM, NULL, 0,
+				NULL));
+	track(self, a.id);
+	ASSERT_EQ(0, client_new(self->nl, &b, SECMSG_ALG_CHACHA20_POLY1305,
+				NULL, 0, NULL));
+	track(self, b.id);
+	dests[0] = sid;
+	dests[1] = b.id;
+	mn = client_seal(&a, "to both", 7, m);
+	ASSERT_LT(0, mn);
+	op = (struct secmsg_batch_op){
+		SECMSG_MSG_RESEAL, a.id, 0, 1, m, mn, dests, 2,
+	};
+	ASSERT_EQ(0, secmsg_msg_batch(self->nl, &op, 1, r));
+	EXPECT_EQ(ENOTCONN, r[0].status);
+	EXPECT_EQ(SECMSG_FAIL_NOT_ACTIVE, r[0].reason);
+	EXPECT_EQ(0, r[0].len);
+	ASSERT_EQ(0, r[1].status);
+	ASSERT_EQ(7, client_open(&b, r[1].data, r[1].len, &h, out));
+	EXPECT_EQ(0, memcmp(out, "to both", 7));
+	secmsg_msg_result_free(&r[0]);
+	secmsg_msg_result_free(&r[1]);
+	client_wipe(&a);
+	client_wipe(&b);
+	ASSERT_EQ(0, secmsg_session_get(self->nl, sid, &info));
+	EXPECT_EQ(0, info.counters.tx_messages);
 	/* and no rotation, nor an algorithm change: epoch 0 stays */
 	EXPECT_EQ(-ENOTCONN, secmsg_session_rotate(self->nl, sid, &info));
 	EXPECT_STREQ("the session's handshake is not confirmed yet (it rotates once active)",
