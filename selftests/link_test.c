@@ -9,8 +9,9 @@
  * the link -> bob (session on B) by two RESEALs, every byte checked; the
  * link's orientation (A seals c2s, B opens it, and the reverse); B
  * following A's epochs (one to SECMSG_LINK_FOLLOW_MAX ahead, nothing moved
- * by a message that does not authenticate, epochs left kept for their
- * grace time, an algorithm change), rotation by count under load from two
+ * by a message that does not authenticate, the key such a message made
+ * ahead giving way to a later epoch's, epochs left kept for their grace
+ * time, an algorithm change), rotation by count under load from two
  * threads with reordered delivery and no message lost; the refusals (bad
  * message 2, wrong pinned key, unknown node, no node identity, replayed
  * message 1, finishing twice, missing attributes, a follower's own
@@ -595,6 +596,63 @@ TEST_F(link, responder_follows_epochs)
 	pol.max_messages = 0;
 	EXPECT_EQ(0, secmsg_session_set(self->b.nl, l.b, 0, &pol, NULL));
 	EXPECT_EQ(6, epoch_of(self->b.nl, l.b));
+}
+
+/*
+ * A message of an epoch ahead that does not authenticate leaves its key
+ * made, for that epoch (it moves nothing): a message of a later epoch is
+ * opened with a key of its own, and the follower moves to its epoch.
+ */
+TEST_F(link, follower_key_ahead_replaced_by_a_later_epoch)
+{
+	struct secmsg_msg_result r, bad, late, two;
+	struct secmsg_session_info s;
+	struct secmsg_policy pb = grace_policy(60, 0);
+	struct link l;
+
+	ASSERT_EQ(0, nodes_pin(self));
+	LINK_UP(SECMSG_ALG_CHACHA20_POLY1305, NULL, &pb, &l);
+	ASSERT_EQ(0, carry(self->a.nl, l.a, self->b.nl, l.b, 1, 48, &r));
+	secmsg_msg_result_free(&r);
+
+	/* epoch 1: a forged message (B makes epoch 1's key), one held back */
+	ASSERT_EQ(0, secmsg_session_rotate(self->a.nl, l.a, NULL));
+	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
+				(const uint8_t *)"forged", 6, &bad));
+	bad.data[bad.len - 1] ^= 1;
+	EXPECT_EQ(-EBADMSG, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0,
+				       bad.data, bad.len, &r));
+	secmsg_msg_result_free(&bad);
+	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
+				(const uint8_t *)"late", 4, &late));
+	EXPECT_EQ(0, epoch_of(self->b.nl, l.b));
+
+	/* epoch 2 arrives first: opened, and B moves there */
+	ASSERT_EQ(0, secmsg_session_rotate(self->a.nl, l.a, NULL));
+	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
+				(const uint8_t *)"epoch two", 9, &two));
+	EXPECT_EQ(2, get_be32(two.data + HDR_OFF_EPOCH));
+	ASSERT_EQ(0, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0, two.data,
+				two.len, &r));
+	EXPECT_EQ(9, r.len);
+	EXPECT_EQ(0, memcmp(r.data, "epoch two", 9));
+	EXPECT_EQ(2, r.epoch);
+	secmsg_msg_result_free(&r);
+	secmsg_msg_result_free(&two);
+	ASSERT_EQ(0, secmsg_session_get(self->b.nl, l.b, &s));
+	EXPECT_EQ(2, s.epoch);
+	EXPECT_EQ(2, s.counters.rotations);
+	EXPECT_EQ(1, s.counters.auth_failures);
+
+	/* the one held back: epoch 1 is in its grace */
+	ASSERT_EQ(0, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0, late.data,
+				late.len, &r));
+	EXPECT_EQ(1, r.epoch);
+	EXPECT_EQ(4, r.len);
+	EXPECT_EQ(0, memcmp(r.data, "late", 4));
+	secmsg_msg_result_free(&r);
+	secmsg_msg_result_free(&late);
+	EXPECT_EQ(2, epoch_of(self->b.nl, l.b));
 }
 
 /* ---- rotation by count under load, two threads, reordered ---- */
