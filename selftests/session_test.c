@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Sessions: new, get, del, set policy and algorithm, rotate, validation of
- * user ids and secrets, unknown ids, max_sessions, and that no reply ever
- * carries a secret or a key.
+ * user ids and secrets, ids asked for, unknown ids, max_sessions, and that
+ * no reply ever carries a secret or a key.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -359,6 +359,8 @@ struct nreq {
 	bool has_flags;
 	unsigned int omit;
 	const uint8_t *c2s, *s2c;	/* NULL: zeros */
+	uint64_t id;			/* SESSION_ID, when has_id */
+	bool has_id;
 };
 
 static int raw_new(struct rawnl *r, const struct nreq *q,
@@ -383,6 +385,8 @@ static int raw_new(struct rawnl *r, const struct nreq *q,
 			q->s2c ? q->s2c : zero);
 	if (q->has_flags)
 		nla_put_u32(m, SECMSG_A_FLAGS, q->flags);
+	if (q->has_id)
+		nla_put_u64(m, SECMSG_A_SESSION_ID, q->id);
 	return rawnl_xact(r, m, rep);
 }
 
@@ -499,6 +503,48 @@ TEST_F(sess, missing_and_bad_attrs)
 		q.flags = 0;
 		new_expect(_metadata, self, "flags 0", &q, 0);
 	}
+}
+
+/*
+ * A session id asked for: the session gets it; asked again while it
+ * lives: EEXIST, and the first session is untouched; 0 is no id.
+ */
+TEST_F(sess, chosen_id)
+{
+	struct secmsg_session_info info;
+	struct rawnl_reply rep;
+	struct nreq q = GOOD_NEW;
+	uint64_t id = rand_u64() | 1;
+	int err;
+
+	q.has_id = true;
+	q.id = id;
+	err = raw_new(&self->raw, &q, &rep);
+	ASSERT_EQ(0, err);
+	ASSERT_NE(NULL, rep.tb[SECMSG_A_SESSION_ID]);
+	EXPECT_EQ(id, nla_get_u64(rep.tb[SECMSG_A_SESSION_ID]));
+	track(self, id);
+	rawnl_reply_free(&rep);
+	ASSERT_EQ(0, secmsg_session_get(self->nl, id, &info));
+	EXPECT_STREQ("alice", info.user_id);
+
+	q.uid = "bob";
+	err = raw_new(&self->raw, &q, &rep);
+	TH_LOG("the same id again: %s \"%s\"", errname(err), rep.extack);
+	EXPECT_EQ(-EEXIST, err);
+	EXPECT_TRUE(rep.has_extack &&
+		    !strcmp(rep.extack, "a session with this id exists"));
+	rawnl_reply_free(&rep);
+	ASSERT_EQ(0, secmsg_session_get(self->nl, id, &info));
+	EXPECT_STREQ("alice", info.user_id);
+
+	q.id = 0;
+	err = raw_new(&self->raw, &q, &rep);
+	TH_LOG("id 0: %s \"%s\"", errname(err), rep.extack);
+	EXPECT_EQ(-EINVAL, err);
+	EXPECT_TRUE(rep.has_extack &&
+		    !strcmp(rep.extack, "session id 0 is not an id"));
+	rawnl_reply_free(&rep);
 }
 
 /*
