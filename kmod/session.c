@@ -781,27 +781,93 @@ out:
 	return k;
 }
 
+/*
+ * The n rotations that take a follower to epoch + n, the last to
+ * algorithm alg, all prepared before the first is committed: a failure
+ * (for memory) leaves the session as it was, and the message can be
+ * opened again.  rot[0] is a rotation as any; each later one starts from
+ * the secrets the one before makes and holds the inbound key of the
+ * epoch it ends (which the one before starts), made now for its grace.
+ */
+/* Drop the first n of rot: rot[0]'s inbound key is the session's own. */
+static void follow_drop(struct rotation *rot, u32 n)
+{
+	while (n-- > 1) {
+		secmsg_key_put(rot[n].old_rx);
+		rotation_drop(&rot[n]);
+	}
+	rotation_drop(&rot[0]);
+}
+
+static int follow_prepare(struct secmsg_session *s, u32 n, u32 alg,
+			  struct rotation *rot)
+{
+	enum secmsg_dir rx = secmsg_rx_dir(s);
+	struct rotation *r;
+	u32 i;
+	int err;
+
+	lockdep_assert_held(&s->rekey_lock);
+	err = rotation_prepare(s, n == 1 ? alg : 0, false, &rot[0]);
+	if (err)
+		return err;
+	for (i = 1; i < n; i++) {
+		r = &rot[i];
+		r->tx = NULL;
+		r->old_rx = NULL;
+		r->alg = i == n - 1 ? alg : rot[i - 1].alg;
+		memcpy(r->next, rot[i - 1].next, sizeof(r->next));
+		err = secmsg_key_ratchet(SECMSG_DIR_C2S,
+					 r->next[SECMSG_DIR_C2S]) ?:
+		      secmsg_key_ratchet(SECMSG_DIR_S2C,
+					 r->next[SECMSG_DIR_S2C]);
+		if (!err) {
+			r->old_rx = secmsg_key_new(rot[i - 1].alg,
+						   s->epoch + i, rx, true,
+						   rot[i - 1].next[rx]);
+			if (IS_ERR(r->old_rx)) {
+				err = PTR_ERR(r->old_rx);
+				r->old_rx = NULL;
+			}
+		}
+		if (err) {
+			follow_drop(rot, i + 1);
+			return err;
+		}
+	}
+	return 0;
+}
+
 struct secmsg_key *secmsg_session_follow(struct secmsg_session *s,
 					 struct secmsg_key *k, int *err)
 {
+	struct rotation rot[SECMSG_LINK_FOLLOW_MAX];
 	struct secmsg_key *c;
+	u32 i, n;
 	int e = 0;
 
 	mutex_lock(&s->rekey_lock);
-	/* epochs skipped on the way are kept as by a rotation */
-	while (!e && s->epoch + 1 < k->epoch)
-		e = session_rotate_locked(s, 0);
-	if (!e && s->epoch + 1 == k->epoch) {
-		e = session_rotate_locked(s, k->alg);
-		if (!e) {
-			/* the key that authenticated is the epoch's now */
-			WRITE_ONCE(k->ahead, false);
-			if (s->ahead == k)
-				s->ahead = NULL;	/* its reference moves */
-			else
-				refcount_inc(&k->ref);
-			rcu_assign_pointer(s->rx, k);
+	/* secmsg_session_ahead() made k at most that far ahead */
+	n = k->epoch > s->epoch ? k->epoch - s->epoch : 0;
+	if (WARN_ON_ONCE(n > SECMSG_LINK_FOLLOW_MAX))
+		e = -EKEYREJECTED;
+	if (!e && n)
+		e = follow_prepare(s, n, k->alg, rot);
+	if (!e && n) {
+		/* epochs skipped on the way are kept as by a rotation */
+		for (i = 0; i < n; i++) {
+			/* the key of the epoch just begun: its reference moves */
+			if (i)
+				rcu_assign_pointer(s->rx, rot[i].old_rx);
+			rotation_commit(s, &rot[i]);
 		}
+		/* the key that authenticated is the epoch's now */
+		WRITE_ONCE(k->ahead, false);
+		if (s->ahead == k)
+			s->ahead = NULL;	/* its reference moves */
+		else
+			refcount_inc(&k->ref);
+		rcu_assign_pointer(s->rx, k);
 	}
 	if (s->ahead && s->ahead->epoch <= s->epoch) {
 		secmsg_key_put(s->ahead);

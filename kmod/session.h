@@ -293,7 +293,9 @@ struct secmsg_key *secmsg_session_ahead(struct secmsg_session *s, u32 epoch,
  * session to k's epoch, ratcheting both directions (each epoch left is
  * kept for its grace time, as by a rotation), and return the session's
  * key of that epoch, referenced, in place of k (whose reference is
- * dropped).  NULL and *err when the epoch is no longer accepted.
+ * dropped).  All or nothing: every rotation on the way is prepared
+ * before the first is committed.  NULL and *err when the epoch is no
+ * longer accepted, or (the session unmoved) for memory.
  */
 struct secmsg_key *secmsg_session_follow(struct secmsg_session *s,
 					 struct secmsg_key *k, int *err);
