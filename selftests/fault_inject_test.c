@@ -4,8 +4,9 @@
  * netlink command (dumps included), both handshake steps of the responder
  * and both of a link's initiator (LINK_INIT, LINK_FINISH, against a peer
  * node the test plays), session creation with every policy, rotation (by
- * command, by algorithm change, by message count), the batch paths and
- * module load and unload are run with
+ * command, by algorithm change, by message count), a link follower's OPEN
+ * that moves it one and SECMSG_LINK_FOLLOW_MAX epochs, the batch paths
+ * and module load and unload are run with
  * /proc/thread-self/fail-nth = 1, 2, 3 ... (failslab and fail_page_alloc
  * set up to fail any allocation of this task, sleeping ones included)
  * until the operation completes without reaching the injected failure.
@@ -483,14 +484,17 @@ static struct {
 	uint8_t priv[KLEN], pub[KLEN];
 } hs_user;
 /* This node (node identity) and the peer node it links to (node registry),
- * whose side of the handshake the test plays with libsecmsg. */
+ * whose side of the handshake the test plays with libsecmsg; and a peer
+ * node that links to this one (the followers below). */
 static struct {
 	char name[SECMSG_USER_ID_MAX + 1];
 	uint8_t priv[KLEN], pub[KLEN];
-} node, peer;
+} node, peer, leader;
 static struct client_k sess[N_ALGS];	/* one per algorithm, for messages */
 static struct client_k rot;		/* rotated by the rotation ops */
 static struct client_k bycount;		/* max_messages 1: rotates per SEAL */
+/* links the peer initiated: the kernel's sessions follow its epochs */
+static struct client_k follower[2];
 
 /* --- SECMSG_CMD_CRYPT ---------------------------------------------------- */
 
@@ -1555,6 +1559,83 @@ static int lfin_done(struct op *o, bool lost)
 
 static const struct op_ops lfin_ops = { lfin_fresh, lfin_run, lfin_done };
 
+/* --- a link follower's OPEN ------------------------------------------- */
+
+/*
+ * A link the leader node initiates (HANDSHAKE with F_LINK, this node the
+ * responder): the kernel's session follows the leader's epochs.  The test
+ * plays the leader with libsecmsg; k's client side is the initiator's.
+ */
+static int follower_new(struct client_k *k, int alg)
+{
+	uint8_t msg1[SECMSG_HS_INIT_MAX], msg2[128];
+	uint8_t msg3[SECMSG_HS_CONFIRM_LEN];
+	size_t len1 = sizeof(msg1), len2 = sizeof(msg2);
+	struct client *c = &k->c;
+	struct secmsg_hs_state st;
+	uint64_t cid = 0;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	err = secmsg_hs_init(&st, leader.name, alg, leader.priv, node.pub, msg1,
+			     &len1);
+	err = err ?: secmsg_handshake(nl, msg1, len1, NULL,
+				      SECMSG_SESSION_F_LINK, &c->id, msg2,
+				      &len2);
+	err = err ?: secmsg_hs_finish(&st, msg2, len2, &cid, c->secret_c2s,
+				      c->secret_s2c, msg3);
+	err = err ?: cid == c->id ? 0 : -EPROTO;
+	err = err ?: secmsg_handshake_confirm(nl, c->id, msg3, sizeof(msg3),
+					      NULL);
+	secmsg_hs_wipe(&st);
+	if (err)
+		return err;
+	c->alg = alg;
+	snprintf(c->user_id, sizeof(c->user_id), "%s", leader.name);
+	secmsg_dir_init(&c->c2s, SECMSG_DIR_C2S, c->secret_c2s);
+	secmsg_dir_init(&c->s2c, SECMSG_DIR_S2C, c->secret_s2c);
+	return 0;
+}
+
+/*
+ * A leader's message o->variant epochs ahead of the follower o->a, kept
+ * until it opens; o->count: the epoch it takes the follower to.
+ */
+static int follow_fresh(struct op *o)
+{
+	struct secmsg_session_info s;
+	int err = secmsg_session_get(nl, o->a->c.id, &s);
+
+	if (err)
+		return FAIL(o, "get: %s", errname(err));
+	seal_fresh(o);
+	o->count = s.epoch + o->variant;
+	o->in_len = client_seal_at(&o->a->c, o->count, o->a->c.alg, 0, o->pt,
+				   o->pt_len, o->in);
+	if (o->in_len < 0)
+		return FAIL(o, "client seal: %s", errname(o->in_len));
+	return 0;
+}
+
+static int follow_done(struct op *o, bool lost)
+{
+	struct secmsg_session_info s;
+	int err = secmsg_session_get(nl, o->a->c.id, &s);
+
+	if (err)
+		return FAIL(o, "get: %s", errname(err));
+	if (s.epoch != o->count)
+		return FAIL(o, "the follower is at epoch %u, not %llu", s.epoch,
+			    (unsigned long long)o->count);
+	if (!lost && (o->res[0].len != o->pt_len ||
+		      memcmp(o->res[0].data, o->pt, o->pt_len)))
+		return FAIL(o, "OPEN gave other bytes");
+	return follow_fresh(o);
+}
+
+static const struct op_ops follow_ops = { follow_fresh, open_run,
+					  follow_done };
+
 /* ------------------------------------------------------------------------ */
 /* the loop */
 
@@ -1936,13 +2017,15 @@ static int kmemleak_report(void)
 	return found;
 }
 
+#define MAX_OPS 64
+
 static struct op *op_new(struct op **list, int *n, const struct op_ops *ops,
 			 const char *fmt, ...)
 {
 	struct op *o = calloc(1, sizeof(*o));
 	va_list ap;
 
-	if (!o)
+	if (!o || *n >= MAX_OPS)
 		abort();
 	o->ops = ops;
 	va_start(ap, fmt);
@@ -1968,24 +2051,30 @@ static int fixture(void)
 		 (unsigned long long)rand_u64());
 	snprintf(peer.name, sizeof(peer.name), "fi-peer-%016llx",
 		 (unsigned long long)rand_u64());
+	snprintf(leader.name, sizeof(leader.name), "fi-lead-%016llx",
+		 (unsigned long long)rand_u64());
 	secmsg_x25519_generate(node.priv, NULL);
 	secmsg_x25519_generate(peer.priv, peer.pub);
+	secmsg_x25519_generate(leader.priv, leader.pub);
 	err = err ?: secmsg_identity_set_slot(nl, SECMSG_IDENTITY_SLOT_NODE,
 					      node.name, node.priv, node.pub);
 	err = err ?: secmsg_user_add_slot(nl, SECMSG_IDENTITY_SLOT_NODE,
 					  peer.name, peer.pub);
+	err = err ?: secmsg_user_add_slot(nl, SECMSG_IDENTITY_SLOT_NODE,
+					  leader.name, leader.pub);
 	for (i = 0; !err && i < N_ALGS; i++)
 		err = client_new(nl, &sess[i].c, test_algs[i], NULL, 0, NULL);
 	err = err ?: client_new(nl, &rot.c, SECMSG_ALG_AES_256_GCM, NULL, 0,
 				NULL);
 	err = err ?: client_new(nl, &bycount.c, SECMSG_ALG_CHACHA20_POLY1305,
 				&one, 0, NULL);
+	err = err ?: follower_new(&follower[0], SECMSG_ALG_AES_256_GCM);
+	err = err ?: follower_new(&follower[1], SECMSG_ALG_CHACHA20_POLY1305);
 	if (err)
 		DIAG("fixture: %s (%s)", errname(err), secmsg_nl_errmsg(nl) ?: "");
 	return err;
 }
 
-#define MAX_OPS 64
 
 int main(int argc, char **argv)
 {
@@ -2082,6 +2171,17 @@ int main(int argc, char **argv)
 	}
 	o = op_new(ops, &n_ops, &seal_ops, "MSG SEAL rotating by count");
 	o->a = &bycount;
+	o = op_new(ops, &n_ops, &follow_ops,
+		   "MSG OPEN, a link follower moving 1 epoch (%s)",
+		   secmsg_alg_name(follower[0].c.alg));
+	o->a = &follower[0];
+	o->variant = 1;
+	o = op_new(ops, &n_ops, &follow_ops,
+		   "MSG OPEN, a link follower moving %d epochs (%s)",
+		   SECMSG_LINK_FOLLOW_MAX,
+		   secmsg_alg_name(follower[1].c.alg));
+	o->a = &follower[1];
+	o->variant = SECMSG_LINK_FOLLOW_MAX;
 	o = op_new(ops, &n_ops, &batch_ops, "MSG_BATCH SEAL x3");
 	o->variant = 0;
 	o = op_new(ops, &n_ops, &batch_ops, "MSG_BATCH OPEN x3");
