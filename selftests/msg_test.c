@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <nettle/cbc.h>
 #include <nettle/gcm.h>
+#include <nettle/hmac.h>
+#include <nettle/twofish.h>
 #include "kselftest_harness.h"
 #include "common.h"
 
@@ -677,11 +680,53 @@ static void expect_reason(struct __test_metadata *_metadata,
 	EXPECT_EQ(2, s1.fail[why] - s0.fail[why]);
 }
 
+/*
+ * A twofish_cbc message of c (C2S, epoch 0, sequence seq) that
+ * authenticates but whose one block of text ends in pad, not a PKCS#7
+ * padding for pad 0 or above 16: sealed by hand (header || IV || CBC ||
+ * HMAC-SHA256 of the three), as libsecmsg pads only correctly.
+ */
+static long seal_bad_padding(const struct client *c, uint64_t seq,
+			     uint8_t pad, uint8_t *out)
+{
+	struct secmsg_hdr h = { SECMSG_WIRE_VERSION, SECMSG_ALG_TWOFISH_CBC,
+				0, c->id, seq };
+	uint8_t enc[32], mac[32], iv[SECMSG_CBC_IV_LEN];
+	uint8_t blk[SECMSG_CBC_BLOCK_LEN];
+	uint8_t *ct = out + SECMSG_HDR_LEN + SECMSG_CBC_IV_LEN;
+	struct secmsg_dir_keys k;
+	struct hmac_sha256_ctx hm;
+	struct twofish_ctx tf;
+
+	client_keys_at(c, SECMSG_DIR_C2S, 0, &k);
+	secmsg_twofish_subkeys(k.key, enc, mac);
+	secmsg_dir_wipe(&k);
+	secmsg_hdr_put(out, &h);
+	rand_bytes(out + SECMSG_HDR_LEN, SECMSG_CBC_IV_LEN);
+	memcpy(iv, out + SECMSG_HDR_LEN, sizeof(iv));
+	memset(blk, 'x', sizeof(blk));
+	blk[sizeof(blk) - 1] = pad;
+	twofish_set_key(&tf, sizeof(enc), enc);
+	cbc_encrypt(&tf, (nettle_cipher_func *)twofish_encrypt,
+		    SECMSG_CBC_BLOCK_LEN, iv, sizeof(blk), ct, blk);
+	hmac_sha256_set_key(&hm, sizeof(mac), mac);
+	hmac_sha256_update(&hm, SECMSG_HDR_LEN + SECMSG_CBC_IV_LEN +
+			   SECMSG_CBC_BLOCK_LEN, out);
+	hmac_sha256_digest(&hm, SECMSG_HMAC_TAG_LEN, ct + SECMSG_CBC_BLOCK_LEN);
+	explicit_bzero(enc, sizeof(enc));
+	explicit_bzero(mac, sizeof(mac));
+	explicit_bzero(&tf, sizeof(tf));
+	explicit_bzero(&hm, sizeof(hm));
+	return SECMSG_HDR_LEN + SECMSG_CBC_IV_LEN + SECMSG_CBC_BLOCK_LEN +
+	       SECMSG_HMAC_TAG_LEN;
+}
+
 TEST_F(msg, failure_reasons)
 {
 	struct secmsg_policy pol = { .has_rekey_grace = true,
 				     .rekey_grace = 0 };
-	struct client c, e;
+	struct secmsg_counters tc;
+	struct client c, e, t;
 	uint64_t seq;
 	long n;
 	int i;
@@ -707,6 +752,22 @@ TEST_F(msg, failure_reasons)
 	self->buf[n - 1] ^= 1;
 	expect_reason(_metadata, self->nl, "tampered tag", SECMSG_MSG_OPEN,
 		      c.id, self->buf, n, EBADMSG, SECMSG_FAIL_AUTH_FAILED);
+	/* authentic, but its padding is not: refused, and seq 0 not spent */
+	ASSERT_EQ(0, mk(self, &t, SECMSG_ALG_TWOFISH_CBC));
+	n = seal_bad_padding(&t, 0, 0, self->buf);
+	expect_reason(_metadata, self->nl, "padding 0", SECMSG_MSG_OPEN,
+		      t.id, self->buf, n, EINVAL, SECMSG_FAIL_BAD_PADDING);
+	n = seal_bad_padding(&t, 0, SECMSG_CBC_BLOCK_LEN + 1, self->buf);
+	expect_reason(_metadata, self->nl, "padding 17", SECMSG_MSG_OPEN,
+		      t.id, self->buf, n, EINVAL, SECMSG_FAIL_BAD_PADDING);
+	n = seal_bad_padding(&t, 0, 2, self->buf);	/* "x\x02" */
+	expect_reason(_metadata, self->nl, "padding 2 over x", SECMSG_MSG_OPEN,
+		      t.id, self->buf, n, EINVAL, SECMSG_FAIL_BAD_PADDING);
+	n = seal_bad_padding(&t, 0, 1, self->buf);	/* "x" * 15, pad 1 */
+	EXPECT_EQ(15, kopen(self->nl, t.id, self->buf, n, self->out, NULL));
+	EXPECT_EQ(0, memcmp(self->out, "xxxxxxxxxxxxxxx", 15));
+	ASSERT_EQ(0, get_counters(self->nl, t.id, &tc));
+	EXPECT_EQ(1, tc.rx_messages);
 	ASSERT_EQ(0, open_seq(self, &c, 3000));
 	n = client_seal_at(&c, 0, c.alg, 1, "old", 3, self->buf);
 	expect_reason(_metadata, self->nl, "behind the window",
@@ -735,6 +796,7 @@ TEST_F(msg, failure_reasons)
 		      SECMSG_FAIL_EPOCH_ROTATED_AWAY);
 	client_wipe(&c);
 	client_wipe(&e);
+	client_wipe(&t);
 }
 
 TEST_HARNESS_MAIN
