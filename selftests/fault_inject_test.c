@@ -2171,6 +2171,10 @@ int main(int argc, char **argv)
 	}
 	o = op_new(ops, &n_ops, &seal_ops, "MSG SEAL rotating by count");
 	o->a = &bycount;
+	o = op_new(ops, &n_ops, &reseal_ops, "MSG RESEAL %s -> rotating by count",
+		   secmsg_alg_name(test_algs[0]));
+	o->a = &sess[0];
+	o->b = &bycount;
 	o = op_new(ops, &n_ops, &follow_ops,
 		   "MSG OPEN, a link follower moving 1 epoch (%s)",
 		   secmsg_alg_name(follower[0].c.alg));
