@@ -781,14 +781,6 @@ out:
 	return k;
 }
 
-/*
- * The n rotations that take a follower to epoch + n, the last to
- * algorithm alg, all prepared before the first is committed: a failure
- * (for memory) leaves the session as it was, and the message can be
- * opened again.  rot[0] is a rotation as any; each later one starts from
- * the secrets the one before makes and holds the inbound key of the
- * epoch it ends (which the one before starts), made now for its grace.
- */
 /* Drop the first n of rot: rot[0]'s inbound key is the session's own. */
 static void follow_drop(struct rotation *rot, u32 n)
 {
@@ -799,6 +791,14 @@ static void follow_drop(struct rotation *rot, u32 n)
 	rotation_drop(&rot[0]);
 }
 
+/*
+ * The n rotations that take a follower to epoch + n, the last to
+ * algorithm alg, all prepared before the first is committed: a failure
+ * (for memory) leaves the session as it was, and the message can be
+ * opened again.  rot[0] is a rotation as any; each later one starts from
+ * the secrets the one before makes and holds the inbound key of the
+ * epoch it ends (which the one before starts), made now for its grace.
+ */
 static int follow_prepare(struct secmsg_session *s, u32 n, u32 alg,
 			  struct rotation *rot)
 {
