@@ -493,7 +493,7 @@ static struct {
 static struct client_k sess[N_ALGS];	/* one per algorithm, for messages */
 static struct client_k rot;		/* rotated by the rotation ops */
 static struct client_k bycount;		/* max_messages 1: rotates per SEAL */
-/* links the peer initiated: the kernel's sessions follow its epochs */
+/* links the leader initiated: the kernel's sessions follow its epochs */
 static struct client_k follower[2];
 
 /* --- SECMSG_CMD_CRYPT ---------------------------------------------------- */
@@ -1584,7 +1584,7 @@ static int follower_new(struct client_k *k, int alg)
 				      &len2);
 	err = err ?: secmsg_hs_finish(&st, msg2, len2, &cid, c->secret_c2s,
 				      c->secret_s2c, msg3);
-	err = err ?: cid == c->id ? 0 : -EPROTO;
+	err = err ?: (cid == c->id ? 0 : -EPROTO);
 	err = err ?: secmsg_handshake_confirm(nl, c->id, msg3, sizeof(msg3),
 					      NULL);
 	secmsg_hs_wipe(&st);
