@@ -655,6 +655,55 @@ TEST_F(link, follower_key_ahead_replaced_by_a_later_epoch)
 	EXPECT_EQ(2, epoch_of(self->b.nl, l.b));
 }
 
+/*
+ * The epochs a move skips keep the follower's algorithm; only the epoch
+ * it moves to takes the message's (docs/protocol.md, section 3).  A
+ * changes to twofish_cbc at epoch 1 and rotates to 2; B moves from 0 to 2
+ * on a message of epoch 2, and epoch 1's key, kept for its grace, is
+ * under aes_256_gcm: a late message of epoch 1 under twofish_cbc is
+ * refused as a bad header.
+ */
+TEST_F(link, skipped_epochs_keep_the_followers_algorithm)
+{
+	struct secmsg_msg_result r, late, two;
+	struct secmsg_session_info s;
+	struct secmsg_policy pb = grace_policy(60, 0);
+	struct link l;
+
+	ASSERT_EQ(0, nodes_pin(self));
+	LINK_UP(SECMSG_ALG_AES_256_GCM, NULL, &pb, &l);
+	ASSERT_EQ(0, carry(self->a.nl, l.a, self->b.nl, l.b, 1, 40, &r));
+	secmsg_msg_result_free(&r);
+
+	ASSERT_EQ(0, secmsg_session_set(self->a.nl, l.a,
+					SECMSG_ALG_TWOFISH_CBC, NULL, NULL));
+	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
+				(const uint8_t *)"late", 4, &late));
+	EXPECT_EQ(1, get_be32(late.data + HDR_OFF_EPOCH));
+	EXPECT_EQ(SECMSG_ALG_TWOFISH_CBC, late.data[HDR_OFF_ALG]);
+	ASSERT_EQ(0, secmsg_session_rotate(self->a.nl, l.a, NULL));
+	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
+				(const uint8_t *)"epoch two", 9, &two));
+	EXPECT_EQ(2, get_be32(two.data + HDR_OFF_EPOCH));
+
+	ASSERT_EQ(0, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0, two.data,
+				two.len, &r));
+	EXPECT_EQ(9, r.len);
+	EXPECT_EQ(0, memcmp(r.data, "epoch two", 9));
+	secmsg_msg_result_free(&r);
+	secmsg_msg_result_free(&two);
+	ASSERT_EQ(0, secmsg_session_get(self->b.nl, l.b, &s));
+	EXPECT_EQ(2, s.epoch);
+	EXPECT_EQ(SECMSG_ALG_TWOFISH_CBC, s.alg);
+	EXPECT_EQ(2, s.counters.rotations);
+
+	EXPECT_EQ(-EPROTO, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0,
+				      late.data, late.len, &r));
+	EXPECT_EQ(SECMSG_FAIL_BAD_HEADER, r.reason);
+	secmsg_msg_result_free(&late);
+	EXPECT_EQ(2, epoch_of(self->b.nl, l.b));
+}
+
 /* ---- rotation by count under load, two threads, reordered ---- */
 
 #define LOAD_THREADS	2
