@@ -11,7 +11,8 @@
  * following A's epochs (one to SECMSG_LINK_FOLLOW_MAX ahead, nothing moved
  * by a message that does not authenticate, the key such a message made
  * ahead giving way to a later epoch's, epochs left kept for their grace
- * time, an algorithm change), rotation by count under load from two
+ * time, an algorithm change, the epochs a move skips keeping B's
+ * algorithm), rotation by count under load from two
  * threads with reordered delivery and no message lost; the refusals (bad
  * message 2, wrong pinned key, unknown node, no node identity, replayed
  * message 1, finishing twice, missing attributes, a follower's own
