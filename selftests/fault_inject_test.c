@@ -2017,7 +2017,7 @@ static int kmemleak_report(void)
 	return found;
 }
 
-#define MAX_OPS 64
+#define MAX_OPS 96
 
 static struct op *op_new(struct op **list, int *n, const struct op_ops *ops,
 			 const char *fmt, ...)
