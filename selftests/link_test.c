@@ -230,6 +230,55 @@ static int carry(struct secmsg_nl *from, uint64_t fid, struct secmsg_nl *to,
 	return err;
 }
 
+/* A's SEAL of text on the link, and B's OPEN of a message m of A's. */
+static int a_seal(FIXTURE_DATA(link) *self, const struct link *l,
+		  const char *text, struct secmsg_msg_result *r)
+{
+	return secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l->a, 0,
+			  (const uint8_t *)text, strlen(text), r);
+}
+
+static int b_open(FIXTURE_DATA(link) *self, const struct link *l,
+		  const struct secmsg_msg_result *m,
+		  struct secmsg_msg_result *r)
+{
+	return secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l->b, 0, m->data,
+			  m->len, r);
+}
+
+/*
+ * A link from A to B whose epochs B follows, each epoch left kept for 60 s,
+ * and one message of len bytes carried over it.
+ */
+#define FOLLOWER_UP(alg, len, l) do {					\
+	struct secmsg_policy __pb = grace_policy(60, 0);		\
+	struct secmsg_msg_result __r;					\
+									\
+	ASSERT_EQ(0, nodes_pin(self));					\
+	LINK_UP(alg, NULL, &__pb, l);					\
+	ASSERT_EQ(0, carry(self->a.nl, (l)->a, self->b.nl, (l)->b, 1, len, \
+			   &__r));					\
+	secmsg_msg_result_free(&__r);					\
+} while (0)
+
+/*
+ * A rotates and seals text, which B opens at A's new epoch (moving to it
+ * when it follows): the same text, from epoch ep.
+ */
+#define A_ROTATES_B_OPENS(l, text, ep) do {				\
+	struct secmsg_msg_result __m, __o;				\
+									\
+	ASSERT_EQ(0, secmsg_session_rotate(self->a.nl, (l)->a, NULL));	\
+	ASSERT_EQ(0, a_seal(self, l, text, &__m));			\
+	EXPECT_EQ(ep, get_be32(__m.data + HDR_OFF_EPOCH));		\
+	ASSERT_EQ(0, b_open(self, l, &__m, &__o));			\
+	EXPECT_EQ(strlen(text), __o.len);				\
+	EXPECT_EQ(0, memcmp(__o.data, text, strlen(text)));		\
+	EXPECT_EQ(ep, __o.epoch);					\
+	secmsg_msg_result_free(&__o);					\
+	secmsg_msg_result_free(&__m);					\
+} while (0)
+
 /* A registry dump: how many, and the first. */
 struct dump {
 	int n;
@@ -410,8 +459,7 @@ TEST_F(link, handshake_flags_events_orientation)
 	ASSERT_EQ(0, carry(self->b.nl, l.b, self->a.nl, l.a, 3, 300, &r));
 	/* (seq 1: new to B's inbound window, which saw A's seq 0) */
 	EXPECT_EQ(1, get_be64(r.data + HDR_OFF_SEQ));
-	EXPECT_EQ(-EBADMSG, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0,
-				       r.data, r.len, &r2));
+	EXPECT_EQ(-EBADMSG, b_open(self, &l, &r, &r2));
 	secmsg_msg_result_free(&r);
 	ASSERT_EQ(0, secmsg_session_get(self->a.nl, l.a, &s));
 	EXPECT_EQ(1, s.counters.tx_messages);
@@ -489,34 +537,27 @@ TEST_F(link, responder_follows_epochs)
 	struct secmsg_msg_result r, x, x2, y, z, bad;
 	struct secmsg_session_info s;
 	struct secmsg_event_info ev;
-	struct secmsg_policy pb = grace_policy(60, 0), pol = { 0 };
+	struct secmsg_policy pol = { 0 };
 	struct link l;
 	int i;
 
-	ASSERT_EQ(0, nodes_pin(self));
-	LINK_UP(SECMSG_ALG_AES_256_GCM, NULL, &pb, &l);
-	ASSERT_EQ(0, carry(self->a.nl, l.a, self->b.nl, l.b, 1, 64, &r));
-	secmsg_msg_result_free(&r);
+	FOLLOWER_UP(SECMSG_ALG_AES_256_GCM, 64, &l);
 
 	/* A rotates; B has not seen epoch 1 */
 	ASSERT_EQ(0, secmsg_session_rotate(self->a.nl, l.a, NULL));
-	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
-				(const uint8_t *)"epoch one", 9, &x));
+	ASSERT_EQ(0, a_seal(self, &l, "epoch one", &x));
 	EXPECT_EQ(1, get_be32(x.data + HDR_OFF_EPOCH));
 	EXPECT_EQ(0, epoch_of(self->b.nl, l.b));
 	/* a message of epoch 1 that does not authenticate moves nothing */
-	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
-				(const uint8_t *)"tampered", 8, &bad));
+	ASSERT_EQ(0, a_seal(self, &l, "tampered", &bad));
 	bad.data[bad.len - 1] ^= 1;
-	EXPECT_EQ(-EBADMSG, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0,
-				       bad.data, bad.len, &r));
+	EXPECT_EQ(-EBADMSG, b_open(self, &l, &bad, &r));
 	EXPECT_EQ(0, epoch_of(self->b.nl, l.b));
 	ASSERT_EQ(0, secmsg_session_get(self->b.nl, l.b, &s));
 	EXPECT_EQ(0, s.counters.rotations);
 	EXPECT_EQ(1, s.counters.auth_failures);
 	/* the real one does: B follows to epoch 1 */
-	ASSERT_EQ(0, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0, x.data,
-				x.len, &r));
+	ASSERT_EQ(0, b_open(self, &l, &x, &r));
 	EXPECT_EQ(9, r.len);
 	EXPECT_EQ(0, memcmp(r.data, "epoch one", 9));
 	EXPECT_EQ(1, r.epoch);
@@ -529,30 +570,24 @@ TEST_F(link, responder_follows_epochs)
 	EXPECT_EQ(1, ev.epoch);
 	EXPECT_EQ(F_LINK, ev.flags);
 	/* the tampered one stays refused, now by its epoch's key */
-	EXPECT_EQ(-EBADMSG, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0,
-				       bad.data, bad.len, &r));
+	EXPECT_EQ(-EBADMSG, b_open(self, &l, &bad, &r));
 	secmsg_msg_result_free(&bad);
 	/* one more of epoch 1, held back */
-	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
-				(const uint8_t *)"late", 4, &x2));
+	ASSERT_EQ(0, a_seal(self, &l, "late", &x2));
 
 	/* four epochs ahead: followed; the epoch left is kept */
 	for (i = 0; i < SECMSG_LINK_FOLLOW_MAX; i++)
 		ASSERT_EQ(0, secmsg_session_rotate(self->a.nl, l.a, NULL));
-	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
-				(const uint8_t *)"epoch five", 10, &y));
+	ASSERT_EQ(0, a_seal(self, &l, "epoch five", &y));
 	EXPECT_EQ(5, get_be32(y.data + HDR_OFF_EPOCH));
-	ASSERT_EQ(0, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0, y.data,
-				y.len, &r));
+	ASSERT_EQ(0, b_open(self, &l, &y, &r));
 	EXPECT_EQ(0, memcmp(r.data, "epoch five", 10));
 	secmsg_msg_result_free(&r);
 	EXPECT_EQ(5, epoch_of(self->b.nl, l.b));
 	/* x again is a replay; the one held back is in its epoch's grace */
-	EXPECT_EQ(-EALREADY, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0,
-					x.data, x.len, &r));
+	EXPECT_EQ(-EALREADY, b_open(self, &l, &x, &r));
 	secmsg_msg_result_free(&x);
-	ASSERT_EQ(0, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0, x2.data,
-				x2.len, &r));
+	ASSERT_EQ(0, b_open(self, &l, &x2, &r));
 	EXPECT_EQ(1, r.epoch);
 	EXPECT_EQ(0, memcmp(r.data, "late", 4));
 	secmsg_msg_result_free(&r);
@@ -572,11 +607,9 @@ TEST_F(link, responder_follows_epochs)
 	/* five ahead: too far, and nothing moves */
 	for (i = 0; i <= SECMSG_LINK_FOLLOW_MAX; i++)
 		ASSERT_EQ(0, secmsg_session_rotate(self->a.nl, l.a, NULL));
-	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
-				(const uint8_t *)"too far", 7, &z));
+	ASSERT_EQ(0, a_seal(self, &l, "too far", &z));
 	EXPECT_EQ(11, get_be32(z.data + HDR_OFF_EPOCH));
-	EXPECT_EQ(-EKEYREJECTED, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b,
-					    0, z.data, z.len, &r));
+	EXPECT_EQ(-EKEYREJECTED, b_open(self, &l, &z, &r));
 	EXPECT_STREQ("message from an epoch not reached yet",
 		     secmsg_nl_errmsg(self->b.nl));
 	secmsg_msg_result_free(&z);
@@ -606,48 +639,30 @@ TEST_F(link, responder_follows_epochs)
  */
 TEST_F(link, follower_key_ahead_replaced_by_a_later_epoch)
 {
-	struct secmsg_msg_result r, bad, late, two;
+	struct secmsg_msg_result r, bad, late;
 	struct secmsg_session_info s;
-	struct secmsg_policy pb = grace_policy(60, 0);
 	struct link l;
 
-	ASSERT_EQ(0, nodes_pin(self));
-	LINK_UP(SECMSG_ALG_CHACHA20_POLY1305, NULL, &pb, &l);
-	ASSERT_EQ(0, carry(self->a.nl, l.a, self->b.nl, l.b, 1, 48, &r));
-	secmsg_msg_result_free(&r);
+	FOLLOWER_UP(SECMSG_ALG_CHACHA20_POLY1305, 48, &l);
 
 	/* epoch 1: a forged message (B makes epoch 1's key), one held back */
 	ASSERT_EQ(0, secmsg_session_rotate(self->a.nl, l.a, NULL));
-	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
-				(const uint8_t *)"forged", 6, &bad));
+	ASSERT_EQ(0, a_seal(self, &l, "forged", &bad));
 	bad.data[bad.len - 1] ^= 1;
-	EXPECT_EQ(-EBADMSG, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0,
-				       bad.data, bad.len, &r));
+	EXPECT_EQ(-EBADMSG, b_open(self, &l, &bad, &r));
 	secmsg_msg_result_free(&bad);
-	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
-				(const uint8_t *)"late", 4, &late));
+	ASSERT_EQ(0, a_seal(self, &l, "late", &late));
 	EXPECT_EQ(0, epoch_of(self->b.nl, l.b));
 
 	/* epoch 2 arrives first: opened, and B moves there */
-	ASSERT_EQ(0, secmsg_session_rotate(self->a.nl, l.a, NULL));
-	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
-				(const uint8_t *)"epoch two", 9, &two));
-	EXPECT_EQ(2, get_be32(two.data + HDR_OFF_EPOCH));
-	ASSERT_EQ(0, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0, two.data,
-				two.len, &r));
-	EXPECT_EQ(9, r.len);
-	EXPECT_EQ(0, memcmp(r.data, "epoch two", 9));
-	EXPECT_EQ(2, r.epoch);
-	secmsg_msg_result_free(&r);
-	secmsg_msg_result_free(&two);
+	A_ROTATES_B_OPENS(&l, "epoch two", 2);
 	ASSERT_EQ(0, secmsg_session_get(self->b.nl, l.b, &s));
 	EXPECT_EQ(2, s.epoch);
 	EXPECT_EQ(2, s.counters.rotations);
 	EXPECT_EQ(1, s.counters.auth_failures);
 
 	/* the one held back: epoch 1 is in its grace */
-	ASSERT_EQ(0, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0, late.data,
-				late.len, &r));
+	ASSERT_EQ(0, b_open(self, &l, &late, &r));
 	EXPECT_EQ(1, r.epoch);
 	EXPECT_EQ(4, r.len);
 	EXPECT_EQ(0, memcmp(r.data, "late", 4));
@@ -666,40 +681,24 @@ TEST_F(link, follower_key_ahead_replaced_by_a_later_epoch)
  */
 TEST_F(link, skipped_epochs_keep_the_followers_algorithm)
 {
-	struct secmsg_msg_result r, late, two;
+	struct secmsg_msg_result r, late;
 	struct secmsg_session_info s;
-	struct secmsg_policy pb = grace_policy(60, 0);
 	struct link l;
 
-	ASSERT_EQ(0, nodes_pin(self));
-	LINK_UP(SECMSG_ALG_AES_256_GCM, NULL, &pb, &l);
-	ASSERT_EQ(0, carry(self->a.nl, l.a, self->b.nl, l.b, 1, 40, &r));
-	secmsg_msg_result_free(&r);
+	FOLLOWER_UP(SECMSG_ALG_AES_256_GCM, 40, &l);
 
 	ASSERT_EQ(0, secmsg_session_set(self->a.nl, l.a,
 					SECMSG_ALG_TWOFISH_CBC, NULL, NULL));
-	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
-				(const uint8_t *)"late", 4, &late));
+	ASSERT_EQ(0, a_seal(self, &l, "late", &late));
 	EXPECT_EQ(1, get_be32(late.data + HDR_OFF_EPOCH));
 	EXPECT_EQ(SECMSG_ALG_TWOFISH_CBC, late.data[HDR_OFF_ALG]);
-	ASSERT_EQ(0, secmsg_session_rotate(self->a.nl, l.a, NULL));
-	ASSERT_EQ(0, secmsg_msg(self->a.nl, SECMSG_MSG_SEAL, l.a, 0,
-				(const uint8_t *)"epoch two", 9, &two));
-	EXPECT_EQ(2, get_be32(two.data + HDR_OFF_EPOCH));
-
-	ASSERT_EQ(0, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0, two.data,
-				two.len, &r));
-	EXPECT_EQ(9, r.len);
-	EXPECT_EQ(0, memcmp(r.data, "epoch two", 9));
-	secmsg_msg_result_free(&r);
-	secmsg_msg_result_free(&two);
+	A_ROTATES_B_OPENS(&l, "epoch two", 2);
 	ASSERT_EQ(0, secmsg_session_get(self->b.nl, l.b, &s));
 	EXPECT_EQ(2, s.epoch);
 	EXPECT_EQ(SECMSG_ALG_TWOFISH_CBC, s.alg);
 	EXPECT_EQ(2, s.counters.rotations);
 
-	EXPECT_EQ(-EPROTO, secmsg_msg(self->b.nl, SECMSG_MSG_OPEN, l.b, 0,
-				      late.data, late.len, &r));
+	EXPECT_EQ(-EPROTO, b_open(self, &l, &late, &r));
 	EXPECT_EQ(SECMSG_FAIL_BAD_HEADER, r.reason);
 	secmsg_msg_result_free(&late);
 	EXPECT_EQ(2, epoch_of(self->b.nl, l.b));
