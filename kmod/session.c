@@ -594,6 +594,13 @@ struct rotation {
 	struct secmsg_key *tx;		/* the next epoch's, or NULL */
 };
 
+/* S(epoch + 1) of both directions from S(epoch), in place. */
+static int ratchet_both(u8 next[2][SECMSG_KEY_LEN])
+{
+	return secmsg_key_ratchet(SECMSG_DIR_C2S, next[SECMSG_DIR_C2S]) ?:
+	       secmsg_key_ratchet(SECMSG_DIR_S2C, next[SECMSG_DIR_S2C]);
+}
+
 static void rotation_drop(struct rotation *rot)
 {
 	secmsg_key_put(rot->tx);
@@ -617,8 +624,7 @@ static int rotation_prepare(struct secmsg_session *s, u32 alg, bool tx,
 		return -ENOTCONN;
 	rot->alg = alg ?: s->alg;
 	memcpy(rot->next, s->secret, sizeof(rot->next));
-	err = secmsg_key_ratchet(SECMSG_DIR_C2S, rot->next[SECMSG_DIR_C2S]) ?:
-	      secmsg_key_ratchet(SECMSG_DIR_S2C, rot->next[SECMSG_DIR_S2C]);
+	err = ratchet_both(rot->next);
 	if (err)
 		goto fail;
 	/*
@@ -817,10 +823,7 @@ static int follow_prepare(struct secmsg_session *s, u32 n, u32 alg,
 		r->old_rx = NULL;
 		r->alg = i == n - 1 ? alg : rot[i - 1].alg;
 		memcpy(r->next, rot[i - 1].next, sizeof(r->next));
-		err = secmsg_key_ratchet(SECMSG_DIR_C2S,
-					 r->next[SECMSG_DIR_C2S]) ?:
-		      secmsg_key_ratchet(SECMSG_DIR_S2C,
-					 r->next[SECMSG_DIR_S2C]);
+		err = ratchet_both(r->next);
 		if (!err) {
 			r->old_rx = secmsg_key_new(rot[i - 1].alg,
 						   s->epoch + i, rx, true,
