@@ -393,9 +393,10 @@ static int raw_new(struct rawnl *r, const struct nreq *q,
 #define GOOD_NEW { .uid = "alice", .alg = SECMSG_ALG_AES_256_GCM, \
 		   .c2s_len = 32, .s2c_len = 32 }
 
-static void new_expect(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(sess) *self, const char *what,
-		       const struct nreq *q, int want)
+/* want: 0 or the errno; msg: the refusal's exact extack, or NULL: any */
+static void new_expect_msg(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(sess) *self, const char *what,
+			   const struct nreq *q, int want, const char *msg)
 {
 	struct rawnl_reply rep;
 	int err = raw_new(&self->raw, q, &rep);
@@ -409,8 +410,17 @@ static void new_expect(struct __test_metadata *_metadata,
 	} else {
 		EXPECT_TRUE(err == -want || (want == EINVAL && err == -ERANGE));
 		EXPECT_TRUE(rep.has_extack && rep.extack[0]);
+		if (msg)
+			EXPECT_STREQ(msg, rep.extack);
 	}
 	rawnl_reply_free(&rep);
+}
+
+static void new_expect(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(sess) *self, const char *what,
+		       const struct nreq *q, int want)
+{
+	new_expect_msg(_metadata, self, what, q, want, NULL);
 }
 
 TEST_F(sess, user_id_validation)
@@ -529,22 +539,14 @@ TEST_F(sess, chosen_id)
 	EXPECT_STREQ("alice", info.user_id);
 
 	q.uid = "bob";
-	err = raw_new(&self->raw, &q, &rep);
-	TH_LOG("the same id again: %s \"%s\"", errname(err), rep.extack);
-	EXPECT_EQ(-EEXIST, err);
-	EXPECT_TRUE(rep.has_extack &&
-		    !strcmp(rep.extack, "a session with this id exists"));
-	rawnl_reply_free(&rep);
+	new_expect_msg(_metadata, self, "the same id again", &q, EEXIST,
+		       "a session with this id exists");
 	ASSERT_EQ(0, secmsg_session_get(self->nl, id, &info));
 	EXPECT_STREQ("alice", info.user_id);
 
 	q.id = 0;
-	err = raw_new(&self->raw, &q, &rep);
-	TH_LOG("id 0: %s \"%s\"", errname(err), rep.extack);
-	EXPECT_EQ(-EINVAL, err);
-	EXPECT_TRUE(rep.has_extack &&
-		    !strcmp(rep.extack, "session id 0 is not an id"));
-	rawnl_reply_free(&rep);
+	new_expect_msg(_metadata, self, "id 0", &q, EINVAL,
+		       "session id 0 is not an id");
 }
 
 /*
