@@ -19,13 +19,18 @@ SECMSGCTL_TEST_SRCS := tools/secmsgctl/tests/test_secmsgctl.c \
 SECMSGCTL_TEST_HDRS := $(wildcard tools/secmsgctl/*.h \
 	tools/secmsgctl/tests/*.h) tools/lib/include/secmsg/codec.h
 
+# The man pages against the programs' --help (all three programs).
+MANPAGES_TEST := tools/tests/test_manpages
+
 USER_PROGS += $(SECMSGCTL)
-HOST_TESTS += $(SECMSGCTL_TEST)
-CLEAN_FILES += $(SECMSGCTL_TEST)-san $(SECMSGCTL_DEPS)
+HOST_TESTS += $(SECMSGCTL_TEST) $(MANPAGES_TEST)
+CLEAN_FILES += $(SECMSGCTL_TEST)-san $(SECMSGCTL_DEPS) \
+	$(MANPAGES_TEST) $(MANPAGES_TEST)-san
 
 .PHONY: secmsgctl secmsgctl-tests
 secmsgctl: $(SECMSGCTL)
-secmsgctl-tests: $(SECMSGCTL_TEST) $(SECMSGCTL_TEST)-san
+secmsgctl-tests: $(SECMSGCTL_TEST) $(SECMSGCTL_TEST)-san $(MANPAGES_TEST) \
+	$(MANPAGES_TEST)-san
 user: secmsgctl-tests
 
 $(SECMSGCTL_OBJS): tools/secmsgctl/%.o: tools/secmsgctl/%.c
@@ -34,6 +39,12 @@ $(SECMSGCTL_OBJS): tools/secmsgctl/%.o: tools/secmsgctl/%.c
 $(SECMSGCTL): $(SECMSGCTL_OBJS) $(LIBSECMSG)
 	$(CC) $(USER_CFLAGS) -o $@ $(SECMSGCTL_OBJS) \
 		$(LIBSECMSG_LDLIBS) $(JSON_LIBS)
+
+$(MANPAGES_TEST) $(MANPAGES_TEST)-san: tools/tests/test_manpages.py \
+		$(SECMSGCTL) daemon/secmsgd tools/secmsg-client/secmsg-client \
+		daemon/secmsgd.8 tools/secmsgctl.8 tools/secmsg-client.1
+	cp $< $@
+	chmod +x $@
 
 $(SECMSGCTL_TEST): $(SECMSGCTL_TEST_SRCS) $(SECMSGCTL_TEST_HDRS)
 	$(CC) $(USER_CFLAGS) -Itools/secmsgctl -o $@ $(SECMSGCTL_TEST_SRCS)
