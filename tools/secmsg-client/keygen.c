@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,43 @@ static const struct option keygen_opts[] = {
 	{ "passphrase-file", required_argument, NULL, 'P' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "iterations", required_argument, NULL, 'i' },
+	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
+
+static const struct option pubkey_opts[] = {
+	{ "passphrase-file", required_argument, NULL, 'P' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* -h: the usage on stdout, exit 0; a usage error: on stderr, exit 2. */
+static int keygen_usage(bool help)
+{
+	fprintf(help ? stdout : stderr,
+		"usage: secmsg-client keygen -o FILE [--passphrase-file FILE] "
+		"[--force] [--iterations N]\n"
+		"A new X25519 key in FILE, encrypted under a passphrase (asked "
+		"twice on the\nterminal, or the first line of the passphrase "
+		"file); its public key on stdout\nand in FILE.pub.\n"
+		"  -o, --output FILE           the key file to write\n"
+		"  -P, --passphrase-file FILE  the passphrase from FILE\n"
+		"  -f, --force                 overwrite FILE\n"
+		"  -i, --iterations N          PBKDF2 iterations (%d to %d; "
+		"default %d)\n"
+		"See secmsg-client(1).\n", SECMSG_KEYFILE_ITER_MIN,
+		SECMSG_KEYFILE_ITER_MAX, SECMSG_KEYFILE_ITER_DEFAULT);
+	return help ? EX_OK_ : EX_USAGE_;
+}
+
+static int pubkey_usage(bool help)
+{
+	fprintf(help ? stdout : stderr,
+		"usage: secmsg-client pubkey FILE [--passphrase-file FILE]\n"
+		"The public key of key file FILE, on stdout.\n"
+		"See secmsg-client(1).\n");
+	return help ? EX_OK_ : EX_USAGE_;
+}
 
 static int write_pub(const char *path, const char *b64)
 {
@@ -67,7 +103,7 @@ int cmd_keygen(int argc, char **argv)
 	int opt, err;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:P:fi:", keygen_opts,
+	while ((opt = getopt_long(argc, argv, "o:P:fi:h", keygen_opts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'o': out = optarg; break;
@@ -77,15 +113,12 @@ int cmd_keygen(int argc, char **argv)
 			if (parse_iterations(optarg, &iter))
 				return EX_USAGE_;
 			break;
-		default: return EX_USAGE_;
+		case 'h': return keygen_usage(true);
+		default: return keygen_usage(false);
 		}
 	}
-	if (!out || optind != argc) {
-		fprintf(stderr, "usage: secmsg-client keygen -o FILE "
-			"[--passphrase-file FILE] [--force] "
-			"[--iterations N]\n");
-		return EX_USAGE_;
-	}
+	if (!out || optind != argc)
+		return keygen_usage(false);
 	n = pass_get(pass_file, "Passphrase for the new key: ", true, pass,
 		     sizeof(pass));
 	if (n < 0) {
@@ -120,17 +153,16 @@ int cmd_pubkey(int argc, char **argv)
 	int opt, err;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "P:", keygen_opts + 1,
+	while ((opt = getopt_long(argc, argv, "P:h", pubkey_opts,
 				  NULL)) != -1) {
+		if (opt == 'h')
+			return pubkey_usage(true);
 		if (opt != 'P')
-			return EX_USAGE_;
+			return pubkey_usage(false);
 		pass_file = optarg;
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "usage: secmsg-client pubkey FILE "
-			"[--passphrase-file FILE]\n");
-		return EX_USAGE_;
-	}
+	if (optind != argc - 1)
+		return pubkey_usage(false);
 	file = argv[optind];
 	n = pass_get(pass_file, "Passphrase: ", false, pass, sizeof(pass));
 	if (n < 0) {

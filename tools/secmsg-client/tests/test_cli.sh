@@ -100,6 +100,23 @@ done
 	[[ $(od -An -tx1 -j8 -N4 "$T/i.key" | tr -d ' ') == 000186a1 ]]
 ok $? "keygen --iterations 100001: the count in bytes 8-11, big endian"
 
+# keygen and pubkey: -h/--help prints the usage on stdout (exit 0), a bad
+# option prints it on stderr (exit 2); nothing is written either way.
+for c in "keygen --help" "keygen -h" "pubkey --help" "pubkey -h"; do
+	# shellcheck disable=SC2086 # the command and its option, split
+	"$CLI" $c >"$T/h.out" 2>"$T/h.err"
+	ok $? "$c: exit 0"
+	[[ $(head -1 "$T/h.out") == "usage: secmsg-client ${c%% *} "* && ! -s $T/h.err ]]
+	ok $? "... its usage on stdout, nothing on stderr"
+done
+for c in "keygen -o $T/u.key -x" "pubkey $T/alice.key --force"; do
+	# shellcheck disable=SC2086
+	"$CLI" $c >"$T/h.out" 2>"$T/h.err"
+	ok $(($? != 2)) "${c%% *} with an unknown option: exit 2"
+	[[ ! -s $T/h.out && ! -e $T/u.key ]] && grep -q "^usage: secmsg-client ${c%% *} " "$T/h.err"
+	ok $? "... its usage on stderr, nothing written"
+done
+
 head -c 32 /dev/urandom >"$T/server.key"
 if [[ ${SERVER:-fakesrv} == secmsgd ]]; then
 	D=$DIR/../../../daemon/secmsgd
