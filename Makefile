@@ -76,9 +76,12 @@ HOST_TESTS_SAN = $(HOST_TESTS:=-san)
 check: all $(HOST_TESTS) $(HOST_TESTS_SAN)
 	@tools/check $(HOST_TESTS)
 
-# make run NODES=3: a local cluster of three nodes (docs/cluster.md)
+# make run NODES=3: a local cluster of three nodes (docs/cluster.md);
+# make run PORT=9000: one node on another port than 8765 (only a PORT
+# given on the command line, not one from the environment)
 run: all
-	@tools/run $(if $(NODES),--nodes $(NODES))
+	@tools/run $(if $(filter command line,$(origin PORT)),--port $(PORT)) \
+		$(if $(NODES),--nodes $(NODES))
 
 # The 1,000,000-session step of bench/secmsg-bench needs memory (about
 # 2.5 GiB in the guest) and time; BENCH_ARGS="--sessions 100000" for less.
