@@ -288,7 +288,7 @@ static void held_free(struct client_pending *p)
 	free(p);
 }
 
-void client_flush_held(struct secmsg_client *c)
+void client_flush_held(struct secmsg_client *c, int fail_err)
 {
 	struct secmsg_client_delivery d;
 	struct client_pending *p;
@@ -299,7 +299,7 @@ void client_flush_held(struct secmsg_client *c)
 		if (!c->held)
 			c->held_tail = &c->held;
 		p->next = NULL;
-		err = c->state == SECMSG_CLIENT_READY ?
+		err = fail_err ? fail_err : c->state == SECMSG_CLIENT_READY ?
 		      client_seal_queue(c, p, p->text ? p->text : (void *)"",
 					p->len) : SECMSG_CLIENT_E_CLOSED;
 		if (p->text)

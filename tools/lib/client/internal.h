@@ -265,8 +265,11 @@ void client_pending_clear(struct secmsg_client *c);
 /* Seal and queue one message (client.c). */
 int client_seal_queue(struct secmsg_client *c, struct client_pending *p,
 		      const void *text, size_t len);
-/* Seal and queue the held messages once no rotation is pending. */
-void client_flush_held(struct secmsg_client *c);
+/*
+ * Seal and queue the held messages once no rotation is pending; with
+ * fail_err (the connection ended), fail them with it instead.
+ */
+void client_flush_held(struct secmsg_client *c, int fail_err);
 
 /* ---- ws.c --------------------------------------------------------------- */
 int client_ws_new(struct secmsg_client *c);

@@ -236,7 +236,7 @@ static void on_epoch(struct secmsg_client *c, const struct client_frame *f)
 
 	if (c->rotations_pending && f->epoch >= old) {
 		c->rotations_pending--;
-		client_flush_held(c);
+		client_flush_held(c, 0);
 	}
 
 	if (err == SECMSG_CLIENT_E_EPOCH && f->epoch < old)
@@ -273,7 +273,7 @@ static void on_error_frame(struct secmsg_client *c,
 	client_proto_error(c, err, why);
 	if (c->rotations_pending) {	/* perhaps the rotation's refusal */
 		c->rotations_pending--;
-		client_flush_held(c);
+		client_flush_held(c, 0);
 	}
 }
 
@@ -412,7 +412,7 @@ void client_proto_closed(struct secmsg_client *c, int err)
 	c->last_err = why;
 	c->rotations_pending = 0;
 	fail_pending(c, why);
-	client_flush_held(c);		/* fails them: not ready */
+	client_flush_held(c, why ? why : SECMSG_CLIENT_E_CLOSED);
 	c->close_err = 0;
 	client_proto_set_state(c, SECMSG_CLIENT_IDLE, why);
 }

@@ -289,6 +289,38 @@ static void replaced(void)
 	fakesrv_stop(s);
 }
 
+/*
+ * A message held over an unanswered rotation, when the server goes away:
+ * it fails once, with the reason the connection ended, as the messages
+ * already sent do.
+ */
+static void held_over_close(void)
+{
+	struct secmsg_client *a;
+	struct fakesrv *s;
+	struct rec ra;
+	uint64_t id = 0;
+	int end;
+
+	start_server(&s);
+	a = client(&ra, "alice");
+	ok(!connect_raw(a, 0, NULL) && !secmsg_client_rotate(a, NULL) &&
+	   !secmsg_client_send(a, "bob", "held", 4, &id) && id == 1 &&
+	   secmsg_client_pending(a) == 1 && ra.deliveries == 0,
+	   "sent while a rotation is unanswered: held");
+	fakesrv_stop(s);
+	ok(PUMP(a, NULL, secmsg_client_state(a) == SECMSG_CLIENT_IDLE),
+	   "the server stops: alice's connection ends");
+	end = secmsg_client_last_error(a);
+	ok(ra.deliveries == 1 && ra.last_id == 1 && !ra.delivered &&
+	   ra.last_delivery_err == end &&
+	   (end == SECMSG_CLIENT_E_SHUTDOWN || end == SECMSG_CLIENT_E_CLOSED) &&
+	   secmsg_client_pending(a) == 0,
+	   "the held message fails once, with the connection's end (%d, %d)",
+	   ra.last_delivery_err, end);
+	rec_free(a, &ra);
+}
+
 static void refusals(void)
 {
 	struct secmsg_client_key kf = { .file = keyfile, .passphrase = "nope",
@@ -387,6 +419,7 @@ int main(void)
 	count_rotation(false);
 	count_rotation(true);
 	replaced();
+	held_over_close();
 	unlink(keyfile);
 	return done();
 }

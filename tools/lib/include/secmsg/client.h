@@ -181,7 +181,9 @@ int secmsg_client_disconnect_start(struct secmsg_client *c);
 /*
  * Seal len bytes of text for user `to` and queue it.  *id (may be NULL)
  * gets the message's id, which the delivery callback reports.  Only when
- * READY.  E_TOO_LARGE above SECMSG_CLIENT_MAX_TEXT.
+ * READY.  E_TOO_LARGE above SECMSG_CLIENT_MAX_TEXT.  Every message sent
+ * gets exactly one delivery callback: the server's result, or, when the
+ * connection ends first, err is what ended it (or E_CLOSED).
  */
 int secmsg_client_send(struct secmsg_client *c, const char *to,
 		       const void *text, size_t len, uint64_t *id);
