@@ -133,7 +133,7 @@ static struct secmsg_client *client_new(struct seen *s, bool ready)
 						c->alg_req, c2s, s2c));
 		c->state = SECMSG_CLIENT_READY;
 	} else {
-		/* client_proto_start() with the fixed keys */
+		/* what proto.c does when the WebSocket opens, with fixed keys */
 		FUZZ_CHECK(!fuzz_hs_init(&c->hs, c->alg_req, msg1, &len));
 		c->hs_live = true;
 		c->state = SECMSG_CLIENT_HANDSHAKE;

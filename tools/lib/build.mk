@@ -96,7 +96,7 @@ $(VECTORS_PY_TEST) $(VECTORS_PY_TEST)-san: tools/lib/tests/vectors_check.py
 LWS_CFLAGS := $(shell pkg-config --cflags libwebsockets 2>/dev/null)
 LWS_LIBS := $(shell pkg-config --libs libwebsockets 2>/dev/null)
 LIBSECMSG_CLIENT_SRCS := $(addprefix tools/lib/client/, api.c errors.c \
-	frame.c proto.c queue.c session.c ws.c)
+	frame.c outbox.c proto.c queue.c session.c ws.c)
 LIBSECMSG_CLIENT_OBJS := $(LIBSECMSG_CLIENT_SRCS:.c=.o)
 LIBSECMSG_CLIENT_SAN_OBJS := $(LIBSECMSG_CLIENT_SRCS:.c=.san.o)
 LIBSECMSG_CLIENT_HDRS := tools/lib/client/internal.h $(LIBSECMSG_HDRS)

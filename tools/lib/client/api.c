@@ -12,8 +12,6 @@
 #define DEFAULT_TIMEOUT_MS	10000
 #define DISCONNECT_MS		2000
 
-static void held_free(struct client_pending *p);
-
 int client_parse_url(struct secmsg_client *c, const char *url)
 {
 	const char *p, *host, *end, *colon;
@@ -73,7 +71,7 @@ struct secmsg_client *secmsg_client_new_err(const char *url, int *errp)
 	c->alg_req = SECMSG_ALG_AES_256_GCM;
 	err = client_parse_url(c, url ? url : SECMSG_CLIENT_DEFAULT_URL);
 	if (!err)
-		err = client_ws_new(c);
+		err = client_ws_new(c, &client_proto_events);
 	if (err) {
 		secmsg_client_free(c);
 		c = NULL;
@@ -98,14 +96,7 @@ void secmsg_client_free(struct secmsg_client *c)
 		secmsg_hs_wipe(&c->hs);
 	client_session_wipe(&c->sess);
 	client_queue_clear(&c->outq);
-	client_pending_clear(c);
-	while (c->held) {
-		struct client_pending *p = c->held;
-
-		c->held = p->next;
-		held_free(p);
-	}
-	free(c->rx);
+	client_outbox_clear(c);
 	free(c->url);
 	free(c->host);
 	free(c->path);
@@ -193,7 +184,7 @@ int secmsg_client_reconnect_start(struct secmsg_client *c)
 	if (c->state != SECMSG_CLIENT_IDLE || client_ws_open(c))
 		return SECMSG_CLIENT_E_STATE;
 	c->last_err = 0;
-	return client_ws_connect(c);
+	return client_proto_connect(c);
 }
 
 /* Service until the state leaves CONNECTING / HANDSHAKE. */
@@ -233,7 +224,7 @@ int secmsg_client_disconnect_start(struct secmsg_client *c)
 		return c->state == SECMSG_CLIENT_IDLE ? 0 : SECMSG_CLIENT_E_STATE;
 	if (c->state == SECMSG_CLIENT_READY && !c->closing_sent) {
 		c->closing_sent = true;
-		client_proto_queue(c, client_frame_bye("client disconnect"));
+		client_ws_send(c, client_frame_bye("client disconnect"));
 	}
 	client_proto_set_state(c, SECMSG_CLIENT_CLOSING, 0);
 	client_ws_close(c, true);
@@ -255,76 +246,9 @@ int secmsg_client_disconnect(struct secmsg_client *c)
 	return client_ws_open(c) ? SECMSG_CLIENT_E_TIMEOUT : 0;
 }
 
-int client_seal_queue(struct secmsg_client *c, struct client_pending *p,
-		      const void *text, size_t len)
-{
-	uint8_t *sealed = malloc(client_session_sealed_max(len));
-	long n;
-	int err;
-
-	if (!sealed)
-		return SECMSG_CLIENT_E_NOMEM;
-	n = client_session_seal(&c->sess, text, len, sealed);
-	if (n < 0) {
-		free(sealed);
-		return (int)n;
-	}
-	err = client_proto_queue(c, client_frame_message(p->id, p->to, sealed,
-							 (size_t)n));
-	free(sealed);
-	if (err)
-		return err;
-	p->next = c->pending;
-	c->pending = p;
-	c->n_pending++;
-	return 0;
-}
-
-static void held_free(struct client_pending *p)
-{
-	if (p->text)
-		explicit_bzero(p->text, p->len);
-	free(p->text);
-	free(p);
-}
-
-void client_flush_held(struct secmsg_client *c, int fail_err)
-{
-	struct secmsg_client_delivery d;
-	struct client_pending *p;
-	int err;
-
-	while (!c->rotations_pending && (p = c->held)) {
-		c->held = p->next;
-		if (!c->held)
-			c->held_tail = &c->held;
-		p->next = NULL;
-		err = fail_err ? fail_err : c->state == SECMSG_CLIENT_READY ?
-		      client_seal_queue(c, p, p->text ? p->text : (void *)"",
-					p->len) : SECMSG_CLIENT_E_CLOSED;
-		if (p->text)
-			explicit_bzero(p->text, p->len);
-		free(p->text);
-		p->text = NULL;
-		if (!err)
-			continue;
-		memset(&d, 0, sizeof(d));
-		d.id = p->id;
-		d.to = p->to;
-		d.err = err;
-		c->events++;
-		if (c->cb.delivery)
-			c->cb.delivery(c, &d, c->cb.delivery_ud);
-		free(p);
-	}
-}
-
 int secmsg_client_send(struct secmsg_client *c, const char *to,
 		       const void *text, size_t len, uint64_t *id)
 {
-	struct client_pending *p;
-	int err;
-
 	if (!c || !to || (!text && len))
 		return SECMSG_CLIENT_E_INVAL;
 	if (!secmsg_user_id_valid(to))
@@ -333,34 +257,7 @@ int secmsg_client_send(struct secmsg_client *c, const char *to,
 		return SECMSG_CLIENT_E_STATE;
 	if (len > SECMSG_CLIENT_MAX_TEXT)
 		return SECMSG_CLIENT_E_TOO_LARGE;
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return SECMSG_CLIENT_E_NOMEM;
-	p->id = c->next_id;
-	strcpy(p->to, to);
-	if (c->rotations_pending) {
-		p->text = malloc(len ? len : 1);
-		if (!p->text) {
-			free(p);
-			return SECMSG_CLIENT_E_NOMEM;
-		}
-		memcpy(p->text, text ? text : "", len);
-		p->len = len;
-		if (!c->held_tail)
-			c->held_tail = &c->held;
-		*c->held_tail = p;
-		c->held_tail = &p->next;
-	} else {
-		err = client_seal_queue(c, p, text, len);
-		if (err) {
-			free(p);
-			return err;
-		}
-	}
-	c->next_id++;
-	if (id)
-		*id = p->id;
-	return 0;
+	return client_outbox_send(c, to, text, len, id);
 }
 
 int secmsg_client_rotate(struct secmsg_client *c, const char *alg)
@@ -373,9 +270,9 @@ int secmsg_client_rotate(struct secmsg_client *c, const char *alg)
 
 	if (c->state != SECMSG_CLIENT_READY)
 		return SECMSG_CLIENT_E_STATE;
-	err = client_proto_queue(c, client_frame_rotate(alg));
+	err = client_ws_send(c, client_frame_rotate(alg));
 	if (!err)
-		c->rotations_pending++;
+		client_outbox_rotation_asked(c);
 	return err;
 }
 
@@ -385,7 +282,7 @@ int secmsg_client_who(struct secmsg_client *c)
 		return SECMSG_CLIENT_E_INVAL;
 	if (c->state != SECMSG_CLIENT_READY)
 		return SECMSG_CLIENT_E_STATE;
-	return client_proto_queue(c, client_frame_who());
+	return client_ws_send(c, client_frame_who());
 }
 
 int secmsg_client_fd(const struct secmsg_client *c)

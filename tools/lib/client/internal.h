@@ -6,10 +6,17 @@
  *   errors.c   error codes and words
  *   session.c  session crypto: seal, open, epoch ratchet, replay
  *   frame.c    JSON frames (cJSON): build and parse
- *   queue.c    outgoing frame queue, pending deliveries
+ *   queue.c    outgoing frame queue
+ *   ws.c       transport: libwebsockets, the poll descriptor, sending
+ *   outbox.c   messages out: sealed and sent, or held over a rotation;
+ *              pending until their delivery
  *   proto.c    the protocol: handshake, frame dispatch, callbacks
- *   ws.c       transport: libwebsockets, the poll descriptor
  *   api.c      the public API
+ *
+ * Calls go one way, down this list read from the bottom: api.c calls the
+ * rest, proto.c calls outbox.c and ws.c, outbox.c calls ws.c.  The
+ * transport reports what happens on the connection up through the
+ * struct client_ws_events that proto.c gives it.
  */
 #ifndef SECMSG_CLIENT_INT_H
 #define SECMSG_CLIENT_INT_H
@@ -237,52 +244,77 @@ struct secmsg_client {
 
 	/* transport */
 	struct client_ws *ws;
-	char *rx;			/* frame being assembled */
-	size_t rx_len, rx_cap;
-	bool rx_discard;		/* frame too large or binary */
 
 	struct client_cbs cb;
 	unsigned int events;		/* callbacks run, for service/wait */
 	/* Seal buffers: reused, wiped after each use. */
 };
 
-/* ---- proto.c ------------------------------------------------------------ */
-/* The WebSocket is open: send hello. */
-int client_proto_start(struct secmsg_client *c);
-/* One text frame from the server.  A fatal error sets c->close_err. */
-void client_proto_frame(struct secmsg_client *c, const char *json,
-			size_t len);
-/* The connection ended (err: what ended it, or 0 when asked to). */
-void client_proto_closed(struct secmsg_client *c, int err);
-/* Queue a frame and ask the transport to write. */
-int client_proto_queue(struct secmsg_client *c, char *json);
-void client_proto_set_state(struct secmsg_client *c,
-			    enum secmsg_client_state st, int err);
-void client_proto_error(struct secmsg_client *c, int err, const char *detail);
-/* A fatal protocol error: report it and close the connection. */
-void client_proto_fail(struct secmsg_client *c, int err, const char *detail);
-void client_pending_clear(struct secmsg_client *c);
-/* Seal and queue one message (client.c). */
-int client_seal_queue(struct secmsg_client *c, struct client_pending *p,
-		      const void *text, size_t len);
-/*
- * Seal and queue the held messages once no rotation is pending; with
- * fail_err (the connection ended), fail them with it instead.
- */
-void client_flush_held(struct secmsg_client *c, int fail_err);
-
 /* ---- ws.c --------------------------------------------------------------- */
-int client_ws_new(struct secmsg_client *c);
+/*
+ * What the transport reports to the protocol above it.  Each is called
+ * from inside client_ws_service() or client_ws_connect().
+ */
+struct client_ws_events {
+	/* The WebSocket is open: the protocol starts. */
+	void (*open)(struct secmsg_client *c);
+	/* One whole text frame from the server. */
+	void (*frame)(struct secmsg_client *c, const char *json, size_t len);
+	/* A fatal error seen by the transport: the protocol closes. */
+	void (*fail)(struct secmsg_client *c, int err, const char *detail);
+	/* The connection could not be made; closed afterwards. */
+	void (*connect_error)(struct secmsg_client *c, const char *detail);
+	/* The server closes with this WebSocket status (0: none given). */
+	void (*peer_close)(struct secmsg_client *c, unsigned int status);
+	/* The connection ended (err: what ended it, 0 when asked to). */
+	void (*closed)(struct secmsg_client *c, int err);
+};
+
+int client_ws_new(struct secmsg_client *c,
+		  const struct client_ws_events *events);
 void client_ws_free(struct secmsg_client *c);
 int client_ws_connect(struct secmsg_client *c);
-/* Ask for a writable callback (frames are queued). */
-void client_ws_kick(struct secmsg_client *c);
+/* Queue a frame (taking json, freed in any case) and ask to write it. */
+int client_ws_send(struct secmsg_client *c, char *json);
+/* The protocol is ready: the connection's deadline is met. */
+void client_ws_ready(struct secmsg_client *c);
 /* Close the connection (after the queued frames when graceful). */
 void client_ws_close(struct secmsg_client *c, bool graceful);
 int client_ws_fd(const struct secmsg_client *c);
 /* Wait at most timeout_ms for activity and service it. */
 int client_ws_service(struct secmsg_client *c, int timeout_ms);
 bool client_ws_open(const struct secmsg_client *c);
+
+/* ---- outbox.c ----------------------------------------------------------- */
+/*
+ * Send text to to as message *id: sealed and queued, or held while a
+ * rotation is unanswered.  0, or a negative code (nothing kept).
+ */
+int client_outbox_send(struct secmsg_client *c, const char *to,
+		       const void *text, size_t len, uint64_t *id);
+/* A rotation asked for; and its answer (an epoch frame or an error). */
+void client_outbox_rotation_asked(struct secmsg_client *c);
+void client_outbox_rotation_answered(struct secmsg_client *c);
+/* The pending message id, taken off the list (NULL: none); free() it. */
+struct client_pending *client_outbox_take(struct secmsg_client *c,
+					  uint64_t id);
+/* The connection ended with err: every message still out fails with it. */
+void client_outbox_fail_all(struct secmsg_client *c, int err);
+/* Forget every message without a callback (the client is freed). */
+void client_outbox_clear(struct secmsg_client *c);
+
+/* ---- proto.c ------------------------------------------------------------ */
+/* What the transport reports, handled by the protocol. */
+extern const struct client_ws_events client_proto_events;
+/* Open the connection (state connecting): 0 or a negative code. */
+int client_proto_connect(struct secmsg_client *c);
+/* One text frame from the server.  A fatal error sets c->close_err. */
+void client_proto_frame(struct secmsg_client *c, const char *json,
+			size_t len);
+/* The connection ended (err: what ended it, or 0 when asked to). */
+void client_proto_closed(struct secmsg_client *c, int err);
+void client_proto_set_state(struct secmsg_client *c,
+			    enum secmsg_client_state st, int err);
 
 /* URL parsing (client.c): ws[s]://host[:port][/path]. */
 int client_parse_url(struct secmsg_client *c, const char *url);

@@ -3,6 +3,8 @@
  * libsecmsg client: the protocol of docs/protocol.md section 5 above the
  * transport.  hello -> welcome -> confirm -> ready, then messages,
  * deliveries, epochs, presence and errors, each turned into a callback.
+ * Below it: the messages out (outbox.c) and the transport (ws.c), which
+ * reports to it through client_proto_events.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -31,7 +33,7 @@ void client_proto_set_state(struct secmsg_client *c,
 		c->cb.state(c, st, err, c->cb.state_ud);
 }
 
-void client_proto_error(struct secmsg_client *c, int err, const char *detail)
+static void report_error(struct secmsg_client *c, int err, const char *detail)
 {
 	c->events++;
 	if (c->cb.error)
@@ -39,24 +41,24 @@ void client_proto_error(struct secmsg_client *c, int err, const char *detail)
 			    c->cb.error_ud);
 }
 
-void client_proto_fail(struct secmsg_client *c, int err, const char *detail)
+/* A fatal protocol error: report it and close the connection. */
+static void fail(struct secmsg_client *c, int err, const char *detail)
 {
-	client_proto_error(c, err, detail);
+	report_error(c, err, detail);
 	if (!c->close_err)
 		c->close_err = err;
 	client_ws_close(c, false);
 }
 
-int client_proto_queue(struct secmsg_client *c, char *json)
+int client_proto_connect(struct secmsg_client *c)
 {
-	int err = client_queue_push(&c->outq, json);
-
-	if (!err)
-		client_ws_kick(c);
-	return err;
+	c->close_err = 0;
+	client_proto_set_state(c, SECMSG_CLIENT_CONNECTING, 0);
+	return client_ws_connect(c);
 }
 
-int client_proto_start(struct secmsg_client *c)
+/* The WebSocket is open: send hello. */
+static void start(struct secmsg_client *c)
 {
 	uint8_t msg1[SECMSG_HS_INIT_MAX];
 	size_t len = sizeof(msg1);
@@ -67,20 +69,18 @@ int client_proto_start(struct secmsg_client *c)
 	err = secmsg_hs_init(&c->hs, c->user, c->alg_req, c->priv,
 			     c->server_pub, msg1, &len);
 	if (err) {
-		client_proto_fail(c, SECMSG_CLIENT_E_CRYPTO,
-				  "cannot make handshake message 1");
-		return SECMSG_CLIENT_E_CRYPTO;
+		fail(c, SECMSG_CLIENT_E_CRYPTO, "cannot make handshake message 1");
+		return;
 	}
 	c->hs_live = true;
-	err = client_proto_queue(c, client_frame_hello(
+	err = client_ws_send(c, client_frame_hello(
 		c->user, alg_name(c->alg_req), msg1, len,
 		c->send_pubkey ? c->pub : NULL));
 	if (err) {
-		client_proto_fail(c, err, NULL);
-		return err;
+		fail(c, err, NULL);
+		return;
 	}
 	client_proto_set_state(c, SECMSG_CLIENT_HANDSHAKE, 0);
-	return 0;
 }
 
 static void on_welcome(struct secmsg_client *c, const struct client_frame *f)
@@ -91,20 +91,19 @@ static void on_welcome(struct secmsg_client *c, const struct client_frame *f)
 	int err;
 
 	if (!c->hs_live) {
-		client_proto_fail(c, SECMSG_CLIENT_E_PROTOCOL,
-				  "unexpected welcome");
+		fail(c, SECMSG_CLIENT_E_PROTOCOL, "unexpected welcome");
 		return;
 	}
 	c->hs_live = false;
 	err = secmsg_hs_finish(&c->hs, f->data, f->data_len, &sid, c2s, s2c,
 			       msg3);
 	if (err) {
-		client_proto_fail(c, err == -EBADMSG ?
-				  SECMSG_CLIENT_E_SERVER_AUTH :
-				  SECMSG_CLIENT_E_PROTOCOL,
-				  err == -EBADMSG ?
-				  "handshake message 2 does not authenticate: the server does not hold the pinned key" :
-				  "malformed handshake message 2");
+		fail(c, err == -EBADMSG ?
+		     SECMSG_CLIENT_E_SERVER_AUTH :
+		     SECMSG_CLIENT_E_PROTOCOL,
+		     err == -EBADMSG ?
+		     "handshake message 2 does not authenticate: the server does not hold the pinned key" :
+		     "malformed handshake message 2");
 		return;
 	}
 	if (sid != f->session)
@@ -116,13 +115,13 @@ static void on_welcome(struct secmsg_client *c, const struct client_frame *f)
 	explicit_bzero(s2c, sizeof(s2c));
 	if (err) {
 		explicit_bzero(msg3, sizeof(msg3));
-		client_proto_fail(c, err, "welcome names another session");
+		fail(c, err, "welcome names another session");
 		return;
 	}
-	err = client_proto_queue(c, client_frame_confirm(msg3, sizeof(msg3)));
+	err = client_ws_send(c, client_frame_confirm(msg3, sizeof(msg3)));
 	explicit_bzero(msg3, sizeof(msg3));
 	if (err)
-		client_proto_fail(c, err, NULL);
+		fail(c, err, NULL);
 }
 
 static void report_online(struct secmsg_client *c, const struct client_frame *f)
@@ -137,21 +136,22 @@ static void on_ready(struct secmsg_client *c, const struct client_frame *f)
 	int err;
 
 	if (!c->sess.active || c->hs_live || c->state != SECMSG_CLIENT_HANDSHAKE) {
-		client_proto_fail(c, SECMSG_CLIENT_E_PROTOCOL,
-				  "ready before the handshake finished");
+		fail(c, SECMSG_CLIENT_E_PROTOCOL,
+		     "ready before the handshake finished");
 		return;
 	}
 	if (f->session != c->sess.id || f->alg != c->alg_req) {
-		client_proto_fail(c, SECMSG_CLIENT_E_PROTOCOL,
-				  "ready names another session or algorithm");
+		fail(c, SECMSG_CLIENT_E_PROTOCOL,
+		     "ready names another session or algorithm");
 		return;
 	}
 	err = client_session_advance(&c->sess, f->epoch, f->alg);
 	if (err) {
-		client_proto_fail(c, err, "ready names an unreachable epoch");
+		fail(c, err, "ready names an unreachable epoch");
 		return;
 	}
 	client_proto_set_state(c, SECMSG_CLIENT_READY, 0);
+	client_ws_ready(c);
 	if (f->users)
 		report_online(c, f);
 }
@@ -170,7 +170,7 @@ static void on_message(struct secmsg_client *c, const struct client_frame *f)
 			       c->cb.received_ud);
 	out = malloc(f->data_len ? f->data_len : 1);
 	if (!out) {
-		client_proto_error(c, SECMSG_CLIENT_E_NOMEM, NULL);
+		report_error(c, SECMSG_CLIENT_E_NOMEM, NULL);
 		return;
 	}
 	n = client_session_open(&c->sess, f->data, f->data_len, out, &info);
@@ -180,7 +180,7 @@ static void on_message(struct secmsg_client *c, const struct client_frame *f)
 			 ") dropped: %s", f->from, info.epoch, info.seq,
 			 secmsg_client_strerror((int)n));
 		free(out);
-		client_proto_error(c, (int)n, why);
+		report_error(c, (int)n, why);
 		return;
 	}
 	if (info.advanced) {
@@ -206,16 +206,9 @@ static void on_message(struct secmsg_client *c, const struct client_frame *f)
 
 static void on_delivery(struct secmsg_client *c, const struct client_frame *f)
 {
-	struct client_pending **pp, *p = NULL;
+	struct client_pending *p = client_outbox_take(c, f->id);
 	struct secmsg_client_delivery d;
 
-	for (pp = &c->pending; *pp; pp = &(*pp)->next)
-		if ((*pp)->id == f->id) {
-			p = *pp;
-			*pp = p->next;
-			c->n_pending--;
-			break;
-		}
 	memset(&d, 0, sizeof(d));
 	d.id = f->id;
 	d.to = p ? p->to : NULL;
@@ -234,15 +227,13 @@ static void on_epoch(struct secmsg_client *c, const struct client_frame *f)
 	uint32_t old = c->sess.epoch;
 	int err = client_session_advance(&c->sess, f->epoch, f->alg);
 
-	if (c->rotations_pending && f->epoch >= old) {
-		c->rotations_pending--;
-		client_flush_held(c, 0);
-	}
+	if (f->epoch >= old)
+		client_outbox_rotation_answered(c);
 
 	if (err == SECMSG_CLIENT_E_EPOCH && f->epoch < old)
 		return;			/* already followed a newer header */
 	if (err) {
-		client_proto_fail(c, err, "cannot follow the epoch frame");
+		fail(c, err, "cannot follow the epoch frame");
 		return;
 	}
 	if (f->epoch == old)
@@ -265,16 +256,14 @@ static void on_error_frame(struct secmsg_client *c,
 		if (c->hs_live)
 			secmsg_hs_wipe(&c->hs);
 		c->hs_live = false;
-		client_proto_error(c, err, why);
+		report_error(c, err, why);
 		if (!c->close_err)
 			c->close_err = err;
 		return;
 	}
-	client_proto_error(c, err, why);
-	if (c->rotations_pending) {	/* perhaps the rotation's refusal */
-		c->rotations_pending--;
-		client_flush_held(c, 0);
-	}
+	report_error(c, err, why);
+	/* perhaps the rotation's refusal */
+	client_outbox_rotation_answered(c);
 }
 
 /*
@@ -323,8 +312,7 @@ static void dispatch(struct secmsg_client *c, const struct client_frame *f)
 		break;
 	}
 	if (!ready) {
-		client_proto_fail(c, SECMSG_CLIENT_E_PROTOCOL,
-				  "frame before ready");
+		fail(c, SECMSG_CLIENT_E_PROTOCOL, "frame before ready");
 		return;
 	}
 	switch (f->type) {
@@ -361,43 +349,11 @@ void client_proto_frame(struct secmsg_client *c, const char *json, size_t len)
 		snprintf(msg, sizeof(msg), "bad %s frame from the server: %s",
 			 f.type_name ? f.type_name : "", why ? why : "?");
 		client_frame_free(&f);
-		client_proto_fail(c, SECMSG_CLIENT_E_PROTOCOL, msg);
+		fail(c, SECMSG_CLIENT_E_PROTOCOL, msg);
 		return;
 	}
 	dispatch(c, &f);
 	client_frame_free(&f);
-}
-
-void client_pending_clear(struct secmsg_client *c)
-{
-	struct client_pending *p;
-
-	while ((p = c->pending)) {
-		c->pending = p->next;
-		free(p);
-	}
-	c->n_pending = 0;
-}
-
-/* Messages still waiting for their delivery frame fail locally. */
-static void fail_pending(struct secmsg_client *c, int err)
-{
-	struct secmsg_client_delivery d;
-	struct client_pending *p;
-
-	while ((p = c->pending)) {
-		c->pending = p->next;
-		c->n_pending--;
-		memset(&d, 0, sizeof(d));
-		d.id = p->id;
-		d.to = p->to;
-		d.err = err ? err : SECMSG_CLIENT_E_CLOSED;
-		d.message = "connection closed before the server answered";
-		c->events++;
-		if (c->cb.delivery)
-			c->cb.delivery(c, &d, c->cb.delivery_ud);
-		free(p);
-	}
 }
 
 void client_proto_closed(struct secmsg_client *c, int err)
@@ -410,9 +366,40 @@ void client_proto_closed(struct secmsg_client *c, int err)
 	client_session_wipe(&c->sess);
 	client_queue_clear(&c->outq);
 	c->last_err = why;
-	c->rotations_pending = 0;
-	fail_pending(c, why);
-	client_flush_held(c, why ? why : SECMSG_CLIENT_E_CLOSED);
+	client_outbox_fail_all(c, why);
 	c->close_err = 0;
 	client_proto_set_state(c, SECMSG_CLIENT_IDLE, why);
 }
+
+static void connect_error(struct secmsg_client *c, const char *detail)
+{
+	if (c->close_err)
+		return;
+	report_error(c, SECMSG_CLIENT_E_CONNECT, detail);
+	c->close_err = SECMSG_CLIENT_E_CONNECT;
+}
+
+/* The server's close status (RFC 6455 7.4.1): a shutdown, or a refusal. */
+#define WS_GOING_AWAY		1001
+#define WS_POLICY_VIOLATION	1008
+
+static void peer_close(struct secmsg_client *c, unsigned int status)
+{
+	if (c->close_err)
+		return;
+	if (status == WS_GOING_AWAY)
+		c->close_err = SECMSG_CLIENT_E_SHUTDOWN;
+	else if (status == WS_POLICY_VIOLATION)
+		c->close_err = c->state == SECMSG_CLIENT_HANDSHAKE ?
+			       SECMSG_CLIENT_E_HANDSHAKE :
+			       SECMSG_CLIENT_E_PROTOCOL;
+}
+
+const struct client_ws_events client_proto_events = {
+	.open = start,
+	.frame = client_proto_frame,
+	.fail = fail,
+	.connect_error = connect_error,
+	.peer_close = peer_close,
+	.closed = client_proto_closed,
+};

@@ -10,6 +10,10 @@
  * a timerfd for the client's deadlines and for work lws has buffered.
  * That epoll descriptor is secmsg_client_fd(): it is readable whenever
  * secmsg_client_service() has something to do.
+ *
+ * The transport knows nothing of the protocol: it sends the frames queued
+ * in c->outq and reports what happens on the connection through the
+ * struct client_ws_events it was made with.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,6 +27,7 @@
 #include "internal.h"
 
 struct client_ws {
+	const struct client_ws_events *ev;
 	struct lws_context *ctx;
 	struct lws *wsi;
 	bool live;			/* wsi's end not reported yet */
@@ -30,12 +35,16 @@ struct client_ws {
 	bool hs_header_sent;		/* upgrade request on its way */
 	bool want_close, graceful;
 	bool in_service;
+	bool ready;			/* the protocol met the deadline */
 	int epfd, tfd;
 	int sock_fd;			/* registered in epfd, or -1 */
 	uint32_t sock_events;
 	int64_t deadline_ms;		/* monotonic, 0: none */
 	int timer_state;		/* 0 off, 1 deadline, 2 now */
 	int64_t timer_at;
+	char *rx;			/* frame being assembled */
+	size_t rx_len, rx_cap;
+	bool rx_discard;		/* frame too large or binary */
 };
 
 int64_t client_now_ms(void)
@@ -62,46 +71,47 @@ static void ended(struct secmsg_client *c, int err)
 	ws->live = false;
 	ws->established = false;
 	ws->deadline_ms = 0;
-	client_proto_closed(c, ws->want_close && !c->close_err ? 0 : err);
+	ws->ev->closed(c, ws->want_close ? 0 : err);
 	ws->want_close = false;
 }
 
 static void rx_append(struct secmsg_client *c, struct lws *wsi,
 		      const void *in, size_t len)
 {
+	struct client_ws *ws = c->ws;
 	size_t need;
 	char *p;
 
 	if (lws_is_first_fragment(wsi)) {
-		c->rx_len = 0;
-		c->rx_discard = lws_frame_is_binary(wsi);
+		ws->rx_len = 0;
+		ws->rx_discard = lws_frame_is_binary(wsi);
 	}
-	if (!c->rx_discard) {
-		need = c->rx_len + len;
+	if (!ws->rx_discard) {
+		need = ws->rx_len + len;
 		if (need > CLIENT_MAX_FRAME) {
-			c->rx_discard = true;
-		} else if (need + 1 > c->rx_cap) {
-			p = realloc(c->rx, need + 1);
+			ws->rx_discard = true;
+		} else if (need + 1 > ws->rx_cap) {
+			p = realloc(ws->rx, need + 1);
 			if (!p)
-				c->rx_discard = true;
+				ws->rx_discard = true;
 			else {
-				c->rx = p;
-				c->rx_cap = need + 1;
+				ws->rx = p;
+				ws->rx_cap = need + 1;
 			}
 		}
-		if (!c->rx_discard) {
-			memcpy(c->rx + c->rx_len, in, len);
-			c->rx_len += len;
+		if (!ws->rx_discard) {
+			memcpy(ws->rx + ws->rx_len, in, len);
+			ws->rx_len += len;
 		}
 	}
 	if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
 		return;
-	if (c->rx_discard)
-		client_proto_fail(c, SECMSG_CLIENT_E_PROTOCOL,
-				  "binary, oversized or unreadable frame");
+	if (ws->rx_discard)
+		ws->ev->fail(c, SECMSG_CLIENT_E_PROTOCOL,
+			     "binary, oversized or unreadable frame");
 	else
-		client_proto_frame(c, c->rx, c->rx_len);
-	c->rx_len = 0;
+		ws->ev->frame(c, ws->rx, ws->rx_len);
+	ws->rx_len = 0;
 }
 
 static int on_writable(struct secmsg_client *c, struct lws *wsi)
@@ -126,19 +136,10 @@ static int on_writable(struct secmsg_client *c, struct lws *wsi)
 	return 0;
 }
 
-/* Close status of the peer: 1001 is a shutdown, 1008 a refusal. */
-static void peer_close(struct secmsg_client *c, const uint8_t *in, size_t len)
+/* The status of the peer's close frame, or 0. */
+static unsigned int close_status(const uint8_t *in, size_t len)
 {
-	unsigned int status = len >= 2 ? (unsigned int)(in[0] << 8 | in[1]) : 0;
-
-	if (c->close_err)
-		return;
-	if (status == LWS_CLOSE_STATUS_GOINGAWAY)
-		c->close_err = SECMSG_CLIENT_E_SHUTDOWN;
-	else if (status == LWS_CLOSE_STATUS_POLICY_VIOLATION)
-		c->close_err = c->state == SECMSG_CLIENT_HANDSHAKE ?
-			       SECMSG_CLIENT_E_HANDSHAKE :
-			       SECMSG_CLIENT_E_PROTOCOL;
+	return len >= 2 ? (unsigned int)(in[0] << 8 | in[1]) : 0;
 }
 
 static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
@@ -153,12 +154,9 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		c = client_of(wsi);
 		if (!c || !c->ws || wsi != c->ws->wsi)
 			break;
-		if (!c->close_err) {
-			snprintf(why, sizeof(why), "cannot connect to %s: %s",
-				 c->url, in ? (const char *)in : "error");
-			client_proto_error(c, SECMSG_CLIENT_E_CONNECT, why);
-			c->close_err = SECMSG_CLIENT_E_CONNECT;
-		}
+		snprintf(why, sizeof(why), "cannot connect to %s: %s",
+			 c->url, in ? (const char *)in : "error");
+		c->ws->ev->connect_error(c, why);
 		ended(c, SECMSG_CLIENT_E_CONNECT);
 		break;
 	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
@@ -174,7 +172,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		if (c->ws->want_close)
 			lws_callback_on_writable(wsi);
 		else
-			client_proto_start(c);
+			c->ws->ev->open(c);
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		c = client_of(wsi);
@@ -190,7 +188,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
 		c = client_of(wsi);
 		if (c && c->ws && wsi == c->ws->wsi)
-			peer_close(c, in, len);
+			c->ws->ev->peer_close(c, close_status(in, len));
 		break;
 	case LWS_CALLBACK_CLIENT_CLOSED:
 	case LWS_CALLBACK_WSI_DESTROY:
@@ -216,7 +214,8 @@ static void log_emit(int level, const char *line)
 	fprintf(stderr, "secmsg-client: lws: %s", line);
 }
 
-int client_ws_new(struct secmsg_client *c)
+int client_ws_new(struct secmsg_client *c,
+		  const struct client_ws_events *events)
 {
 	struct lws_context_creation_info info;
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -226,6 +225,7 @@ int client_ws_new(struct secmsg_client *c)
 	ws = calloc(1, sizeof(*ws));
 	if (!ws)
 		return SECMSG_CLIENT_E_NOMEM;
+	ws->ev = events;
 	ws->sock_fd = -1;
 	ws->epfd = epoll_create1(EPOLL_CLOEXEC);
 	ws->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -270,6 +270,7 @@ void client_ws_free(struct secmsg_client *c)
 	lws_context_destroy(ws->ctx);
 	close(ws->epfd);
 	close(ws->tfd);
+	free(ws->rx);
 	free(ws);
 }
 
@@ -343,17 +344,14 @@ int client_ws_connect(struct secmsg_client *c)
 	ws->graceful = false;
 	ws->established = false;
 	ws->hs_header_sent = false;
+	ws->ready = false;
 	ws->live = true;
 	ws->deadline_ms = client_now_ms() + c->timeout_ms;
-	c->close_err = 0;
-	c->rx_len = 0;
-	client_proto_set_state(c, SECMSG_CLIENT_CONNECTING, 0);
+	ws->rx_len = 0;
 	if (!lws_client_connect_via_info(&i)) {
 		/* CONNECTION_ERROR may have reported it already. */
 		if (ws->live) {
-			client_proto_error(c, SECMSG_CLIENT_E_CONNECT,
-					   "cannot start the connection");
-			c->close_err = SECMSG_CLIENT_E_CONNECT;
+			ws->ev->connect_error(c, "cannot start the connection");
 			ended(c, SECMSG_CLIENT_E_CONNECT);
 		}
 		return c->last_err ? c->last_err : SECMSG_CLIENT_E_CONNECT;
@@ -362,15 +360,28 @@ int client_ws_connect(struct secmsg_client *c)
 	return 0;
 }
 
-void client_ws_kick(struct secmsg_client *c)
+int client_ws_send(struct secmsg_client *c, char *json)
 {
 	struct client_ws *ws = c->ws;
+	int err = client_queue_push(&c->outq, json);
 
-	if (!ws || !ws->wsi || !ws->established)
-		return;
+	if (err || !ws || !ws->wsi || !ws->established)
+		return err;
 	lws_callback_on_writable(ws->wsi);
 	if (!ws->in_service)
 		sync_poll(c, false);
+	return 0;
+}
+
+void client_ws_ready(struct secmsg_client *c)
+{
+	struct client_ws *ws = c->ws;
+
+	if (!ws)
+		return;
+	ws->ready = true;
+	if (!ws->want_close)
+		ws->deadline_ms = 0;
 }
 
 void client_ws_close(struct secmsg_client *c, bool graceful)
@@ -432,12 +443,11 @@ static void check_deadline(struct secmsg_client *c)
 				LWS_TO_KILL_ASYNC);
 		return;
 	}
-	if (c->state == SECMSG_CLIENT_READY)
+	if (ws->ready)
 		return;
-	client_proto_fail(c, SECMSG_CLIENT_E_TIMEOUT,
-			  c->state == SECMSG_CLIENT_HANDSHAKE ?
-			  "no answer to the handshake in time" :
-			  "cannot connect in time");
+	ws->ev->fail(c, SECMSG_CLIENT_E_TIMEOUT, ws->established ?
+		     "no answer to the handshake in time" :
+		     "cannot connect in time");
 }
 
 int client_ws_service(struct secmsg_client *c, int timeout_ms)
@@ -468,7 +478,7 @@ int client_ws_service(struct secmsg_client *c, int timeout_ms)
 		ticks = 0;
 	ws->timer_state = 0;
 	lws_pass(ws);
-	if (c->state == SECMSG_CLIENT_READY && !ws->want_close)
+	if (ws->ready && !ws->want_close)
 		ws->deadline_ms = 0;
 	check_deadline(c);
 	if (ws->wsi && ws->want_close)
