@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "protocol/be.h"
 #include "secmsg/handshake.h"
 
 #include "audit.h"
@@ -173,11 +174,11 @@ static void replace_oldest(struct login *l)
 void auth_confirm(struct login *l, struct frame *f)
 {
 	struct secmsg_session_info info;
-	uint64_t sid_in_msg = 0;
+	uint64_t sid_in_msg;
 	const char **online;
 	struct alog a;
 	bool first;
-	size_t n, i;
+	size_t n;
 	int rc;
 
 	if (f->hs_len != SECMSG_HS_CONFIRM_LEN) {
@@ -185,8 +186,7 @@ void auth_confirm(struct login *l, struct frame *f)
 			0);
 		return;
 	}
-	for (i = 4; i < 12; i++)
-		sid_in_msg = sid_in_msg << 8 | f->hs[i];
+	sid_in_msg = get_be64(f->hs + 4);
 	if (sid_in_msg != l->session) {
 		hs_fail(l, "handshake_failed",
 			"handshake message 3 names another session", 0);

@@ -129,30 +129,6 @@ struct cJSON *json_load(const char *path)
 	return root;
 }
 
-uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
-uint64_t get_be64(const uint8_t *p)
-{
-	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
-}
-
-void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-void put_be64(uint8_t *p, uint64_t v)
-{
-	put_be32(p, v >> 32);
-	put_be32(p + 4, v);
-}
-
 int client_new(struct secmsg_nl *nl, struct client *c, int alg,
 	       const struct secmsg_policy *pol, uint32_t flags,
 	       struct secmsg_session_info *info)

@@ -14,6 +14,8 @@
 #include <secmsg/nl.h>
 #include <secmsg/wire.h>
 
+#include "protocol/be.h"	/* get_be32() ... put_be64() */
+
 #define N_ALGS 3
 extern const int test_algs[N_ALGS];
 
@@ -45,10 +47,6 @@ const char *vectors_dir(void);		/* $SECMSG_VECTORS or the default */
 int hex_decode(const char *hex, uint8_t **out, size_t *len);
 /* Parse a JSON file: the tree (cJSON_Delete it) or NULL. */
 struct cJSON *json_load(const char *path);
-uint32_t get_be32(const uint8_t *p);
-uint64_t get_be64(const uint8_t *p);
-void put_be32(uint8_t *p, uint32_t v);
-void put_be64(uint8_t *p, uint64_t v);
 
 /* A session and the client side of it. */
 struct client {

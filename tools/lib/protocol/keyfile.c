@@ -18,6 +18,7 @@
 #include <nettle/memops.h>
 #include <nettle/pbkdf2.h>
 
+#include "be.h"
 #include "crypto.h"
 #include "secmsg/handshake.h"
 #include "secmsg/keyfile.h"
@@ -67,12 +68,6 @@ static void aead_start(struct chacha_poly1305_ctx *c, const uint8_t kek[32],
 	chacha_poly1305_update(c, SECMSG_KEYFILE_AD_LEN, hdr);
 }
 
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 int secmsg_keyfile_encode(const uint8_t priv[KEY_LEN], const void *pass,
 			  size_t pass_len, uint32_t iterations,
 			  uint8_t out[SECMSG_KEYFILE_LEN])
@@ -101,10 +96,7 @@ int secmsg_keyfile_encode_with(const uint8_t priv[KEY_LEN], const void *pass,
 	    iterations > SECMSG_KEYFILE_ITER_MAX)
 		return -EINVAL;
 	memcpy(out, SECMSG_KEYFILE_MAGIC, MAGIC_LEN);
-	out[OFF_ITER] = (uint8_t)(iterations >> 24);
-	out[OFF_ITER + 1] = (uint8_t)(iterations >> 16);
-	out[OFF_ITER + 2] = (uint8_t)(iterations >> 8);
-	out[OFF_ITER + 3] = (uint8_t)iterations;
+	put_be32(out + OFF_ITER, iterations);
 	err = 0;
 	if (salt_nonce)
 		memcpy(out + OFF_SALT, salt_nonce,

@@ -29,35 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "be.h"
 #include "crypto.h"
 #include "keys.h"
 #include "secmsg/wire.h"
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	int i;
-
-	for (i = 3; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-static uint64_t get_be(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 static bool alg_valid(int alg)
 {
@@ -82,9 +58,9 @@ int secmsg_hdr_get(const uint8_t *in, size_t len, struct secmsg_hdr *h)
 		return -EINVAL;
 	h->version = in[0];
 	h->alg = in[1];
-	h->epoch = (uint32_t)get_be(in + 4, 4);
-	h->session_id = get_be(in + 8, 8);
-	h->seq = get_be(in + 16, 8);
+	h->epoch = get_be32(in + 4);
+	h->session_id = get_be64(in + 8);
+	h->seq = get_be64(in + 16);
 	if (in[0] != SECMSG_WIRE_VERSION || in[2] || in[3])
 		return -EPROTO;
 	return 0;
