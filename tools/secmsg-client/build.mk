@@ -21,6 +21,8 @@ CLIENT_TEST_HDRS := $(wildcard tools/secmsg-client/tests/*.h) \
 	tools/lib/tests/tap.h $(LIBSECMSG_CLIENT_HDRS)
 CLIENT_TEST_CFLAGS := $(USER_CFLAGS) $(LWS_CFLAGS) \
 	-Itools/lib/tests -Itools/secmsg-client/tests
+# The library's layering, on its objects (a script: its -san twin is itself)
+CLIENT_LAYERS_TEST := tools/secmsg-client/tests/test_client_layers
 # fakesrv: linked into test_client_e2e, and a program for scripted tests
 FAKESRV := tools/secmsg-client/tests/fakesrv
 FAKESRV_SRCS := tools/secmsg-client/tests/fakesrv.c
@@ -29,14 +31,15 @@ FAKESRV_SRCS := tools/secmsg-client/tests/fakesrv.c
 CLIENT_REC_SRCS := tools/secmsg-client/tests/recorder.c
 
 USER_PROGS += $(SECMSG_CLIENT) $(FAKESRV)
-HOST_TESTS += $(CLIENT_TESTS) $(CLIENT_CLI_TEST)
+HOST_TESTS += $(CLIENT_TESTS) $(CLIENT_CLI_TEST) $(CLIENT_LAYERS_TEST)
 CLEAN_FILES += $(CLIENT_TESTS:=-san) $(CLIENT_CLI_TEST)-san \
+	$(CLIENT_LAYERS_TEST) $(CLIENT_LAYERS_TEST)-san \
 	$(SECMSG_CLIENT)-san $(FAKESRV)-san tools/secmsg-client/*.san.o
 
 .PHONY: secmsg-client client-tests
 secmsg-client: $(SECMSG_CLIENT)
 client-tests: $(CLIENT_TESTS) $(CLIENT_TESTS:=-san) $(CLIENT_CLI_TEST) \
-	$(CLIENT_CLI_TEST)-san
+	$(CLIENT_CLI_TEST)-san $(CLIENT_LAYERS_TEST) $(CLIENT_LAYERS_TEST)-san
 user: client-tests
 
 $(SECMSG_CLIENT_OBJS): tools/secmsg-client/%.o: tools/secmsg-client/%.c \
@@ -58,6 +61,11 @@ $(SECMSG_CLIENT)-san: $(SECMSG_CLIENT_OBJS:.o=.san.o) \
 
 $(CLIENT_CLI_TEST) $(CLIENT_CLI_TEST)-san: tools/secmsg-client/tests/test_cli.sh \
 		$(SECMSG_CLIENT) $(SECMSG_CLIENT)-san $(FAKESRV) $(FAKESRV)-san
+	cp $< $@
+	chmod +x $@
+
+$(CLIENT_LAYERS_TEST) $(CLIENT_LAYERS_TEST)-san: \
+		tools/secmsg-client/tests/test_client_layers.py $(LIBSECMSG_CLIENT)
 	cp $< $@
 	chmod +x $@
 
