@@ -19,14 +19,16 @@ leaves.  Checked, each a TAP test point:
 With --graph, print the file graph (who uses whom, and how many symbols)
 instead.  The repository root is taken from this file's location.
 """
-import collections
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT / "tools" / "tests"))
+import objgraph  # noqa: E402  (tools/tests/objgraph.py)
+from tap import Tap  # noqa: E402  (tools/tests/tap.py)
+
 DAEMON = ROOT / "daemon"
 RANK = {"kernel": 1, "router": 2, "transport": 3}
 # a .c file without a header of its own name: the header it implements
@@ -88,32 +90,8 @@ def includes(lay):
 
 def symbols(lay):
     """({object: {defined symbols}}, {object: {used symbols}})."""
-    defs, uses = {}, {}
-    for c in sorted(f for f in lay if f.endswith(".c")):
-        o = DAEMON / (c[:-2] + ".o")
-        if not o.exists():
-            raise FileNotFoundError("%s is missing: run make" % o)
-        out = subprocess.run(["nm", str(o)], capture_output=True, text=True,
-                             check=True).stdout
-        defs[c], uses[c] = set(), set()
-        for line in out.splitlines():
-            p = line.split()
-            if len(p) == 3 and p[1] in "TDRBC":
-                defs[c].add(p[2])
-            elif len(p) == 2 and p[0] == "U":
-                uses[c].add(p[1])
-    return defs, uses
-
-
-def edges(defs, uses):
-    """{(user, definer): [symbols]} between daemon files."""
-    owner = {s: f for f, ss in defs.items() for s in ss}
-    e = collections.defaultdict(list)
-    for f, ss in uses.items():
-        for s in sorted(ss):
-            if s in owner and owner[s] != f:
-                e[(f, owner[s])].append(s)
-    return e
+    return objgraph.symbols({c: DAEMON / (c[:-2] + ".o")
+                             for c in lay if c.endswith(".c")})
 
 
 def graph(lay, e):
@@ -131,26 +109,16 @@ def graph(lay, e):
 def main():
     lay = layers()
     if "--graph" in sys.argv[1:]:
-        graph(lay, edges(*symbols(lay)))
+        graph(lay, objgraph.edges(*symbols(lay)))
         return 0
-    n = failed = 0
-
-    def ok(cond, desc, diag=()):
-        nonlocal n, failed
-        n += 1
-        failed += not cond
-        print("%sok %d - %s" % ("" if cond else "not ", n, desc))
-        for d in () if cond else diag:
-            print("#   " + d)
-
-    print("TAP version 13")
+    tap = Tap()
+    ok = tap.ok
     missing = sorted(f for f, (l, _) in lay.items() if l is None)
     ok(not missing and len(lay) > 20,
        "every daemon file has a layer (%d files)" % len(lay),
-       ["no header names the layer of " + f for f in missing])
+       *["no header names the layer of " + f for f in missing])
     if missing:
-        print("1..%d" % n)
-        return 1
+        return tap.done()
     ok(not allowed("kernel", "router") and not allowed("router", "transport")
        and not allowed("transport", "router", True) and
        not allowed("leaf", "kernel") and not allowed("router", "beside") and
@@ -160,25 +128,23 @@ def main():
         ok(any(l == name for l, _ in lay.values()),
            "the %s layer has files" % name)
     bad = includes(lay)
-    ok(not bad, "every #include goes down, sideways or to a leaf", bad)
+    ok(not bad, "every #include goes down, sideways or to a leaf", *bad)
     try:
         defs, uses = symbols(lay)
     except (FileNotFoundError, subprocess.CalledProcessError) as err:
-        ok(False, "the daemon's objects can be read", [str(err)])
-        print("1..%d" % n)
-        return 1
-    e = edges(defs, uses)
+        ok(False, "the daemon's objects can be read", err)
+        return tap.done()
+    e = objgraph.edges(defs, uses)
     ok(len(e) > 20, "the objects use each other (%d file pairs)" % len(e))
     bad = ["%s (%s) uses %s of %s (%s)" % (f, lay[f][0], ", ".join(s), t,
                                           lay[t][0])
            for (f, t), s in sorted(e.items())
            if not allowed(lay[f][0], lay[t][0], lay[t][1])]
-    ok(not bad, "no object calls up into a layer above it", bad)
+    ok(not bad, "no object calls up into a layer above it", *bad)
     callers = sorted(f for f, ss in uses.items() if "kbatch_flush" in ss)
     ok(callers == ["main.c"], "kbatch_flush() is called from main.c only",
-       ["called from " + ", ".join(callers)])
-    print("1..%d" % n)
-    return 1 if failed else 0
+       "called from " + ", ".join(callers))
+    return tap.done()
 
 
 sys.exit(main())
