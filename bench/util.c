@@ -4,11 +4,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
+#include "protocol/crypto.h"	/* secmsg_random() */
 
 double now_s(void)
 {
@@ -44,18 +44,10 @@ void progress(const char *fmt, ...)
 
 void rand_fill(void *buf, size_t len)
 {
-	uint8_t *p = buf;
+	int err = secmsg_random(buf, len);
 
-	while (len) {
-		ssize_t n = getrandom(p, len, 0);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			fatal("getrandom: %s", strerror(errno));
-		p += n;
-		len -= (size_t)n;
-	}
+	if (err)
+		fatal("getrandom: %s", strerror(-err));
 }
 
 uint64_t prng_next(uint64_t *s)

@@ -7,8 +7,8 @@
 #include <poll.h>
 #include <time.h>
 #include <cjson/cJSON.h>
-#include <sys/random.h>
 #include "common.h"
+#include "protocol/crypto.h"	/* secmsg_random() */
 #include "secmsg/codec.h"
 
 const int test_algs[N_ALGS] = {
@@ -19,19 +19,11 @@ const int test_algs[N_ALGS] = {
 
 void rand_bytes(void *buf, size_t len)
 {
-	uint8_t *p = buf;
+	int err = secmsg_random(buf, len);
 
-	while (len) {
-		ssize_t n = getrandom(p, len, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			perror("getrandom");
-			abort();
-		}
-		p += n;
-		len -= n;
+	if (err) {
+		fprintf(stderr, "getrandom: %s\n", strerror(-err));
+		abort();
 	}
 }
 
