@@ -173,7 +173,8 @@ void client_outbox_fail_all(struct secmsg_client *c, int err)
 	while (c->held) {
 		p = unhold(c);
 		drop_text(p);
-		report(c, p, err, "connection closed before it was sent");
+		report(c, p, err,
+		       "connection closed before the message was sent");
 		free(p);
 	}
 }
