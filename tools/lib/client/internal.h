@@ -176,6 +176,7 @@ struct client_out *client_queue_peek(struct client_queue *q);
 void client_queue_pop(struct client_queue *q);
 void client_queue_clear(struct client_queue *q);
 
+/* A message out (outbox.c): pending a delivery, or held. */
 struct client_pending {
 	struct client_pending *next;
 	uint64_t id;
@@ -247,7 +248,6 @@ struct secmsg_client {
 
 	struct client_cbs cb;
 	unsigned int events;		/* callbacks run, for service/wait */
-	/* Seal buffers: reused, wiped after each use. */
 };
 
 /* ---- ws.c --------------------------------------------------------------- */
@@ -284,6 +284,8 @@ int client_ws_fd(const struct secmsg_client *c);
 /* Wait at most timeout_ms for activity and service it. */
 int client_ws_service(struct secmsg_client *c, int timeout_ms);
 bool client_ws_open(const struct secmsg_client *c);
+/* Monotonic milliseconds. */
+int64_t client_now_ms(void);
 
 /* ---- outbox.c ----------------------------------------------------------- */
 /*
@@ -316,10 +318,8 @@ void client_proto_closed(struct secmsg_client *c, int err);
 void client_proto_set_state(struct secmsg_client *c,
 			    enum secmsg_client_state st, int err);
 
-/* URL parsing (client.c): ws[s]://host[:port][/path]. */
+/* ---- api.c ------------------------------------------------------------- */
+/* URL parsing: ws[s]://host[:port][/path]. */
 int client_parse_url(struct secmsg_client *c, const char *url);
-
-/* Monotonic milliseconds. */
-int64_t client_now_ms(void);
 
 #endif
