@@ -375,7 +375,7 @@ static void on_frame(struct fakesrv *s, struct conn *c)
 	} else if (!strcmp(type, "hello")) {
 		if (c->state)
 			send_error(c, "already_authenticated", "again", 0);
-		else
+		else if (!s->o.mute_hello)
 			on_hello(s, c, root);
 	} else if (!strcmp(type, "confirm") && c->state == 1) {
 		on_confirm(s, c, root);

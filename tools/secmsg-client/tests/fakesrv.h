@@ -33,6 +33,8 @@ struct fakesrv_opts {
 	unsigned int tamper_next;
 	/* send each delivered message twice (replay) */
 	bool duplicate;
+	/* never answer a hello (a server that hangs in the handshake) */
+	bool mute_hello;
 };
 
 struct fakesrv;

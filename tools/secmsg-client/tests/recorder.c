@@ -129,6 +129,7 @@ static void on_error(struct secmsg_client *c, int err, const char *detail,
 	}
 	r->errors++;
 	r->last_err = err;
+	snprintf(r->last_detail, sizeof(r->last_detail), "%s", detail);
 }
 
 struct secmsg_client *rec_client(struct rec *r, const char *name,

@@ -53,6 +53,7 @@ struct rec {
 	char epoch_alg[32];
 	/* error callback */
 	int errors, last_err;
+	char last_detail[160];
 	/* decrypted callback sends this text back to the sender */
 	const char *echo;
 };

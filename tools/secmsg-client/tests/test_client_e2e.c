@@ -8,10 +8,13 @@
  * the server restarting and the client reconnecting, the event loop form.
  * The same against the real secmsgd and secmsg.ko: selftests/client/.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "client/internal.h"
@@ -321,6 +324,58 @@ static void held_over_close(void)
 	rec_free(a, &ra);
 }
 
+/*
+ * The connect deadline (secmsg_client_set_timeout): a server that takes
+ * the TCP connection and never answers the WebSocket upgrade, and one that
+ * upgrades and never answers the hello.
+ */
+static void deadlines(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sa);
+	struct secmsg_client *a;
+	char mute_url[64];
+	struct fakesrv *s;
+	struct rec ra;
+	int fd, err;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(fd, 4) || getsockname(fd, (struct sockaddr *)&sa, &sl)) {
+		diag("cannot listen on 127.0.0.1");
+		exit(1);
+	}
+	snprintf(mute_url, sizeof(mute_url), "ws://127.0.0.1:%d",
+		 ntohs(sa.sin_port));
+	a = rec_client(&ra, "alice", mute_url);
+	secmsg_client_set_timeout(a, 300);
+	err = connect_raw(a, 0, NULL);
+	ok(err == SECMSG_CLIENT_E_TIMEOUT && ra.last_err == err &&
+	   !strcmp(ra.last_detail, "cannot connect in time") &&
+	   secmsg_client_state(a) == SECMSG_CLIENT_IDLE &&
+	   secmsg_client_last_error(a) == err,
+	   "no upgrade answered: E_TIMEOUT, cannot connect in time (%d, %s)",
+	   err, ra.last_detail);
+	rec_free(a, &ra);
+	close(fd);
+
+	opts.mute_hello = true;
+	start_server(&s);
+	a = client(&ra, "alice");
+	secmsg_client_set_timeout(a, 300);
+	err = connect_raw(a, 0, NULL);
+	ok(err == SECMSG_CLIENT_E_TIMEOUT && ra.last_err == err &&
+	   !strcmp(ra.last_detail, "no answer to the handshake in time") &&
+	   ra.n_states == 3 && ra.states[1] == SECMSG_CLIENT_HANDSHAKE &&
+	   ra.states[2] == SECMSG_CLIENT_IDLE,
+	   "no answer to the hello: E_TIMEOUT, after the handshake state (%d, %s)",
+	   err, ra.last_detail);
+	rec_free(a, &ra);
+	fakesrv_stop(s);
+	opts.mute_hello = false;
+}
+
 static void refusals(void)
 {
 	struct secmsg_client_key kf = { .file = keyfile, .passphrase = "nope",
@@ -420,6 +475,7 @@ int main(void)
 	count_rotation(true);
 	replaced();
 	held_over_close();
+	deadlines();
 	unlink(keyfile);
 	return done();
 }
