@@ -68,6 +68,7 @@ struct secmsg_client *secmsg_client_new_err(const char *url, int *errp)
 		goto out;
 	c->timeout_ms = DEFAULT_TIMEOUT_MS;
 	c->next_id = 1;
+	c->held_tail = &c->held;
 	c->alg_req = SECMSG_ALG_AES_256_GCM;
 	err = client_parse_url(c, url ? url : SECMSG_CLIENT_DEFAULT_URL);
 	if (!err)

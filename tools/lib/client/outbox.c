@@ -66,8 +66,6 @@ static int seal_send(struct secmsg_client *c, struct client_pending *p,
 
 static void hold(struct secmsg_client *c, struct client_pending *p)
 {
-	if (!c->held_tail)
-		c->held_tail = &c->held;
 	*c->held_tail = p;
 	c->held_tail = &p->next;
 }
@@ -132,8 +130,7 @@ void client_outbox_rotation_answered(struct secmsg_client *c)
 	while (!c->rotations_pending && c->held) {
 		p = unhold(c);
 		err = c->state == SECMSG_CLIENT_READY ?
-		      seal_send(c, p, p->text ? p->text : (void *)"", p->len) :
-		      SECMSG_CLIENT_E_CLOSED;
+		      seal_send(c, p, p->text, p->len) : SECMSG_CLIENT_E_CLOSED;
 		drop_text(p);
 		if (!err)
 			continue;
@@ -156,41 +153,36 @@ struct client_pending *client_outbox_take(struct secmsg_client *c,
 	return NULL;
 }
 
-void client_outbox_fail_all(struct secmsg_client *c, int err)
+/* Every message still out is dropped; with err, each fails with it. */
+static void drop_all(struct secmsg_client *c, int err)
 {
 	struct client_pending *p;
 
-	if (!err)
-		err = SECMSG_CLIENT_E_CLOSED;
 	c->rotations_pending = 0;
 	while ((p = c->pending)) {
 		c->pending = p->next;
 		c->n_pending--;
-		report(c, p, err,
-		       "connection closed before the server answered");
+		if (err)
+			report(c, p, err,
+			       "connection closed before the server answered");
 		free(p);
 	}
 	while (c->held) {
 		p = unhold(c);
 		drop_text(p);
-		report(c, p, err,
-		       "connection closed before the message was sent");
+		if (err)
+			report(c, p, err,
+			       "connection closed before the message was sent");
 		free(p);
 	}
 }
 
+void client_outbox_fail_all(struct secmsg_client *c, int err)
+{
+	drop_all(c, err ? err : SECMSG_CLIENT_E_CLOSED);
+}
+
 void client_outbox_clear(struct secmsg_client *c)
 {
-	struct client_pending *p;
-
-	while ((p = c->pending)) {
-		c->pending = p->next;
-		free(p);
-	}
-	c->n_pending = 0;
-	while (c->held) {
-		p = unhold(c);
-		drop_text(p);
-		free(p);
-	}
+	drop_all(c, 0);
 }
