@@ -98,6 +98,7 @@ void secmsg_client_free(struct secmsg_client *c)
 	client_session_wipe(&c->sess);
 	client_queue_clear(&c->outq);
 	client_outbox_clear(c);
+	free(c->sealed);
 	free(c->url);
 	free(c->host);
 	free(c->path);

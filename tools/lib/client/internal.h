@@ -242,6 +242,9 @@ struct secmsg_client {
 	unsigned int rotations_pending;
 	struct client_pending *held, **held_tail;
 	struct client_queue outq;
+	/* the sealed form of the message being sent (outbox.c), reused */
+	uint8_t *sealed;
+	size_t sealed_cap;
 
 	/* transport */
 	struct client_ws *ws;

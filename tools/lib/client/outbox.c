@@ -38,24 +38,30 @@ static void drop_text(struct client_pending *p)
 	p->text = NULL;
 }
 
-/* Seal text for p and queue it: p is pending then.  0 or a code. */
+/*
+ * Seal text for p into the client's buffer (ciphertext only: nothing to
+ * wipe) and queue its frame: p is pending then.  0 or a code.
+ */
 static int seal_send(struct secmsg_client *c, struct client_pending *p,
 		     const void *text, size_t len)
 {
-	uint8_t *sealed = malloc(client_session_sealed_max(len));
+	size_t need = client_session_sealed_max(len);
+	uint8_t *buf;
 	long n;
 	int err;
 
-	if (!sealed)
-		return SECMSG_CLIENT_E_NOMEM;
-	n = client_session_seal(&c->sess, text, len, sealed);
-	if (n < 0) {
-		free(sealed);
-		return (int)n;
+	if (need > c->sealed_cap) {
+		buf = realloc(c->sealed, need);
+		if (!buf)
+			return SECMSG_CLIENT_E_NOMEM;
+		c->sealed = buf;
+		c->sealed_cap = need;
 	}
-	err = client_ws_send(c, client_frame_message(p->id, p->to, sealed,
+	n = client_session_seal(&c->sess, text, len, c->sealed);
+	if (n < 0)
+		return (int)n;
+	err = client_ws_send(c, client_frame_message(p->id, p->to, c->sealed,
 						     (size_t)n));
-	free(sealed);
 	if (err)
 		return err;
 	p->next = c->pending;
